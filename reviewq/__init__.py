@@ -1,0 +1,32 @@
+"""reviewq: pre-publication approval of social media posts for healthcare organisations."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(settings=None) -> Flask:
+    """Application factory: config → extensions → blueprints → receivers."""
+    from reviewq.config import load_settings
+    from reviewq.extensions import csrf, db, login_manager
+    from reviewq.receivers import register_signal_handlers
+    from reviewq.web import errors, security
+
+    settings = settings or load_settings()
+    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+                static_folder=str(Path(__file__).parent / "static"), instance_path=str(settings.instance_dir))
+    app.config.update(settings.flask_config())
+
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+
+    from reviewq.web import register_blueprints
+    register_blueprints(app)
+    register_signal_handlers()
+    return app

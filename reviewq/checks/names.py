@@ -1,0 +1,115 @@
+"""People named in a post, and whether each is staff (not PHI) or may be a patient.
+
+No model: a bundled list of US first names and surnames (data/, generated at
+development time from Faker's en_US lists and the 1990 US Census lists shipped
+in the `names` package, both MIT licensed), plus the words around each name.
+A name is staff or a public figure when a title ("Dr.", "Senator"), a
+credential (", RN", ", PT"), a role ("our nurse", "event chairs") or a
+staff-news phrase ("for leading", "award", "years with") says so; every other
+name of a person is treated as possibly a patient or relative.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+
+
+def _load(name: str) -> frozenset[str]:
+    text = resources.files("reviewq.checks").joinpath("data", name).read_text(encoding="utf-8")
+    return frozenset(w.strip() for w in text.splitlines() if w.strip())
+
+
+FIRST = _load("first_names.txt")
+LAST = _load("surnames.txt")
+# Names that are also ordinary English words ("Grace", "Will", "Hunter"): alone they need a cue.
+WORDS = _load("name_words.txt") | frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday christmas easter happy dear".split())
+PLACE_WORDS = frozenset(
+    "street st road rd avenue ave boulevard blvd drive way pl place court ct parkway pkwy lane ln hospital "
+    "hospitals health healthcare medical clinic clinics center centre county city campus wing building tower "
+    "pavilion foundation university college school institute memorial valley creek heights springs village "
+    "terrace award awards scholarship fund library office offices location highway hwy circle square "
+    "plaza mall cancer heart women's children's".split())
+
+TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+TITLE_BEFORE = re.compile(
+    r"(?:\b(?:dr|doctor|nurse|prof|professor|senator|sen|rep|representative|congress\w*|mayor|governor|gov|"
+    r"council\w*|commissioner|judge|chief|coach|rev|reverend|father|sister|pastor|rabbi|chaplain|officer|"
+    r"captain|capt|sgt|sergeant|deputy|director|president|ceo|cno|cmo|cfo|coo|st|saint|secretary|"
+    r"superintendent|dean|sheriff|lieutenant|lt|ambassador)\.?,?\s+|"
+    r"\b(?:our|the|your|new|newest|beloved|own|and|by|with|from)\s+(?:[\w-]+\s+){0,3}?(?:nurses?|physicians?|"
+    r"doctors?|surgeons?|therapists?|pharmacists?|dietitians?|nutritionists?|chaplains?|directors?|"
+    r"managers?|supervisors?|coordinators?|(?:co-)?chairs?|chiefs?|officers?|volunteers?|colleagues?|"
+    r"members?|educators?|specialists?|technicians?|techs?|fellows?|interns?|midwives|midwife|paramedics?|"
+    r"providers?|donors?|trustees?|speakers?|hosts?|authors?|founders?|ambassadors?|champions?|"
+    r"nurse practitioners?|hospitalists?|cardiologists?|oncologists?|pediatricians?|obstetricians?|"
+    r"radiologists?|anesthesiologists?|team|staff|residents|benefactors?|sponsors?|philanthropists?|"
+    r"partners?|leaders?|executives?|administrators?|presidents?|manager)\s*,?\s+|"
+    r"\b(?:hosted|led|presented|organized|organised|taught|moderated|written|performed|sponsored|"
+    r"donated|funded|given|provided|coordinated|run) by\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?)$",
+    re.IGNORECASE)
+CREDENTIAL_AFTER = re.compile(
+    r"^(?:,\s*|\s+|\s*\()(?:RN|LPN|LVN|CNA|BSN|MSN|DNP|NP|APRN|FNP|FNP-BC|CRNA|CNM|PA|PA-C|PT|DPT|OT|OTR|"
+    r"OTR/L|SLP|CCC-SLP|RT|RRT|RD|RDN|LD|LDN|MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|PharmD|RPh|MBA|MPH|MHA|MSHA|"
+    r"LCSW|LMSW|MSW|LPC|EMT|EMT-P|NRP|FACS|FACC|FAAP|FACP|CDE|CDCES|IBCLC|CMA|RMA|CST|ATC|DDS|DMD|OD|DC|CNS|"
+    r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN)\b")
+ROLE_AFTER = re.compile(
+    r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
+    r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b", re.IGNORECASE)
+STAFF_SENTENCE = re.compile(
+    r"\b(?:award\w*|honou?r(?:ed|ing|s)?|retir\w+|years? (?:of service|with|at|on)|anniversary|promot\w+|"
+    r"joins? (?:our|the)|joined (?:our|the)|newest member|to (?:our|the) team|employee of the|nurse of the|"
+    r"daisy|for (?:leading|organizing|organising|coordinating|running|hosting|spearheading|championing|"
+    r"mentoring|teaching|launching|planning|their leadership|her leadership|his leadership)|leadership|"
+    r"board[- ]certified|keynote|grand rounds|published|grant|residency|fellowship|"
+    r"event chairs?|co-?chairs?|our (?:own|team)|speaker|panelist|donor|donat\w+|gift of|endowed|"
+    r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b", re.IGNORECASE)
+PATIENT_SENTENCE = re.compile(
+    r"\b(?:patient(?!s)|pt|resident(?!s| physician)|admitted|discharged|dob|born|birthday|turns|"
+    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|family|your)\b",
+    re.IGNORECASE)
+STRONG_CUE_BEFORE = re.compile(
+    r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
+    r"granddaughter|grandma|grandpa|meet|hi|hello|hey|dear|thanks|named|resident|mr|mrs|ms|miss|mx)\.?,?|"
+    r"\b(?:thank you|sharing|congrats|congratulations|love|remember|to|for),|[—–-]|^|[.!?]\s*)\s*$",
+    re.IGNORECASE)
+SENTENCE_END = re.compile(r"[.!?\n](?=\s|$)|\n")
+
+
+@dataclass(frozen=True)
+class Person:
+    start: int  # folded-text offsets
+    end: int
+    role: str  # "staff" | "public" | "person"
+    strong: bool  # a full name, or a single name right after a cue such as "patient" or "Hi"
+
+
+def _shape(word: str) -> str:
+    if word.islower():
+        return "lower"
+    if word.isupper():
+        return "upper" if len(word) > 1 else "initial"
+    if word[0].isupper():
+        return "cap"
+    return "other"
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    s = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start),
+            text.rfind("\n", 0, start))
+    e_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end),
+                                text.find("\n", end)) if i >= 0]
+    return (s + 1 if s >= 0 else 0), (min(e_candidates) if e_candidates else len(text))
+
+
+def _tokens(text: str):
+    out = []
+    for m in TOKEN.finditer(text):
+        w = m.group()
+        s, e = m.span()
+        if w[-2:] in ("'s", "’s") and len(w) > 2:
+            w, e = w[:-2], e - 2
+        out.append((s, e, w))
+    return out

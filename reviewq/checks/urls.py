@@ -1,0 +1,47 @@
+"""Links in a post: where they are and which host they point at.
+
+Shared by sourcing (is the citation authoritative?), disclosure (shop links),
+platform (X counts every link as 23 characters) and PHI (personal pages).
+Works on folded text; callers map spans back with Folded.span.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_TLDS = ("com|org|net|gov|edu|mil|int|info|news|blog|io|co|us|uk|ca|au|ly|ee|me|gl|gd|to|tv|app|site|online|"
+         "link|health|care|clinic|page|xyz|biz|ai|do|fm|be|ws|cc|is|it|de")
+URL = re.compile(
+    r"(?:https?://|www\.)[^\s<>\"'()\[\]{}]+"
+    r"|(?<![\w@.\-/])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?:" + _TLDS + r")\b(?![\-@])(?:/[^\s<>\"'()\[\]{}]*)?",
+    re.IGNORECASE)
+_TRAILING = ".,!?;:'\"’”)]…"
+SHORTENERS = ("bit.ly", "tinyurl.com", "t.co", "ow.ly", "goo.gl", "buff.ly", "is.gd", "lnkd.in", "rebrand.ly",
+              "linktr.ee", "shorturl.at", "cutt.ly", "tiny.cc", "rb.gy")
+
+
+@dataclass(frozen=True)
+class Link:
+    start: int  # folded-text offsets
+    end: int
+    url: str
+    host: str
+    path: str
+
+
+def find_links(text: str) -> list[Link]:
+    links = []
+    for m in URL.finditer(text):
+        s, e = m.span()
+        while e > s and text[e - 1] in _TRAILING:
+            e -= 1
+        url = text[s:e]
+        bare = re.sub(r"^(?:https?://)", "", url, flags=re.IGNORECASE)
+        host, _, path = bare.partition("/")
+        host = host.split(":")[0].split("?")[0].split("#")[0].lower()
+        if host.startswith("www."):
+            host = host[4:]
+        if "." not in host or host.replace(".", "").isdigit():
+            continue
+        links.append(Link(s, e, url, host, "/" + path if path else ""))
+    return links

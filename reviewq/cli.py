@@ -1,0 +1,204 @@
+"""The `reviewq` command line (shared/CONTRACT.md). Exit 0 on success, 2 with a one-line reason on bad input."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reviewq.config import ConfigError, load_settings
+from reviewq.core.errors import ReviewqError
+
+
+class BadInput(click.ClickException):
+    exit_code = 2
+
+
+def _app():
+    from reviewq import create_app
+    return create_app(load_settings())
+
+
+def _unit_of_work(app):
+    from reviewq.extensions import db
+    return app.app_context(), db
+
+
+@click.group(help="reviewq: pre-publication approval of social media posts.")
+def cli():
+    pass
+
+
+@cli.command("init-db", help="Create or upgrade the schema to the newest migration (idempotent).")
+def init_db():
+    from reviewq.extensions import db
+    from reviewq.migrate import upgrade
+    app = _app()
+    with app.app_context():
+        upgrade(db.engine)
+    click.echo("database is at the newest schema")
+
+
+@cli.group(help="Manage users.")
+def user():
+    pass
+
+
+@user.command("add", help="Create a user.")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", "roles", multiple=True, required=True,
+              help="staff, reviewer, legal, comms, admin or auditor; repeat for several")
+@click.option("--slack-id", default=None, help="Slack member id, e.g. U012ABCDEF")
+@click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
+def user_add(email, name, roles, slack_id, password_stdin):
+    from reviewq.services.common import now_utc
+    from reviewq.services.users import create_user
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    app = _app()
+    from reviewq.extensions import db
+    with app.app_context(), db.transaction() as s:
+        u = create_user(s, email=email, name=name, roles=list(roles), password=password,
+                        slack_user_id=slack_id, now=now_utc())
+        click.echo(f"created user {u.id} {u.email} ({', '.join(sorted(u.roles))})")
+
+
+@cli.group(help="Manage API tokens.")
+def token():
+    pass
+
+
+@token.command("create", help="Print a new API token for EMAIL on stdout.")
+@click.argument("email")
+@click.option("--name", default="cli", help="a label for the token")
+def token_create(email, name):
+    from sqlalchemy import select
+
+    from reviewq.extensions import db
+    from reviewq.models import User
+    from reviewq.services.common import now_utc
+    from reviewq.services.users import create_token
+    app = _app()
+    with app.app_context(), db.transaction() as s:
+        u = s.scalar(select(User).where(User.email == email.strip().lower()))
+        if u is None:
+            raise BadInput(f"no user with e-mail {email}")
+        _, clear = create_token(s, u, name=name, now=now_utc())
+    click.echo(clear)
+
+
+@cli.command(help="Run the web app with a production WSGI server (waitress).")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=click.IntRange(1, 65535))
+@click.option("--threads", default=8, type=click.IntRange(1, 256))
+def serve(host, port, threads):
+    from waitress import serve as waitress_serve
+    app = _app()
+    _require_schema(app)
+    click.echo(f"reviewq serving on http://{host}:{port}", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="reviewq")
+
+
+@cli.command(help="Run background work: deliveries, scans and due releases.")
+@click.option("--once", is_flag=True, help="one pass of everything due, then exit")
+@click.option("--interval", default=2.0, type=click.FloatRange(0.1, 3600))
+def worker(once, interval):
+    from reviewq.worker import run_forever, run_once
+    app = _app()
+    _require_schema(app)
+    if once:
+        done = run_once(app)
+        click.echo(" ".join(f"{k.rsplit('.', 2)[-2]}={v}" for k, v in done.items()) or "nothing to do")
+        return
+    run_forever(app, interval)
+
+
+@cli.command(help="Check JSON Lines posts from stdin; write findings as JSON Lines to stdout.")
+def scan():
+    from reviewq.checks.scan import ScanInputError, scan_stream
+    settings = load_settings()
+    policy = None
+    if settings.policy_file:
+        from reviewq.services.checking import load_policy
+        policy = load_policy(None, settings.policy_file)
+    try:
+        scan_stream(sys.stdin, sys.stdout, policy=policy)
+    except ScanInputError as e:
+        raise BadInput(str(e))
+
+
+@cli.command(help="Add N synthetic drafts over every state and the next 90 days (demos, load tests).")
+@click.option("--drafts", "n", required=True, type=click.IntRange(0, 10_000_000))
+@click.option("--seed", "seed_value", default=1, type=int)
+def seed(n, seed_value):
+    from reviewq.seed import seed_drafts
+    app = _app()
+    _require_schema(app)
+    with app.app_context():
+        made = seed_drafts(n, seed_value)
+    click.echo(f"added {made} drafts")
+
+
+@cli.command(help="Embedded demo: SQLite, demo users and drafts, web app and worker on http://127.0.0.1:5000.")
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=click.IntRange(1, 65535))
+def demo(host, port):
+    from reviewq.demo import run_demo
+    run_demo(host, port)
+
+
+@cli.group(help="The tamper-evident audit log.")
+def audit():
+    pass
+
+
+@audit.command("verify", help="Recompute the hash chain; name the first broken link.")
+def audit_verify():
+    from reviewq.extensions import db
+    from reviewq.models.audit import verify_chain
+    app = _app()
+    with app.app_context():
+        checked, broken, reason = verify_chain(db.session)
+    if reason:
+        where = f" (event id {broken.id}, {broken.action}, {broken.at.isoformat()})" if broken else ""
+        click.echo(f"audit chain BROKEN after {checked} good events: {reason}{where}", err=True)
+        sys.exit(1)
+    click.echo(f"audit chain intact: {checked} events")
+
+
+def _require_schema(app) -> None:
+    from reviewq.extensions import db
+    from reviewq.migrate import is_current
+    with app.app_context():
+        if not is_current(db.engine):
+            raise BadInput("the database schema is missing or old: run `reviewq init-db` first")
+
+
+def main(argv=None) -> int:
+    try:
+        cli.main(args=argv, prog_name="reviewq", standalone_mode=False)
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.exceptions.Abort:
+        click.echo("reviewq: aborted", err=True)
+        return 1
+    except click.ClickException as e:
+        click.echo(f"reviewq: {e.format_message()}", err=True)
+        return 2 if isinstance(e, (click.UsageError, BadInput)) else e.exit_code
+    except ReviewqError as e:
+        click.echo(f"reviewq: {_one_line(e)}", err=True)
+        return 2
+    except ConfigError as e:
+        click.echo(f"reviewq: {e}", err=True)
+        return 2
+    return 0
+
+
+def _one_line(e: ReviewqError) -> str:
+    fields = getattr(e, "fields", None) or {}
+    if fields and len(fields) > 1:
+        return "; ".join(f"{k}: {v}" for k, v in fields.items())
+    return e.message
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,107 @@
+"""Configuration: the only module that reads os.environ.
+
+Every variable of shared/CONTRACT.md is optional; the defaults give the
+embedded setup (SQLite and files under ./instance).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A setting is present but unusable (the CLI prints it and exits 2)."""
+
+
+@dataclass
+class Settings:
+    instance_dir: Path
+    database_url: str
+    secret_key: str
+    upload_dir: Path
+    base_url: str = "http://127.0.0.1:5000"
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_api_url: str = "https://slack.com/api/"
+    publish_webhook_url: str | None = None
+    publish_webhook_secret: str | None = None
+    timezone: str = "UTC"
+    outbox_dir: Path | None = None
+    policy_file: Path | None = None
+    max_upload_bytes: int = 20 * 1024 * 1024
+    testing: bool = False
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def flask_config(self) -> dict:
+        return {
+            "SECRET_KEY": self.secret_key,
+            "MAX_CONTENT_LENGTH": self.max_upload_bytes + 1024 * 1024,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.base_url.startswith("https://"),
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "WTF_CSRF_TIME_LIMIT": None,
+            "TESTING": self.testing,
+            "REVIEWQ": self,
+        }
+
+
+def _secret_key(instance_dir: Path) -> str:
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # Written with 0600 so the key is readable by the service account only.
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(key)
+    return key
+
+
+def load_settings(env: dict | None = None, **overrides) -> Settings:
+    """Read settings from `env` (default os.environ); raise ConfigError on bad values."""
+    env = os.environ if env is None else env
+    instance_dir = Path(env.get("REVIEWQ_INSTANCE_DIR") or Path.cwd() / "instance").resolve()
+    tz = env.get("REVIEWQ_TIMEZONE") or "UTC"
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"REVIEWQ_TIMEZONE: unknown time zone {tz!r} (use an IANA name like Europe/Berlin)")
+    url = env.get("REVIEWQ_DATABASE_URL") or f"sqlite:///{instance_dir / 'reviewq.db'}"
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    max_upload = env.get("REVIEWQ_MAX_UPLOAD_MB")
+    settings = Settings(
+        instance_dir=instance_dir,
+        database_url=url,
+        secret_key=env.get("REVIEWQ_SECRET_KEY") or "",
+        upload_dir=Path(env.get("REVIEWQ_UPLOAD_DIR") or instance_dir / "uploads").resolve(),
+        base_url=(env.get("REVIEWQ_BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+        slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+        slack_api_url=env.get("SLACK_API_URL") or "https://slack.com/api/",
+        publish_webhook_url=env.get("REVIEWQ_PUBLISH_WEBHOOK_URL") or None,
+        publish_webhook_secret=env.get("REVIEWQ_PUBLISH_WEBHOOK_SECRET") or None,
+        timezone=tz,
+        outbox_dir=Path(env.get("REVIEWQ_OUTBOX_DIR") or instance_dir / "outbox").resolve(),
+        policy_file=Path(env["REVIEWQ_POLICY_FILE"]) if env.get("REVIEWQ_POLICY_FILE") else None,
+    )
+    if max_upload:
+        try:
+            settings.max_upload_bytes = int(float(max_upload) * 1024 * 1024)
+        except ValueError:
+            raise ConfigError(f"REVIEWQ_MAX_UPLOAD_MB: not a number: {max_upload!r}")
+    for key, value in overrides.items():
+        setattr(settings, key, value)
+    if not settings.secret_key:
+        settings.secret_key = _secret_key(settings.instance_dir)
+    return settings

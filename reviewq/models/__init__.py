@@ -1,0 +1,12 @@
+"""SQLAlchemy models, one module per aggregate. Schema changes go through Alembic only."""
+from reviewq.models.audit import AuditEvent, AuditHead
+from reviewq.models.base import Base, utcnow
+from reviewq.models.consent import Consent, draft_consents
+from reviewq.models.drafts import Attachment, Decision, Draft, Revision
+from reviewq.models.outbox import OutboxMessage
+from reviewq.models.settings import Setting
+from reviewq.models.users import ApiToken, LoginAttempt, User, UserRole
+
+__all__ = ["ApiToken", "Attachment", "AuditEvent", "AuditHead", "Base", "Consent", "Decision", "Draft",
+           "LoginAttempt", "OutboxMessage", "Revision", "Setting", "User", "UserRole", "draft_consents",
+           "utcnow"]

@@ -1,0 +1,155 @@
+"""Drafts, their revisions, attachments and the decisions taken on them."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from reviewq.core.workflow import STAGES, DraftFacts, State
+from reviewq.models.base import Base, utcnow
+from reviewq.models.users import User
+
+_STATE_SQL = ", ".join(f"'{s.value}'" for s in State)
+_STAGE_SQL = ", ".join(f"'{s.name}'" for s in STAGES)
+
+
+class Draft(Base):
+    __tablename__ = "drafts"
+    __table_args__ = (
+        CheckConstraint(f"state IN ({_STATE_SQL})", name="state_known"),
+        # A scheduled or published post always has its release time.
+        CheckConstraint("state NOT IN ('scheduled', 'published') OR release_at IS NOT NULL",
+                        name="release_time_when_scheduled"),
+        CheckConstraint("state != 'published' OR published_at IS NOT NULL", name="published_at_when_published"),
+        Index("ix_drafts_state_release_at", "state", "release_at"),
+        Index("ix_drafts_state_stage_entered", "state", "stage_entered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    channels: Mapped[list] = mapped_column(default=list)
+    requested_release_at: Mapped[datetime | None]
+    state: Mapped[str] = mapped_column(String(32), default=State.DRAFT.value)
+    current_revision: Mapped[int] = mapped_column(Integer, default=0)
+    # The furthest approval stage reached (1 review, 2 legal, 3 comms, 4 approved): who may see it.
+    reached: Mapped[int] = mapped_column(Integer, default=0)
+    stage_entered_at: Mapped[datetime | None]
+    reminded_at: Mapped[datetime | None]
+    release_at: Mapped[datetime | None]
+    scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    published_at: Mapped[datetime | None]
+    publisher_ref: Mapped[str | None] = mapped_column(String(500))
+    release_error: Mapped[str | None] = mapped_column(Text)
+    release_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None]
+    release_claimed_until: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="draft", order_by="Revision.number", cascade="all, delete-orphan")
+    decisions: Mapped[list[Decision]] = relationship(
+        back_populates="draft", order_by="Decision.id", cascade="all, delete-orphan")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="draft", order_by="Attachment.id", cascade="all, delete-orphan")
+
+    @property
+    def state_enum(self) -> State:
+        return State(self.state)
+
+    @property
+    def revision(self) -> Revision | None:
+        return next((r for r in reversed(self.revisions) if r.number == self.current_revision), None)
+
+    @property
+    def body(self) -> str:
+        rev = self.revision
+        return rev.body if rev else ""
+
+    def standing_approvals(self) -> list[Decision]:
+        return [d for d in self.decisions
+                if d.revision_number == self.current_revision and d.decision == "approve" and not d.voided]
+
+    def facts(self) -> DraftFacts:
+        return DraftFacts(self.author_id, State(self.state), self.current_revision,
+                          tuple((d.stage, d.user_id) for d in self.standing_approvals()))
+
+
+class Revision(Base):
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("draft_id", "number", name="uq_revisions_draft_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    body: Mapped[str] = mapped_column(Text)
+    channels: Mapped[list] = mapped_column(default=list)
+    # [{"id", "sha256", "alt_text", "content_type"}]: the exact attachments this revision approves
+    attachments: Mapped[list] = mapped_column(default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    findings: Mapped[list] = mapped_column(default=list)
+    justifications: Mapped[dict] = mapped_column(default=dict)
+    checked_at: Mapped[datetime | None]
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[Draft] = relationship(back_populates="revisions")
+
+
+class Attachment(Base):
+    __tablename__ = "attachments"
+    __table_args__ = (CheckConstraint("size_bytes >= 0", name="size_nonnegative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    storage_key: Mapped[str] = mapped_column(String(200))
+    alt_text: Mapped[str] = mapped_column(Text, default="")
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    scan_findings: Mapped[list] = mapped_column(default=list)
+    scanned_at: Mapped[datetime | None]
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    removed_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[Draft] = relationship(back_populates="attachments")
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
+class Decision(Base):
+    __tablename__ = "decisions"
+    __table_args__ = (
+        CheckConstraint(f"stage IN ({_STAGE_SQL})", name="stage_known"),
+        CheckConstraint("decision IN ('approve', 'request_changes', 'reject')", name="decision_known"),
+        CheckConstraint("decision = 'approve' OR length(comment) > 0", name="reason_when_not_approving"),
+        # One decision per stage of a revision: the database settles a race the row lock missed.
+        UniqueConstraint("draft_id", "revision_number", "stage", name="uq_decisions_one_per_stage"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_id: Mapped[int] = mapped_column(ForeignKey("drafts.id", ondelete="CASCADE"), index=True)
+    revision_number: Mapped[int] = mapped_column(Integer)
+    stage: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    via: Mapped[str] = mapped_column(String(20), default="web")
+    voided: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    draft: Mapped[Draft] = relationship(back_populates="decisions")
+    user: Mapped[User] = relationship(lazy="joined")

@@ -1,0 +1,51 @@
+"""Helpers every service shares: loading with a lock, visibility, the clock."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewq.core.errors import NotFoundError
+from reviewq.core.permissions import can_view_draft
+from reviewq.models import Decision, Draft, User
+
+
+def now_utc() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def lock_draft(session: Session, draft_id) -> Draft:
+    """Load a draft holding its row lock (PostgreSQL FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
+    try:
+        draft_id = int(draft_id)
+    except (TypeError, ValueError):
+        raise NotFoundError("No such draft.")
+    draft = session.execute(select(Draft).where(Draft.id == draft_id).with_for_update(of=Draft)
+                            .execution_options(populate_existing=True)).unique().scalar_one_or_none()
+    if draft is None:
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def visible(user: User, draft: Draft) -> bool:
+    decided = any(d.user_id == user.id for d in draft.decisions)
+    return can_view_draft(user.actor(), author_id=draft.author_id, reached=draft.reached, decided=decided)
+
+
+def get_visible_draft(session: Session, user: User, draft_id, *, lock: bool = False) -> Draft:
+    """The draft if `user` may see it; NotFoundError otherwise (no leak of existence)."""
+    if lock:
+        draft = lock_draft(session, draft_id)
+    else:
+        try:
+            draft = session.get(Draft, int(draft_id))
+        except (TypeError, ValueError, OverflowError):
+            draft = None
+    if draft is None or not visible(user, draft):
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def approvers_decided(draft: Draft) -> list[Decision]:
+    return [d for d in draft.decisions if d.revision_number == draft.current_revision and not d.voided]

@@ -1,0 +1,148 @@
+"""Accounts: users, roles, passwords (Argon2id), login throttling and API tokens."""
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from reviewq import signals
+from reviewq.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from reviewq.core.roles import ROLES
+from reviewq.models import ApiToken, LoginAttempt, User, UserRole
+
+_hasher = PasswordHasher()
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
+MIN_PASSWORD = 10
+# Failed attempts allowed per account and per address within the window.
+THROTTLE_MAX, THROTTLE_WINDOW = 5, timedelta(minutes=15)
+TOKEN_PREFIX = "rq_"
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _norm_email(email) -> str:
+    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    if not EMAIL_RE.match(email) or len(email) > 254:
+        raise ValidationError("Give a valid e-mail address.", {"email": "invalid"})
+    return email
+
+
+def create_user(session: Session, *, email, name, roles, password: str | None = None,
+                slack_user_id: str | None = None, actor: User | None = None, now: datetime) -> User:
+    email = _norm_email(email)
+    name = (name or "").strip()
+    errors = {}
+    if not name or len(name) > 200:
+        errors["name"] = "Give the person's name (up to 200 characters)."
+    roles = list(dict.fromkeys(roles or []))
+    if not roles:
+        errors["roles"] = "Give at least one role: " + ", ".join(ROLES) + "."
+    elif bad := [r for r in roles if r not in ROLES]:
+        errors["roles"] = f"Unknown role {bad[0]!r}; roles are " + ", ".join(ROLES) + "."
+    if slack_user_id and not SLACK_ID_RE.match(slack_user_id):
+        errors["slack_id"] = "A Slack member id looks like U012ABCDEF."
+    if password is not None and len(password) < MIN_PASSWORD:
+        errors["password"] = f"Passwords need at least {MIN_PASSWORD} characters."
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors)
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ConflictError(f"A user with e-mail {email} already exists.")
+    if slack_user_id and session.scalar(select(User.id).where(User.slack_user_id == slack_user_id)):
+        raise ConflictError(f"Slack id {slack_user_id} already belongs to another user.")
+    user = User(email=email, name=name, password_hash=hash_password(password) if password else None,
+                slack_user_id=slack_user_id or None, created_at=now)
+    user.role_rows = [UserRole(role=r) for r in roles]
+    session.add(user)
+    session.flush()
+    signals.user_changed.send(user, session=session, actor=actor, now=now, change="created")
+    return user
+
+
+def throttled(session: Session, keys: list[str], now: datetime) -> bool:
+    since = now - THROTTLE_WINDOW
+    for key in keys:
+        n = session.scalar(select(func.count()).select_from(LoginAttempt)
+                           .where(LoginAttempt.key == key, LoginAttempt.at >= since))
+        if n >= THROTTLE_MAX:
+            return True
+    return False
+
+
+def authenticate(session: Session, email, password, *, ip: str, now: datetime) -> User | None:
+    """The user whose credentials these are, or None; raises PermissionDeniedError when throttled."""
+    email = (email or "").strip().lower() if isinstance(email, str) else ""
+    keys = [f"email:{email}", f"ip:{ip}"]
+    if throttled(session, keys, now):
+        raise PermissionDeniedError("Too many failed sign-ins. Wait 15 minutes and try again.")
+    user = session.scalar(select(User).where(User.email == email))
+    ok = False
+    if user is not None and user.password_hash and user.active:
+        try:
+            ok = _hasher.verify(user.password_hash, password or "")
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if ok and _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = hash_password(password)
+    else:
+        # Spend the same time as a real check so response times do not reveal accounts.
+        try:
+            _hasher.verify(_DUMMY, password or "x")
+        except VerificationError:
+            pass
+    if ok:
+        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{email}"))
+    else:
+        session.add_all([LoginAttempt(key=k, at=now) for k in keys])
+    signals.login_event.send(user if ok else None, session=session, now=now, ok=ok, email=email, ip=ip)
+    return user if ok else None
+
+
+_DUMMY = _hasher.hash("not-a-real-password")
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(session: Session, user: User, *, name: str = "", now: datetime,
+                 actor: User | None = None) -> tuple[ApiToken, str]:
+    """Make a token; the clear text is returned once and never stored."""
+    name = (name or "").strip()[:100]
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(token), prefix=token[:10], created_at=now)
+    session.add(row)
+    session.flush()
+    signals.token_changed.send(row, session=session, actor=actor or user, now=now, change="created")
+    return row, token
+
+
+def user_for_token(session: Session, token: str, now: datetime) -> User | None:
+    if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    # Written at most once a minute so reads do not turn every request into a write.
+    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=1):
+        row.last_used_at = now
+    return row.user
+
+
+def revoke_token(session: Session, actor: User, token_id, *, now: datetime) -> ApiToken:
+    row = session.get(ApiToken, token_id) if isinstance(token_id, int) else None
+    if row is None or (row.user_id != actor.id and not actor.has("admin")):
+        from reviewq.core.errors import NotFoundError
+        raise NotFoundError("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        signals.token_changed.send(row, session=session, actor=actor, now=now, change="revoked")
+    return row

@@ -1,0 +1,47 @@
+"""Every signal reviewq sends, with its sender and keyword arguments.
+
+Signals are sent by reviewq.services inside the caller's transaction, after the
+change is flushed. Receivers (reviewq.receivers) may only write rows in that
+same session (audit events, outbox messages); anything that talks to the
+network happens in the worker after commit. A receiver that raises fails the
+whole action: a decision without its audit row must not happen.
+
+Common kwargs: session (the SQLAlchemy Session), actor (User or None for the
+system), now (aware UTC datetime).
+"""
+from blinker import Namespace
+
+_signals = Namespace()
+
+draft_created = _signals.signal("draft-created", doc="sender: Draft. kwargs: session, actor, now, revision")
+draft_edited = _signals.signal(
+    "draft-edited", doc="sender: Draft. kwargs: session, actor, now, revision, voided (approvals voided), "
+                        "from_state")
+draft_submitted = _signals.signal("draft-submitted", doc="sender: Draft. kwargs: session, actor, now, revision")
+stage_approved = _signals.signal(
+    "stage-approved", doc="sender: Draft. kwargs: session, actor, now, decision, stage, next_state")
+changes_requested = _signals.signal("changes-requested",
+                                    doc="sender: Draft. kwargs: session, actor, now, decision, stage")
+draft_rejected = _signals.signal("draft-rejected", doc="sender: Draft. kwargs: session, actor, now, decision, stage")
+draft_withdrawn = _signals.signal("draft-withdrawn", doc="sender: Draft. kwargs: session, actor, now, from_state")
+stage_entered = _signals.signal(
+    "stage-entered", doc="sender: Draft. kwargs: session, now, stage (core Stage). Sent after submit and after "
+                         "each approval that moves the draft to another pending stage")
+draft_scheduled = _signals.signal("draft-scheduled",
+                                  doc="sender: Draft. kwargs: session, actor, now, release_at, previous (or None)")
+draft_unscheduled = _signals.signal("draft-unscheduled", doc="sender: Draft. kwargs: session, actor, now, reason")
+draft_released = _signals.signal("draft-released", doc="sender: Draft. kwargs: session, now, publisher_ref")
+release_failed = _signals.signal("release-failed", doc="sender: Draft. kwargs: session, now, error, attempts")
+release_held = _signals.signal("release-held", doc="sender: Draft. kwargs: session, now, reason")
+freeze_changed = _signals.signal("freeze-changed", doc="sender: None. kwargs: session, actor, now, on, reason")
+attachment_added = _signals.signal("attachment-added",
+                                   doc="sender: Draft. kwargs: session, actor, now, attachment")
+consent_changed = _signals.signal(
+    "consent-changed", doc="sender: Consent. kwargs: session, actor, now, change ('created'|'revoked'|'linked'), "
+                           "draft (or None)")
+user_changed = _signals.signal("user-changed",
+                               doc="sender: User. kwargs: session, actor, now, change ('created'|'updated'|...)")
+token_changed = _signals.signal("token-changed",
+                                doc="sender: ApiToken. kwargs: session, actor, now, change ('created'|'revoked')")
+login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip")
+setting_changed = _signals.signal("setting-changed", doc="sender: None. kwargs: session, actor, now, key, value")

@@ -1,0 +1,111 @@
+"""Attachment storage: files kept under REVIEWQ_UPLOAD_DIR by content hash.
+
+The content type is sniffed from the bytes, never taken from the client. Images
+are opened with Pillow (which also refuses decompression bombs) to learn their
+size; anything we cannot recognise is refused.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, UnidentifiedImageError
+
+from reviewq.core.errors import TooLargeError, ValidationError
+
+ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
+            "video/mp4": "MP4", "video/quicktime": "QuickTime"}
+CHUNK = 1024 * 64
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    sha256: str
+    size: int
+    content_type: str
+    storage_key: str
+    width: int | None = None
+    height: int | None = None
+
+
+def sniff(head: bytes) -> str | None:
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        brand = head[8:12]
+        return "video/quicktime" if brand == b"qt  " else "video/mp4"
+    return None
+
+
+def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
+    """Copy `stream` into storage; raise TooLargeError or ValidationError on refusal."""
+    upload_dir.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    fd, tmp = tempfile.mkstemp(dir=upload_dir, prefix=".upload-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            head = b""
+            while chunk := stream.read(CHUNK):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise TooLargeError(f"The file is larger than the {max_bytes // (1024 * 1024)} MB limit.")
+                if len(head) < 32:
+                    head += chunk[:32]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise ValidationError("The file is empty.", {"file": "empty"})
+        ctype = sniff(head)
+        if ctype is None:
+            raise ValidationError("We accept JPEG, PNG, GIF and WebP images and MP4 or MOV video; "
+                                  "this file is none of those.", {"file": "unsupported type"})
+        width = height = None
+        if ctype.startswith("image/"):
+            width, height = _image_size(tmp)
+        sha = digest.hexdigest()
+        key = f"{sha[:2]}/{sha[2:4]}/{sha}"
+        final = upload_dir / key
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, final)
+        tmp = None
+        return StoredFile(sha, size, ctype, key, width, height)
+    finally:
+        if tmp and os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _image_size(path: str) -> tuple[int, int]:
+    try:
+        with Image.open(path) as im:
+            im.verify()
+        with Image.open(path) as im:
+            return im.size
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
+        raise ValidationError("The image is damaged or too large to open.", {"file": "unreadable image"})
+
+
+def path_of(upload_dir: Path, storage_key: str) -> Path:
+    return upload_dir / storage_key
+
+
+def stripped_image(path: Path, content_type: str) -> bytes:
+    """The image re-encoded without EXIF/GPS or other metadata (for release)."""
+    with Image.open(path) as im:
+        fmt = im.format
+        clean = Image.new(im.mode, im.size)
+        clean.putdata(list(im.getdata())) if im.mode != "P" else clean.paste(im)
+        if im.mode == "P" and im.getpalette():
+            clean.putpalette(im.getpalette())
+        buf = io.BytesIO()
+        clean.save(buf, format=fmt or "PNG")
+        return buf.getvalue()
