@@ -1,0 +1,130 @@
+"""Test fixtures: one database per test session, upgraded with Alembic, emptied after each test.
+
+The database is SQLite in a temporary folder unless REVIEWQ_TEST_DATABASE_URL
+names another (CI sets it to the local PostgreSQL too).
+"""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from reviewq import create_app
+from reviewq.config import load_settings
+from reviewq.db import make_engine
+from reviewq.extensions import db as _db
+from reviewq.migrate import upgrade
+from reviewq.models import Base
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+
+
+def pytest_collection_modifyitems(config, items):
+    if not is_postgres_url(database_url_from_env()):
+        skip = pytest.mark.skip(reason="needs PostgreSQL: set REVIEWQ_TEST_DATABASE_URL=postgresql://...")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+def database_url_from_env() -> str | None:
+    return os.environ.get("REVIEWQ_TEST_DATABASE_URL") or None
+
+
+def is_postgres_url(url: str | None) -> bool:
+    return bool(url) and url.startswith("postgresql")
+
+
+def _normalise(url: str) -> str:
+    return "postgresql+psycopg://" + url[len("postgresql://"):] if url.startswith("postgresql://") else url
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = database_url_from_env()
+    if url is None:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = _normalise(url)
+    engine = make_engine(url)
+    with engine.begin() as conn:  # a clean schema: this database belongs to the test run
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url):
+    engine = make_engine(database_url)
+    upgrade(engine)
+    engine.dispose()
+    return database_url
+
+
+def _empty_all_tables(engine) -> None:
+    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for t in tables:
+                conn.execute(text(f"DELETE FROM {t}"))
+        conn.execute(text("INSERT INTO audit_head (id, seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
+
+
+@pytest.fixture
+def settings(migrated, tmp_path):
+    return load_settings(env={}, instance_dir=tmp_path / "instance", database_url=migrated,
+                         upload_dir=tmp_path / "uploads", outbox_dir=tmp_path / "outbox",
+                         secret_key="test-secret", testing=True)
+
+
+@pytest.fixture
+def app(settings):
+    app = create_app(settings)
+    yield app
+    _db.session.remove()
+    _empty_all_tables(_db.engine)
+
+
+@pytest.fixture
+def session(app):
+    with app.app_context():
+        yield _db.session
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def factory(app, session):
+    from tests.factories import Factory
+    return Factory(app, session)
+
+
+@pytest.fixture
+def login(client, factory):
+    """login(user) signs the test client in through the real form (CSRF included)."""
+    def _login(user, password=None):
+        from tests.factories import PASSWORD, csrf_from
+        page = client.get("/login")
+        resp = client.post("/login", data={"email": user.email, "password": password or PASSWORD,
+                                           "csrf_token": csrf_from(page)})
+        assert resp.status_code == 302, resp.data[:500]
+        return user
+    return _login
+
+
+@pytest.fixture
+def shared_corpus() -> Path:
+    path = SHARED / "corpus"
+    if not (path / "dev.jsonl").exists():
+        pytest.skip("../shared/corpus not present (only in CI and the developers' checkout)")
+    return path

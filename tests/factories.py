@@ -1,0 +1,82 @@
+"""Builders for users, drafts and decisions, going through the real services."""
+from __future__ import annotations
+
+import io
+import itertools
+import re
+from datetime import timedelta
+
+from reviewq.extensions import db
+from reviewq.services import decisions, drafts
+from reviewq.services.checking import load_policy
+from reviewq.services.users import create_token, create_user
+
+PASSWORD = "correct horse battery"
+_seq = itertools.count(1)
+STAGE_ROLES = ("reviewer", "legal", "comms")
+# A 1x1 PNG with nothing in it.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
+       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
+       b"\xaeB`\x82")
+
+
+def csrf_from(resp) -> str:
+    m = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', resp.data) or \
+        re.search(rb'value="([^"]+)"[^>]*name="csrf_token"', resp.data)
+    assert m, "no CSRF token on the page"
+    return m.group(1).decode()
+
+
+class Factory:
+    def __init__(self, app, session):
+        self.app, self.session = app, session
+        self.now = __import__("tests.conftest", fromlist=["NOW"]).NOW
+
+    def tick(self, minutes: int = 1):
+        self.now += timedelta(minutes=minutes)
+        return self.now
+
+    def user(self, *roles, name=None, email=None, slack_id=None, password=PASSWORD):
+        n = next(_seq)
+        u = create_user(self.session, email=email or f"user{n}@example.org", name=name or f"User {n}",
+                        roles=list(roles or ("staff",)), password=password, slack_user_id=slack_id, now=self.now)
+        self.session.commit()
+        return u
+
+    def token(self, user) -> str:
+        _, clear = create_token(self.session, user, name="test", now=self.now)
+        self.session.commit()
+        return clear
+
+    def approvers(self):
+        return {r: self.user(r) for r in STAGE_ROLES}
+
+    def draft(self, author=None, body="Flu shots are available at every clinic this week.",
+              channels=("facebook",), attachments=(), **kw):
+        author = author or self.user("staff")
+        uploads = [drafts.Upload(io.BytesIO(data), name, alt) for name, data, alt in attachments]
+        d = drafts.create_draft(self.session, author, body=body, channels=list(channels),
+                                requested_release_at=kw.pop("requested_release_at", None), now=self.tick(),
+                                uploads=uploads, upload_dir=self.app.config["REVIEWQ"].upload_dir,
+                                max_bytes=self.app.config["REVIEWQ"].max_upload_bytes, **kw)
+        self.session.commit()
+        return d
+
+    def submit(self, d, justifications=None):
+        drafts.submit_draft(self.session, d.author, d.id, now=self.tick(), policy=load_policy(self.session),
+                            justifications=justifications)
+        self.session.commit()
+        return d
+
+    def approve(self, d, user, decision="approve", comment=""):
+        row = decisions.decide(self.session, user, d.id, decision, revision=d.current_revision,
+                               comment=comment, now=self.tick())
+        self.session.commit()
+        return row
+
+    def approved_draft(self, author=None, approvers=None, **kw):
+        approvers = approvers or self.approvers()
+        d = self.submit(self.draft(author, **kw))
+        for role in STAGE_ROLES:
+            self.approve(d, approvers[role])
+        return d
