@@ -26,6 +26,9 @@ LAST = _load("surnames.txt")
 WORDS = _load("name_words.txt") | frozenset(
     "january february march april may june july august september october november december "
     "monday tuesday wednesday thursday friday saturday sunday christmas easter happy dear".split())
+MONTHS_DAYS = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split())
 PLACE_WORDS = frozenset(
     "street st road rd avenue ave boulevard blvd drive way pl place court ct parkway pkwy lane ln hospital "
     "hospitals health healthcare medical clinic clinics center centre county city campus wing building tower "
@@ -33,7 +36,7 @@ PLACE_WORDS = frozenset(
     "terrace award awards scholarship fund library office offices location highway hwy circle square "
     "plaza mall cancer heart women's children's".split())
 
-TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)*")
 TITLE_BEFORE = re.compile(
     r"(?:\b(?:dr|doctor|nurse|prof|professor|senator|sen|rep|representative|congress\w*|mayor|governor|gov|"
     r"council\w*|commissioner|judge|chief|coach|rev|reverend|father|sister|pastor|rabbi|chaplain|officer|"
@@ -113,3 +116,98 @@ def _tokens(text: str):
             w, e = w[:-2], e - 2
         out.append((s, e, w))
     return out
+
+
+FAMILY = re.compile(r"\bthe ([A-Z][a-z]+|[A-Z]+) family\b")
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? ([A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
+
+
+def find_people(post) -> list[Person]:
+    """Every person named in the post (folded-text spans), each with a role."""
+    text = post.folded.text
+    toks = _tokens(text)
+    spans: list[tuple[int, int, bool]] = []
+    i, n = 0, len(toks)
+    while i < n:
+        got = _match_at(text, toks, i)
+        if got is None:
+            i += 1
+            continue
+        end_index, s, e, strong = got
+        spans.append((s, e, strong))
+        i = end_index + 1
+    for rx in (FAMILY, HONORIFIC):
+        for m in rx.finditer(text):
+            if m.group(1).lower() in LAST and not any(a < m.end(1) and m.start(1) < b for a, b, _ in spans):
+                spans.append((m.start(1), m.end(1), True))
+    known = post.policy.compiled.org_names
+    people = []
+    for s, e, strong in sorted(spans):
+        if text[s:e].lower() in known:
+            continue
+        people.append(Person(s, e, _role(text, s, e), strong))
+    return people
+
+
+def _adjacent(text: str, a, b) -> bool:
+    return text[a[1]:b[0]] == " "
+
+
+def _is_initial(text: str, tok) -> bool:
+    return len(tok[2]) == 1 and tok[2].isalpha() and text[tok[1]:tok[1] + 1] == "."
+
+
+def _match_at(text: str, toks, i):
+    s, e, w = toks[i]
+    shape = _shape(w)
+    if shape in ("other",) or not w.isalpha():
+        return None
+    group = "L" if shape == "lower" else "C"
+    lw = w.lower()
+    nxt = toks[i + 1] if i + 1 < len(toks) and _adjacent(text, toks[i], toks[i + 1]) else None
+    # "C. Gillespie"
+    if shape == "initial" and text[e:e + 2] == ". " and i + 1 < len(toks):
+        t = toks[i + 1]
+        if t[0] == e + 2 and _shape(t[2]) in ("cap", "upper") and t[2].lower() in LAST \
+                and t[2].lower() not in PLACE_WORDS:
+            return i + 1, s, t[1], True
+        return None
+    if len(w) < 2 or lw not in FIRST:
+        return None
+    ambiguous = lw in WORDS
+    if nxt is not None:
+        ns, ne, nw = nxt
+        nshape = "L" if _shape(nw) == "lower" else ("C" if _shape(nw) in ("cap", "upper") else None)
+        nl = nw.lower()
+        if nl in PLACE_WORDS:
+            return None
+        if nshape == group and nw.isalpha() and len(nw) > 1 and (nl in LAST or nl in FIRST) \
+                and not (group == "L" and ambiguous) and not (group == "C" and lw in MONTHS_DAYS):
+            end_i, end = i + 1, ne
+            if i + 2 < len(toks) and _adjacent(text, nxt, toks[i + 2]):
+                t3 = toks[i + 2]
+                if _shape(t3[2]) == _shape(nw) and t3[2].lower() in LAST and t3[2].lower() not in WORDS \
+                        and t3[2].lower() not in PLACE_WORDS:
+                    end_i, end = i + 2, t3[1]
+            return end_i, s, end, True
+        if len(nw) == 1 and nw.isalpha() and _is_initial(text, nxt) and not ambiguous \
+                and (group == "C" or nw.islower()) and not text[ne + 1:ne + 2].isalpha():
+            return i + 1, s, ne + 1, True
+    cue = STRONG_CUE_BEFORE.search(text[max(0, s - 30):s]) is not None
+    if group == "L" or ambiguous:
+        strong_cue = cue and not re.search(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$", text[max(0, s - 30):s])
+        if not strong_cue or (group == "L" and ambiguous):
+            return None
+    return i, s, e, cue
+
+
+def _role(text: str, s: int, e: int) -> str:
+    before = text[max(0, s - 80):s]
+    after = text[e:e + 40]
+    if TITLE_BEFORE.search(before) or CREDENTIAL_AFTER.match(after) or ROLE_AFTER.match(after):
+        return "staff"
+    a, b = _sentence_bounds(text, s, e)
+    sentence = text[a:b]
+    if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
+        return "staff"
+    return "person"

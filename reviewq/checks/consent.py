@@ -1,0 +1,102 @@
+"""Consent check: a post that features a patient needs that patient's written consent on file.
+
+Rule `consent.patient_story`: a patient's story, testimonial, photo or video,
+or a named patient or relative in a celebratory or personal post. "Shared with
+permission" in the text is not consent: only a linked ConsentInfo is. It must
+be not revoked, in date, cover every channel of the post and every kind the
+post uses (name, story, photo, video, audio), and its subject_name must match
+the person named (when a name is detected). With one: an `info` finding naming
+the consent; without: `block`.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from reviewq.checks.base import Finding
+
+RULE = "consent.patient_story"
+SUBJECT = re.compile(
+    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?patient(?!s)(?! (?:portal|transport\w*|experience|safety|"
+    r"education|services?|advocates?|access|financial|billing)\b)|\bpatient (?:testimonial|story|stories)\b"
+    r"|\bnicu bab(?:y|ies)\b|\bbaby [A-Z]|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
+    r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
+    r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+",
+    re.IGNORECASE)
+STORY = re.compile(
+    r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
+    r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"
+    r"prayers|thank you|thanks|meet|welcome|graduated|went home|beat (?:her|his|their)|fundraiser|"
+    r"recovery fund|support our|sweetest|favorite|favourite|says|rock star|hero|fighter|miracle|journey|"
+    r"inspir\w+|milestone|first steps|back on|back to|wanted to share|happy|proud|love|arrived|welcomes|"
+    r"remember|wishing|oldest|youngest|kind words|lovely card|framed|before and after|transformation)\b"
+    r"|[📸🎥📹🎬]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b",
+    re.IGNORECASE)
+OPERATIONAL = re.compile(
+    r"\b(?:please (?:bring|call|contact|fax|send|return|note|double check|whitelist)|reminder for|refund|"
+    r"billing|records request|lost:|found a|is this your|could the owner|can it|draft:|wrong window|outage|"
+    r"registration note|is confirmed|is ready|locked out|follow-up call|needs a follow-up)\b",
+    re.IGNORECASE)
+KINDS = (("photo", re.compile(r"\b(?:photo|pictured|picture|selfie|swipe|image)\b|📸", re.IGNORECASE)),
+         ("video", re.compile(r"\b(?:video|watch|reel|clip|footage)\b|[🎥📹🎬]", re.IGNORECASE)),
+         ("audio", re.compile(r"\b(?:listen|podcast|audio|voice)\b|🎧", re.IGNORECASE)))
+MESSAGE = ("This post features a patient (their story, name, photo or video). HIPAA requires the patient's "
+           "written authorization before we publish it, and \"shared with permission\" in the text is not proof.")
+FIX = "Link the patient's signed consent record to this draft (covering these channels), or remove what identifies them."
+
+
+def check(post) -> list[Finding]:
+    text = post.folded.text
+    people = [p for p in post.people if p.role == "person"]
+    subject = SUBJECT.search(text)
+    if subject is None and not people:
+        return []
+    if OPERATIONAL.search(text) and subject is None:
+        return []
+    story = STORY.search(text)
+    if story is None:
+        return []
+    kinds = {"story"} | ({"name"} if people else set())
+    kinds |= {k for k, rx in KINDS if rx.search(text)}
+    anchor = people[0] if people else None
+    s, e = (anchor.start, anchor.end) if anchor else subject.span()
+    names = [text[p.start:p.end] for p in people]
+    ok = _matching_consent(post, kinds, names)
+    if ok is not None:
+        msg = f"Patient consent #{ok.id} ({ok.subject_name}) covers this post ({', '.join(sorted(kinds))})."
+        return [post.finding("consent", "patient_story", "info", s, e, msg, RULE, "")]
+    need = ", ".join(sorted(kinds))
+    return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX)]
+
+
+def _fold_name(name: str) -> list[str]:
+    return re.sub(r"[^\w\s]", " ", name.lower()).split()
+
+
+def _name_matches(subject_name: str, names: list[str]) -> bool:
+    if not names:
+        return True  # nobody named in the text: the linked record is the reviewer's statement of who it is
+    full = _fold_name(subject_name)
+    for n in names:
+        toks = _fold_name(n)
+        if toks and all(any(f == t or (len(t) == 1 and f.startswith(t)) for f in full) for t in toks):
+            return True
+    return False
+
+
+def _aware(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)
+
+
+def _matching_consent(post, kinds, names):
+    now = _aware(post.now or datetime.now(timezone.utc))
+    for c in post.consents:
+        if c.revoked or not kinds <= set(c.covers):
+            continue
+        if c.valid_from and _aware(c.valid_from) > now or c.valid_until and _aware(c.valid_until) < now:
+            continue
+        if c.channels and not set(post.channels) <= set(c.channels):
+            continue
+        if _name_matches(c.subject_name, names):
+            return c
+    return None

@@ -1,0 +1,85 @@
+"""Dates and ages in a post (patterns only; phi.py decides whether they are PHI).
+
+HIPAA Safe Harbor: every element of a date except the year, and ages over 89.
+Ages are returned with their value so the caller can apply the policy's
+threshold; spoken ages ("ninety-three") are understood.
+"""
+from __future__ import annotations
+
+import re
+
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+          r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)")
+_ORD = r"(?:st|nd|rd|th)?"
+DATE = re.compile(
+    r"(?<![\w/.\-])(?:"
+    r"" + _WEEKDAY + r"?" + _MONTH + r"\.?\s+\d{1,2}" + _ORD + r"(?:,?\s+\d{4})?(?![\d:])"
+    r"|" + _WEEKDAY + r"?\d{1,2}" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"\.?(?:,?\s+\d{4})?(?!\w)"
+    r"|" + _WEEKDAY + r"?(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?:\d{4}|\d{2}))?(?![\d/])"
+    r"|(?P<m2>\d{1,2})-(?P<d2>\d{1,2})-(?:\d{4}|\d{2})(?![\d-])"
+    r"|\d{4}-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
+    r"|" + _MONTH + r"\.?\s+(?:19|20)\d{2}(?!\d)"
+    r")", re.IGNORECASE)
+
+_UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+_TENS = {"ninety": 90, "eighty": 80, "seventy": 70, "sixty": 60, "fifty": 50, "forty": 40, "thirty": 30,
+         "twenty": 20}
+_SPOKEN = (r"(?:(?:one|a) hundred(?:(?: and)? (?:(?:ninety|eighty|seventy|sixty|fifty|forty|thirty|twenty)"
+           r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|"
+           r"nine|ten|eleven|twelve))?|(?:ninety|eighty|seventy|sixty|fifty|forty)"
+           r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)")
+_NUM = r"(?P<n%d>\d{2,3}|" + _SPOKEN + r")"
+AGE = re.compile(
+    r"\b" + _NUM % 1 + r"(?:[- ]+(?:years?|yrs?)[- ]+old|[- ]year[- ]old|(?:st|nd|rd|th)? birthday|"
+    r" years young)\b"
+    r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
+    r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
+    r"|\bat (?P<n4>\d{2,3})(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
+    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))",
+    re.IGNORECASE)
+
+
+def valid_date(m: re.Match) -> bool:
+    for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3")):
+        if m.group(mk):
+            return 1 <= int(m.group(mk)) <= 12 and 1 <= int(m.group(dk)) <= 31
+    return True
+
+
+def age_value(word: str) -> int:
+    w = word.lower().replace("-", " ").replace(" and ", " ")
+    if w.isdigit():
+        return int(w)
+    total = 0
+    for part in w.split():
+        if part in ("hundred",):
+            total = max(total, 1) * 100
+        elif part in ("a",):
+            total += 1
+        elif part in _TENS:
+            total += _TENS[part]
+        elif part in _UNITS:
+            total += _UNITS[part]
+        elif part == "ten":
+            total += 10
+        elif part == "eleven":
+            total += 11
+        elif part == "twelve":
+            total += 12
+    return total
+
+
+def find_dates(text: str):
+    """(start, end) of each date-like span in `text`."""
+    return [m.span() for m in DATE.finditer(text) if valid_date(m)]
+
+
+def find_ages(text: str):
+    """(start, end, value) of each stated age in `text`."""
+    out = []
+    for m in AGE.finditer(text):
+        g = next(k for k in ("n1", "n2", "n3", "n4") if m.group(k))
+        s, e = m.span(g)
+        out.append((s, e, age_value(m.group(g))))
+    return out

@@ -1,0 +1,143 @@
+"""PHI check: the 18 HIPAA Safe Harbor identifiers of a patient or relative.
+
+Rule id `phi.identifiers` for every category. Identifiers that only a patient
+would have (SSN, MRN, member IDs, a personal e-mail...) block. Names, dates,
+addresses and rooms depend on who the post is about: staff names, the
+organisation's own contact details and event dates are left alone, and a name
+with nothing that ties it to care is a `warn` (a person must look), not a block.
+"""
+from __future__ import annotations
+
+import re
+
+from reviewq.checks import phi_patterns as P
+from reviewq.checks.base import Finding
+from reviewq.checks.dates import find_ages, find_dates
+from reviewq.checks.policy import domain_matches
+
+RULE = "phi.identifiers"
+FIX = "Remove it, or replace it with something that cannot identify the person (\"a patient\", \"this spring\")."
+WHY = "Posting it publicly can identify a patient, which HIPAA forbids without written authorization."
+LABEL = {"name": "a person's name", "address": "a home address or town", "date": "a date tied to a person's care",
+         "age": "an age over 89", "phone": "a personal phone number", "fax": "a personal fax number",
+         "email": "a personal e-mail address", "ssn": "a Social Security number", "mrn": "a medical record number",
+         "health_plan": "a health plan or insurance ID", "account": "an account or card number",
+         "license": "a licence number", "vehicle": "a vehicle plate or VIN", "device": "a device serial number",
+         "url": "a personal web page", "ip": "an IP address", "other_id": "a room, bed or personal handle"}
+STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email",
+                    "phone", "fax", "age", "url"})
+EVENT_BEFORE = re.compile(
+    r"\b(?:event|join us|workshop|class|session|webinar|drive|opens?|opening|starting|starts?|hours|until|"
+    r"through|register|deadline|expo|fair|walk|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
+    r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?)\b[^.!?]{0,30}$",
+    re.IGNORECASE)
+PATIENT_BEFORE = re.compile(
+    r"\b(?:dob|d\.o\.b|born|birth\w*|admitted|admission|discharged|passed away|died|surgery|procedure|visit|"
+    r"appointment|results|since|delivered|diagnosed|came into|arrived|injur\w+|accident|moved to|"
+    r"logging in|seen|treated|stay)\b[^.!?]{0,25}$", re.IGNORECASE)
+
+
+def check(post) -> list[Finding]:
+    """PHI findings for `post` (a reviewq.checks.context.Post)."""
+    text = post.folded.text
+    cands: list[tuple[int, int, str, str]] = []  # (start, end, category, strength: "strong"|"weak")
+    _identifiers(post, text, cands)
+    people = [p for p in post.people if p.role == "person"]
+    subject = bool(people) or any(c[2] in STRONG for c in cands)
+    for p in people:
+        cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
+        m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
+        if m and m.group("v").split()[-1].lower() not in _NOT_TOWN:
+            cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
+    _dated(post, text, subject, cands)
+    if subject or post.patient_context:
+        _contextual(post, text, cands)
+    block = subject or post.patient_context
+    findings, taken = [], []
+    for s, e, cat, strength in sorted(cands):
+        if s >= e or any(s < b and a < e for a, b in taken):
+            continue
+        taken.append((s, e))
+        sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
+        msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
+               f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
+               f"{WHY[1:]} If it is staff or our own, say so in your justification.")
+        findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX))
+    return findings
+
+
+_NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er".split())
+
+
+def _identifiers(post, text, cands) -> None:
+    cp = post.policy.compiled
+    for m in P.KEYWORD_VALUE.finditer(text):
+        v = m.group("v")
+        if sum(ch.isdigit() for ch in v) < 2:
+            continue
+        cat = m.lastgroup if m.lastgroup != "v" else next(k for k, x in m.groupdict().items() if x and k != "v")
+        cands.append((m.start("v"), m.end("v"), cat, "strong"))
+    for rx, cat in ((P.SSN, "ssn"), (P.CARD, "account"), (P.IPV4, "ip"), (P.IPV6, "ip"), (P.MAC, "device"),
+                    (P.VIN, "vehicle")):
+        for m in rx.finditer(text):
+            cands.append((m.start(), m.end(), cat, "strong"))
+    for m in P.EMAIL.finditer(text):
+        local, _, domain = m.group().partition("@")
+        if domain_matches(domain, cp.org_domains) or P.GENERIC_MAILBOX.match(local):
+            continue
+        cands.append((m.start(), m.end(), "email", "strong" if domain_matches(domain, P.FREE_MAIL) else "weak"))
+    for m in P.PHONE.finditer(text):
+        digits = cp.phone_digits(m.group())
+        if digits in cp.org_phones:
+            continue
+        before = text[max(0, m.start() - 40):m.start()]
+        before = re.split(r"\d(?=[^\d]*$)", before)[-1]  # not past the previous number
+        cat = "fax" if re.search(r"\bfax", before, re.IGNORECASE) else "phone"
+        if P.PERSONAL_PHONE_BEFORE.search(before):
+            cands.append((m.start(), m.end(), cat, "strong"))
+        elif not P.ORG_PHONE_BEFORE.search(before):
+            cands.append((m.start(), m.end(), cat, "weak"))
+
+
+def _dated(post, text, subject, cands) -> None:
+    over = post.policy.phi_age_over
+    for s, e, value in find_ages(text):
+        if value > over:
+            cands.append((s, e, "age", "strong"))
+    for s, e in find_dates(text):
+        before = text[max(0, s - 45):s]
+        if any(s < b and a < e for a, b, *_ in cands):
+            continue
+        if PATIENT_BEFORE.search(before):
+            cands.append((s, e, "date", "strong" if subject or post.patient_context else "weak"))
+        elif (subject or any(c[2] == "age" for c in cands)) and not EVENT_BEFORE.search(before):
+            cands.append((s, e, "date", "strong"))
+
+
+def _contextual(post, text, cands) -> None:
+    cp = post.policy.compiled
+    for m in P.ROOM.finditer(text):
+        cands.append((m.start("v"), m.end("v"), "other_id", "strong"))
+    for m in P.ZIP.finditer(text):
+        cands.append((m.start("v"), m.end("v"), "address", "strong"))
+    for m in P.STREET.finditer(text):
+        if any(a in m.group().lower() for a in cp.org_addresses):
+            continue
+        if re.search(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo)\b[^.!?]{0,60}$",
+                     text[max(0, m.start() - 60):m.start()], re.IGNORECASE):
+            continue
+        cands.append((m.start(), m.end(), "address", "strong"))
+    for m in P.HANDLE.finditer(text):
+        h = m.group("h")
+        if h.lower() in cp.org_handles or (any(c.isupper() for c in h[1:]) and not any(c.isdigit() for c in h)):
+            continue
+        cands.append((m.start(), m.end(), "other_id", "strong"))
+    names = [text[p.start:p.end].lower().replace(" ", "") for p in post.people if p.role == "person"]
+    for link in post.links:
+        if domain_matches(link.host, cp.org_domains) or post.policy.compiled.authoritative and \
+                domain_matches(link.host, cp.authoritative):
+            continue
+        personal_site = domain_matches(link.host, P.PERSONAL_SITES) and len(link.path) > 1
+        named = any(len(n) > 3 and n in link.url.lower() for n in names)
+        if personal_site or named:
+            cands.append((link.start, link.end, "url", "strong"))

@@ -1,0 +1,72 @@
+"""Patterns for the HIPAA Safe Harbor identifiers other than names, dates and ages.
+
+Only regexes and tiny helpers live here; phi.py decides severity from context.
+All patterns run on folded text (zero-width characters removed, full-width
+digits made ASCII).
+"""
+from __future__ import annotations
+
+import re
+
+# An identifier value after a keyword: letters/digits in groups joined by single - . / or space.
+_VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
+_SEP = r"\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
+KEYWORDS = [
+    ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
+    ("mrn", r"mrn|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
+    ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
+    ("health_plan", r"member(?: id| #| number| no\.?)|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
+                    r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
+                    r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan id"),
+    ("account", r"account|acct\.?|a/c|card(?: number| no\.?| #)|full number is|routing(?: number| #)|"
+                r"invoice(?: #| number)|iban|bank account"),
+    ("license", r"(?:driver'?s? |emt |nursing |medical |professional |pilot'?s? )?licen[cs]e(?! plate)|dl ?#|"
+                r"permit(?: #| number)|dea(?: #| number)?|npi|passport(?: #| number| no\.?)?"),
+    ("device", r"serial(?: number| no\.?| #)?|s/n|sn|device(?: id| sn| serial| #| number)?|implant(?: id| #)|"
+               r"udi|imei|mac address"),
+    ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id"),
+]
+KEYWORD_VALUE = re.compile(
+    "(?:" + "|".join(r"(?P<%s>\b(?:%s))" % (cat, kw) for cat, kw in KEYWORDS) + ")" + _SEP
+    + "(?-i:" + _VALUE + ")(?![A-Za-z0-9])", re.IGNORECASE)
+SSN = re.compile(r"(?<![\d\w-])\d{3}([-. ])\d{2}\1\d{4}(?![\d-])")
+CARD = re.compile(r"(?<![\d-])(?:\d{4}[- ]){3}\d{4}(?![\d-])|(?<![\d-])\d{15,16}(?![\d-])")
+IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]|\.\d)")
+IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:"
+                  r"(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}(?![\w:])", re.IGNORECASE)
+MAC = re.compile(r"(?<![\w:])(?:[0-9A-F]{2}[:-]){5}[0-9A-F]{2}(?![\w:])", re.IGNORECASE)
+VIN = re.compile(r"(?<![A-Z0-9])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+HANDLE = re.compile(r"(?<![\w@./])@(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
+PHONE = re.compile(
+    r"(?<![\w+$#.\-/])(?:\+\s?1[-. ]?\s?|1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w-]|\.\d)"
+    r"|(?<![\w+$#.\-/])\+\s?1\s?\d{10}(?!\d)")
+ZIP = re.compile(r"\bzip(?: ?code)?:?\s*(?P<v>\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
+STREET = re.compile(
+    r"\b\d{1,6}(?:\s+[NSEW]\.?)?\s+(?:[A-Z0-9][A-Za-z0-9]*\.?\s+){1,3}"
+    r"(?:St|Street|Rd|Road|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|"
+    r"Cir|Circle|Ter|Terrace|Hwy|Highway|Trl|Trail|Loop|Sq|Square|Row|Pike|Run)\b\.?"
+    r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[\w-]+)?"
+    r"(?:,\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
+ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
+                  r"(?:room|rm\.?|bed|bay)\s*#?\s*(?P<v>[A-Z]?\d{1,4}[A-Z]?)\b", re.IGNORECASE)
+TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![a-z])")
+PERSONAL_SITES = ("caringbridge.org", "gofundme.com", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
+                  "twitter.com", "x.com", "linkedin.com", "youtube.com", "blogspot.com", "wordpress.com",
+                  "medium.com", "venmo.com", "cash.app", "givesendgo.com", "spotfund.com", "mealtrain.com",
+                  "lotsahelpinghands.com", "threads.net", "snapchat.com", "pinterest.com", "substack.com")
+FREE_MAIL = ("gmail.com", "yahoo.com", "hotmail.com", "outlook.com", "live.com", "aol.com", "icloud.com",
+             "me.com", "msn.com", "comcast.net", "att.net", "verizon.net", "protonmail.com", "proton.me",
+             "ymail.com", "sbcglobal.net", "mail.com", "gmx.com", "cox.net", "charter.net", "earthlink.net")
+GENERIC_MAILBOX = re.compile(r"^(?:info|contact|hello|media|press|news|careers|jobs|hr|volunteer\w*|foundation|"
+                             r"giving|donate|events?|marketing|communications|comms|pr|support|help|billing|"
+                             r"records|privacy|compliance|admin|webmaster|office|frontdesk|appointments|"
+                             r"scheduling|feedback|patientexperience|noreply|no-reply)$", re.IGNORECASE)
+# Words just before a phone number that make it the organisation's (an invitation to call us).
+ORG_PHONE_BEFORE = re.compile(
+    r"(?:\b(?:call|calling|dial|text|contact|reach us|reach|phone|tel|line|hotline|number|desk|office|"
+    r"security|billing|scheduling|appointments?|us|center|centre|clinic|team|department|dept)\b[^.!?]{0,25}?"
+    r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$", re.IGNORECASE)
+PERSONAL_PHONE_BEFORE = re.compile(
+    r"\b(?:her|his|him|their|them|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
+    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax)\b[^.!?]{0,20}$", re.IGNORECASE)

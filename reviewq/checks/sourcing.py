@@ -1,0 +1,68 @@
+"""Sourcing check: a health claim must cite an authoritative source.
+
+Rule `sourcing.authoritative_link`: a claim ("studies show", "proven to",
+"N% of patients", "lowers your risk"...) with no link to one of the policy's
+authoritative domains (matched as the domain or a subdomain, never a
+lookalike such as cdc.gov.example.info). Link shorteners and our own site do
+not count as a source. Default severity `warn`: an approver reads the
+justification. Whether the cited page supports the claim is for people.
+"""
+from __future__ import annotations
+
+import re
+
+from reviewq.checks.base import Finding
+from reviewq.checks.policy import domain_matches
+
+RULE = "sourcing.authoritative_link"
+CLAIM = re.compile(
+    r"\b(?:stud(?:y|ies)|research|researchers|science|scientists|evidence|data|trials?|experts?)\s+"
+    r"(?:\w+\s+){0,2}?(?:shows?|showed|shown|suggests?|finds?|found|proves?|proved|confirms?|says?|reveals?)\b"
+    r"|\b(?:clinically|scientifically|medically)?\s*proven\b|\bprove[sn]? to\b"
+    r"|\bcures?\b|\bcured\b|\bguaranteed? to\b|\bmiracle\b"
+    r"|\b\d+(?:\.\d+)?\s?(?:%|percent)(?!\s*off\b)(?!\s*discount)"
+    r"|\b(?:lowers?|lowering|reduces?|reducing|cuts?|boosts?|boosting|improves?|improving|prevents?|"
+    r"preventing|reverses?|slows?|increases?|raises?|doubles?|halves?|triples?)\s+(?:your\s+|the\s+)?"
+    r"(?:risk|chances?|odds|blood pressure|cholesterol|blood sugar|memory|immunity|immune|metabolism|"
+    r"heart health|brain|language|life ?span|longevity|weight|inflammation|symptoms|fall risk|cancer|"
+    r"mortality|death|hospitali[sz]ations?)\b"
+    r"|\bcould be prevented\b|\b(?:less|more) likely to\b|\blive longer\b|\baccording to (?:a |new )?"
+    r"(?:study|studies|research|researchers|scientists|experts|data)\b|\bkills? \d"
+    r"|\b(?:a|one) new (?:study|trial)\b|\bdoctors recommend\b|\b\d+x (?:more|less|lower|higher)\b",
+    re.IGNORECASE)
+NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales)|match)", re.IGNORECASE)
+MESSAGE = ("Health claim without a trusted source. Claims like this must link to an authoritative source "
+           "(for example cdc.gov, nih.gov, medlineplus.gov, who.int, fda.gov, nejm.org); unsupported health "
+           "claims can mislead patients and expose the hospital.")
+FIX = "Add a link to the study or guideline on an authoritative site, or soften the claim."
+BAD_LINK = ("This link is not an authoritative source for the health claim (blogs, video sites, link "
+            "shorteners and look-alike domains such as cdc.gov.example.info do not count).")
+
+
+def _claims(text: str):
+    for m in CLAIM.finditer(text):
+        if "%" in m.group() or "percent" in m.group().lower():
+            if NOT_CLAIM_AFTER_PERCENT.match(text[m.end():m.end() + 20]):
+                continue
+        if m.group().strip():
+            yield m
+
+
+def check(post) -> list[Finding]:
+    text = post.folded.text
+    claims = list(_claims(text))
+    if not claims:
+        return []
+    cp = post.policy.compiled
+    if any(domain_matches(link.host, cp.authoritative) for link in post.links):
+        return []
+    m = claims[0]
+    s, e = m.span()
+    while s < e and text[s].isspace():
+        s += 1
+    findings = [post.finding("sourcing", "unsourced_claim", "warn", s, e, MESSAGE, RULE, FIX)]
+    for link in post.links:
+        if not domain_matches(link.host, cp.org_domains):
+            findings.append(post.finding("sourcing", "non_authoritative_link", "warn", link.start, link.end,
+                                         BAD_LINK, RULE, FIX))
+    return findings
