@@ -1,4 +1,4 @@
-"""Dates and ages in a post (patterns only; phi.py decides whether they are PHI).
+"""Dates and ages in a post (patterns run on the lower-case copy) (patterns only; phi.py decides whether they are PHI).
 
 HIPAA Safe Harbor: every element of a date except the year, and ages over 89.
 Ages are returned with their value so the caller can apply the policy's
@@ -20,7 +20,7 @@ DATE = re.compile(
     r"|(?P<m2>\d{1,2})-(?P<d2>\d{1,2})-(?:\d{4}|\d{2})(?![\d-])"
     r"|\d{4}-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
     r"|" + _MONTH + r"\.?\s+(?:19|20)\d{2}(?!\d)"
-    r")", re.IGNORECASE)
+    r")")
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
 _TENS = {"ninety": 90, "eighty": 80, "seventy": 70, "sixty": 60, "fifty": 50, "forty": 40, "thirty": 30,
@@ -36,8 +36,7 @@ AGE = re.compile(
     r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
     r"|\bat (?P<n4>\d{2,3})(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
-    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))",
-    re.IGNORECASE)
+    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))")
 
 
 def valid_date(m: re.Match) -> bool:

@@ -51,8 +51,7 @@ TITLE_BEFORE = re.compile(
     r"radiologists?|anesthesiologists?|team|staff|residents|benefactors?|sponsors?|philanthropists?|"
     r"partners?|leaders?|executives?|administrators?|presidents?|manager)\s*,?\s+|"
     r"\b(?:hosted|led|presented|organized|organised|taught|moderated|written|performed|sponsored|"
-    r"donated|funded|given|provided|coordinated|run) by\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?)$",
-    re.IGNORECASE)
+    r"donated|funded|given|provided|coordinated|run) by\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?)$")
 CREDENTIAL_AFTER = re.compile(
     r"^(?:,\s*|\s+|\s*\()(?:RN|LPN|LVN|CNA|BSN|MSN|DNP|NP|APRN|FNP|FNP-BC|CRNA|CNM|PA|PA-C|PT|DPT|OT|OTR|"
     r"OTR/L|SLP|CCC-SLP|RT|RRT|RD|RDN|LD|LDN|MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|PharmD|RPh|MBA|MPH|MHA|MSHA|"
@@ -60,7 +59,7 @@ CREDENTIAL_AFTER = re.compile(
     r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN)\b")
 ROLE_AFTER = re.compile(
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
-    r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b", re.IGNORECASE)
+    r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b")
 STAFF_SENTENCE = re.compile(
     r"\b(?:award\w*|honou?r(?:ed|ing|s)?|retir\w+|years? (?:of service|with|at|on)|anniversary|promot\w+|"
     r"joins? (?:our|the)|joined (?:our|the)|newest member|to (?:our|the) team|employee of the|nurse of the|"
@@ -68,17 +67,15 @@ STAFF_SENTENCE = re.compile(
     r"mentoring|teaching|launching|planning|their leadership|her leadership|his leadership)|leadership|"
     r"board[- ]certified|keynote|grand rounds|published|grant|residency|fellowship|"
     r"event chairs?|co-?chairs?|our (?:own|team)|speaker|panelist|donor|donat\w+|gift of|endowed|"
-    r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b", re.IGNORECASE)
+    r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b")
 PATIENT_SENTENCE = re.compile(
     r"\b(?:patient(?!s)|pt|resident(?!s| physician)|admitted|discharged|dob|born|birthday|turns|"
-    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|family|your)\b",
-    re.IGNORECASE)
+    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|family|your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
     r"granddaughter|grandma|grandpa|meet|hi|hello|hey|dear|thanks|named|resident|mr|mrs|ms|miss|mx)\.?,?|"
-    r"\b(?:thank you|sharing|congrats|congratulations|love|remember|to|for),|[—–-]|^|[.!?]\s*)\s*$",
-    re.IGNORECASE)
-SENTENCE_END = re.compile(r"[.!?\n](?=\s|$)|\n")
+    r"\b(?:thank you|sharing|congrats|congratulations|love|remember|to|for),|[—–-]|^|[.!?]\s*)\s*$")
+# TITLE_BEFORE, ROLE_AFTER, STAFF_SENTENCE, PATIENT_SENTENCE and STRONG_CUE_BEFORE run on lower-case text.
 
 
 @dataclass(frozen=True)
@@ -124,12 +121,16 @@ HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? ([A-Z][a-z]+(?:[- ][A-Z][a-z
 
 def find_people(post) -> list[Person]:
     """Every person named in the post (folded-text spans), each with a role."""
-    text = post.folded.text
+    text, lower = post.folded.text, post.folded.lower
     toks = _tokens(text)
     spans: list[tuple[int, int, bool]] = []
     i, n = 0, len(toks)
     while i < n:
-        got = _match_at(text, toks, i)
+        w = toks[i][2]
+        if len(w) > 1 and w.lower() not in FIRST:
+            i += 1
+            continue
+        got = _match_at(text, lower, toks, i)
         if got is None:
             i += 1
             continue
@@ -145,7 +146,7 @@ def find_people(post) -> list[Person]:
     for s, e, strong in sorted(spans):
         if text[s:e].lower() in known:
             continue
-        people.append(Person(s, e, _role(text, s, e), strong))
+        people.append(Person(s, e, _role(text, lower, s, e), strong))
     return people
 
 
@@ -157,7 +158,7 @@ def _is_initial(text: str, tok) -> bool:
     return len(tok[2]) == 1 and tok[2].isalpha() and text[tok[1]:tok[1] + 1] == "."
 
 
-def _match_at(text: str, toks, i):
+def _match_at(text: str, lower: str, toks, i):
     s, e, w = toks[i]
     shape = _shape(w)
     if shape in ("other",) or not w.isalpha():
@@ -193,21 +194,24 @@ def _match_at(text: str, toks, i):
         if len(nw) == 1 and nw.isalpha() and _is_initial(text, nxt) and not ambiguous \
                 and (group == "C" or nw.islower()) and not text[ne + 1:ne + 2].isalpha():
             return i + 1, s, ne + 1, True
-    cue = STRONG_CUE_BEFORE.search(text[max(0, s - 30):s]) is not None
+    window = lower[max(0, s - 30):s]
+    cue = STRONG_CUE_BEFORE.search(window) is not None
     if group == "L" or ambiguous:
-        strong_cue = cue and not re.search(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$", text[max(0, s - 30):s])
+        strong_cue = cue and not _WEAK_CUE.search(window)
         if not strong_cue or (group == "L" and ambiguous):
             return None
     return i, s, e, cue
 
 
-def _role(text: str, s: int, e: int) -> str:
-    before = text[max(0, s - 80):s]
-    after = text[e:e + 40]
-    if TITLE_BEFORE.search(before) or CREDENTIAL_AFTER.match(after) or ROLE_AFTER.match(after):
+_WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
+
+
+def _role(text: str, lower: str, s: int, e: int) -> str:
+    if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) \
+            or ROLE_AFTER.match(lower[e:e + 40]):
         return "staff"
     a, b = _sentence_bounds(text, s, e)
-    sentence = text[a:b]
+    sentence = lower[a:b]
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
     return "person"

@@ -29,12 +29,11 @@ STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle"
 EVENT_BEFORE = re.compile(
     r"\b(?:event|join us|workshop|class|session|webinar|drive|opens?|opening|starting|starts?|hours|until|"
     r"through|register|deadline|expo|fair|walk|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
-    r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?)\b[^.!?]{0,30}$",
-    re.IGNORECASE)
+    r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?)\b[^.!?]{0,30}$")
 PATIENT_BEFORE = re.compile(
     r"\b(?:dob|d\.o\.b|born|birth\w*|admitted|admission|discharged|passed away|died|surgery|procedure|visit|"
     r"appointment|results|since|delivered|diagnosed|came into|arrived|injur\w+|accident|moved to|"
-    r"logging in|seen|treated|stay)\b[^.!?]{0,25}$", re.IGNORECASE)
+    r"logging in|seen|treated|stay)\b[^.!?]{0,25}$")
 
 
 def check(post) -> list[Finding]:
@@ -51,7 +50,7 @@ def check(post) -> list[Finding]:
             cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
-        _contextual(post, text, cands)
+        _contextual(post, text, subject, cands)
     block = subject or post.patient_context
     findings, taken = [], []
     for s, e, cat, strength in sorted(cands):
@@ -66,33 +65,52 @@ def check(post) -> list[Finding]:
     return findings
 
 
+_ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo)\b[^.!?]{0,60}$")
 _NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er".split())
+
+
+_DIGITS3 = re.compile(r"\d{3}")
 
 
 def _identifiers(post, text, cands) -> None:
     cp = post.policy.compiled
-    for m in P.KEYWORD_VALUE.finditer(text):
-        v = m.group("v")
-        if sum(ch.isdigit() for ch in v) < 2:
+    lower = post.folded.lower
+    if not _DIGITS3.search(text) and ":" not in text:
+        return _emails(post, text, cands)  # every identifier below has a run of digits (or is IPv6/MAC)
+    for m in P.KEYWORD.finditer(lower):
+        v = P.VALUE.match(text, m.end())
+        if v is None or sum(ch.isdigit() for ch in v.group()) < 2:
             continue
-        cat = m.lastgroup if m.lastgroup != "v" else next(k for k, x in m.groupdict().items() if x and k != "v")
-        cands.append((m.start("v"), m.end("v"), cat, "strong"))
-    for rx, cat in ((P.SSN, "ssn"), (P.CARD, "account"), (P.IPV4, "ip"), (P.IPV6, "ip"), (P.MAC, "device"),
-                    (P.VIN, "vehicle")):
-        for m in rx.finditer(text):
+        cands.append((v.start(), v.end(), m.lastgroup, "strong"))
+    for rx, cat, on in ((P.SSN, "ssn", text), (P.CARD, "account", text), (P.IPV4, "ip", text),
+                        (P.IPV6, "ip", lower), (P.MAC, "device", lower), (P.VIN, "vehicle", text)):
+        for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    _emails(post, text, cands)
+    _phones(post, text, lower, cands)
+
+
+def _emails(post, text, cands) -> None:
+    cp = post.policy.compiled
+    if "@" not in text:
+        return
     for m in P.EMAIL.finditer(text):
         local, _, domain = m.group().partition("@")
         if domain_matches(domain, cp.org_domains) or P.GENERIC_MAILBOX.match(local):
             continue
         cands.append((m.start(), m.end(), "email", "strong" if domain_matches(domain, P.FREE_MAIL) else "weak"))
+
+
+def _phones(post, text, lower, cands) -> None:
+    cp = post.policy.compiled
     for m in P.PHONE.finditer(text):
         digits = cp.phone_digits(m.group())
         if digits in cp.org_phones:
             continue
-        before = text[max(0, m.start() - 40):m.start()]
+        before = lower[max(0, m.start() - 40):m.start()]
         before = re.split(r"\d(?=[^\d]*$)", before)[-1]  # not past the previous number
-        cat = "fax" if re.search(r"\bfax", before, re.IGNORECASE) else "phone"
+        sentence = re.split(r"[.!?]\s", lower[max(0, m.start() - 120):m.start()])[-1]
+        cat = "fax" if "fax" in sentence else "phone"
         if P.PERSONAL_PHONE_BEFORE.search(before):
             cands.append((m.start(), m.end(), cat, "strong"))
         elif not P.ORG_PHONE_BEFORE.search(before):
@@ -101,11 +119,12 @@ def _identifiers(post, text, cands) -> None:
 
 def _dated(post, text, subject, cands) -> None:
     over = post.policy.phi_age_over
-    for s, e, value in find_ages(text):
+    lower = post.folded.lower
+    for s, e, value in find_ages(lower):
         if value > over:
             cands.append((s, e, "age", "strong"))
-    for s, e in find_dates(text):
-        before = text[max(0, s - 45):s]
+    for s, e in find_dates(lower):
+        before = lower[max(0, s - 45):s]
         if any(s < b and a < e for a, b, *_ in cands):
             continue
         if PATIENT_BEFORE.search(before):
@@ -114,17 +133,17 @@ def _dated(post, text, subject, cands) -> None:
             cands.append((s, e, "date", "strong"))
 
 
-def _contextual(post, text, cands) -> None:
+def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
-    for m in P.ROOM.finditer(text):
+    lower = post.folded.lower
+    for m in P.ROOM.finditer(lower) if subject else ():
         cands.append((m.start("v"), m.end("v"), "other_id", "strong"))
-    for m in P.ZIP.finditer(text):
+    for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
     for m in P.STREET.finditer(text):
         if any(a in m.group().lower() for a in cp.org_addresses):
             continue
-        if re.search(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo)\b[^.!?]{0,60}$",
-                     text[max(0, m.start() - 60):m.start()], re.IGNORECASE):
+        if _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
             continue
         cands.append((m.start(), m.end(), "address", "strong"))
     for m in P.HANDLE.finditer(text):

@@ -26,22 +26,24 @@ KEYWORDS = [
                r"udi|imei|mac address"),
     ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id"),
 ]
-KEYWORD_VALUE = re.compile(
-    "(?:" + "|".join(r"(?P<%s>\b(?:%s))" % (cat, kw) for cat, kw in KEYWORDS) + ")" + _SEP
-    + "(?-i:" + _VALUE + ")(?![A-Za-z0-9])", re.IGNORECASE)
+# Run KEYWORD on the lower-case copy (fast), then VALUE at its end on the folded text (case matters).
+KEYWORD = re.compile("(?<![a-z0-9])(?:" + "|".join(r"(?P<%s>%s)" % (cat, kw) for cat, kw in KEYWORDS) + ")"
+                     + _SEP)
+VALUE = re.compile(_VALUE + "(?![A-Za-z0-9])")
 SSN = re.compile(r"(?<![\d\w-])\d{3}([-. ])\d{2}\1\d{4}(?![\d-])")
 CARD = re.compile(r"(?<![\d-])(?:\d{4}[- ]){3}\d{4}(?![\d-])|(?<![\d-])\d{15,16}(?![\d-])")
-IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]|\.\d)")
+IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")
+# IPV6, MAC, ZIP and ROOM run on the lower-case copy.
 IPV6 = re.compile(r"(?<![\w:])(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-f]{1,4}:){1,6}:"
-                  r"(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}(?![\w:])", re.IGNORECASE)
-MAC = re.compile(r"(?<![\w:])(?:[0-9A-F]{2}[:-]){5}[0-9A-F]{2}(?![\w:])", re.IGNORECASE)
+                  r"(?:[0-9a-f]{1,4}:){0,5}[0-9a-f]{1,4}(?![\w:])")
+MAC = re.compile(r"(?<![\w:])(?:[0-9a-f]{2}[:-]){5}[0-9a-f]{2}(?![\w:])")
 VIN = re.compile(r"(?<![A-Z0-9])(?=[A-HJ-NPR-Z0-9]*\d)(?=[A-HJ-NPR-Z0-9]*[A-HJ-NPR-Z])[A-HJ-NPR-Z0-9]{17}(?![A-Z0-9])")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 HANDLE = re.compile(r"(?<![\w@./])@(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?)")
 PHONE = re.compile(
     r"(?<![\w+$#.\-/])(?:\+\s?1[-. ]?\s?|1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w-]|\.\d)"
     r"|(?<![\w+$#.\-/])\+\s?1\s?\d{10}(?!\d)")
-ZIP = re.compile(r"\bzip(?: ?code)?:?\s*(?P<v>\d{5}(?:-\d{4})?)\b", re.IGNORECASE)
+ZIP = re.compile(r"\bzip(?: ?code)?:?\s*(?P<v>\d{5}(?:-\d{4})?)\b")
 STREET = re.compile(
     r"\b\d{1,6}(?:\s+[NSEW]\.?)?\s+(?:[A-Z0-9][A-Za-z0-9]*\.?\s+){1,3}"
     r"(?:St|Street|Rd|Road|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|"
@@ -49,7 +51,7 @@ STREET = re.compile(
     r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[\w-]+)?"
     r"(?:,\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
-                  r"(?:room|rm\.?|bed|bay)\s*#?\s*(?P<v>[A-Z]?\d{1,4}[A-Z]?)\b", re.IGNORECASE)
+                  r"(?:room|rm\.?|bed|bay)\s*#?\s*(?P<v>[a-z]?\d{1,4}[a-z]?)\b")
 TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![a-z])")
 PERSONAL_SITES = ("caringbridge.org", "gofundme.com", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
                   "twitter.com", "x.com", "linkedin.com", "youtube.com", "blogspot.com", "wordpress.com",
@@ -62,11 +64,12 @@ GENERIC_MAILBOX = re.compile(r"^(?:info|contact|hello|media|press|news|careers|j
                              r"giving|donate|events?|marketing|communications|comms|pr|support|help|billing|"
                              r"records|privacy|compliance|admin|webmaster|office|frontdesk|appointments|"
                              r"scheduling|feedback|patientexperience|noreply|no-reply)$", re.IGNORECASE)
+# (Patterns from here on run on the lower-case copy.)
 # Words just before a phone number that make it the organisation's (an invitation to call us).
 ORG_PHONE_BEFORE = re.compile(
     r"(?:\b(?:call|calling|dial|text|contact|reach us|reach|phone|tel|line|hotline|number|desk|office|"
     r"security|billing|scheduling|appointments?|us|center|centre|clinic|team|department|dept)\b[^.!?]{0,25}?"
-    r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$", re.IGNORECASE)
+    r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$")
 PERSONAL_PHONE_BEFORE = re.compile(
     r"\b(?:her|his|him|their|them|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
-    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax)\b[^.!?]{0,20}$", re.IGNORECASE)
+    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax)\b[^.!?]{0,20}$")

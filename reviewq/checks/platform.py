@@ -14,41 +14,38 @@ import re
 from reviewq.checks.base import Finding
 
 HASHTAG = re.compile(r"(?<![\w&#])#\w+")
-# twitter-text v3: these code point ranges weigh 1, everything else 2 (of a 280 budget).
-_LIGHT = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
-# Joiners, variation selectors, skin tones and tags continue the emoji before them (counted once).
-_EMOJI_CONT = re.compile("[\u200d\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f]")
+# twitter-text v3: code points in these ranges weigh 1, all others 2 (of a 280 budget); an emoji
+# sequence (joiners, variation selectors, skin tones, keycaps, tags) counts once.
+_LIGHT = "\u0000-\u10ff\u2000-\u200d\u2010-\u201f\u2032-\u2037"
+_CONT = "\ufe0e\ufe0f\u20e3\U0001f3fb-\U0001f3ff\U000e0020-\U000e007f"
+HEAVY_CLUSTER = re.compile("[^%s](?:[%s]|\u200d[^%s])*" % (_LIGHT, _CONT, _LIGHT))
 
 
-def _weight(o: int) -> int:
-    for lo, hi in _LIGHT:
-        if lo <= o <= hi:
-            return 1
-    return 2
-
-
-def x_weights(text: str, url_spans, url_length: int) -> list[int]:
-    """Weight of each character of `text` as X counts it (a link's weight sits on its first character)."""
-    w = [0] * len(text)
-    in_url = {}
-    for s, e in url_spans:
-        in_url[s] = e
-    i, n = 0, len(text)
-    while i < n:
-        if i in in_url:
-            w[i] = url_length
-            i = in_url[i]
+def x_units(text: str, url_spans, url_length: int):
+    """(start, end, weight) units of `text` as X counts them: links, emoji clusters, single characters."""
+    marks = sorted([(s, e, url_length) for s, e in url_spans]
+                   + [(m.start(), m.end(), 2) for m in HEAVY_CLUSTER.finditer(text)])
+    pos = 0
+    for s, e, w in marks:
+        if s < pos:
             continue
-        c = text[i]
-        if _EMOJI_CONT.match(c) and i > 0 and ord(text[i - 1]) > 4351:
-            i += 1  # part of the emoji before it
-            continue
-        if c == "\u200d" or _EMOJI_CONT.match(c):
-            i += 1
-            continue
-        w[i] = _weight(ord(c))
-        i += 1
-    return w
+        for i in range(pos, s):
+            yield i, i + 1, 1
+        yield s, e, w
+        pos = e
+    for i in range(pos, len(text)):
+        yield i, i + 1, 1
+
+
+def x_length(text: str, url_spans, url_length: int) -> int:
+    """The post's length as X counts it (twitter-text v3 weighting, links 23)."""
+    total, pos = len(text), 0
+    for s, e, w in sorted([(s, e, url_length) for s, e in url_spans]
+                          + [(m.start(), m.end(), 2) for m in HEAVY_CLUSTER.finditer(text)]):
+        if s >= pos:
+            total += w - (e - s)
+            pos = e
+    return total
 
 
 def check(post) -> list[Finding]:
@@ -83,17 +80,18 @@ def _length(post, ch: str, limit: int) -> Finding | None:
     text = post.text
     if ch == "x":
         spans = [post.folded.span(link.start, link.end) for link in post.links]
-        weights = x_weights(text, spans, post.policy.x_url_length)
+        total = x_length(text, spans, post.policy.x_url_length)
+        units = x_units(text, spans, post.policy.x_url_length) if total > limit else ()
     else:
-        weights = [1] * len(text)
-    total = sum(weights)
+        total = len(text)
+        units = ((i, i + 1, 1) for i in range(len(text))) if total > limit else ()
     if total <= limit:
         return None
     run, cut = 0, len(text)
-    for i, w in enumerate(weights):
+    for s, _e, w in units:
         run += w
         if run > limit:
-            cut = i
+            cut = s
             break
     how = " (as X counts: links 23, emoji and wide characters 2)" if ch == "x" else ""
     return Finding("platform", f"length.{ch}", post.policy.severity("platform.length", "block"), cut, len(text),
