@@ -21,7 +21,7 @@ SUBJECT = re.compile(
     r"education|services?|advocates?|access|financial|billing)\b)|\bpatient (?:testimonial|story|stories)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
-    r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+")
+    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"

@@ -182,7 +182,9 @@ def _match_at(text: str, lower: str, toks, i):
         nl = nw.lower()
         if nl in PLACE_WORDS:
             return None
-        if nshape == group and nw.isalpha() and len(nw) > 1 and (nl in LAST or nl in FIRST) \
+        surname_like = nl in LAST or nl in FIRST or (
+            group == "C" and not ambiguous and _shape(nw) == "cap" and nl not in WORDS)
+        if nshape == group and nw.isalpha() and len(nw) > 1 and surname_like \
                 and not (group == "L" and ambiguous) and not (group == "C" and lw in MONTHS_DAYS):
             end_i, end = i + 1, ne
             if i + 2 < len(toks) and _adjacent(text, nxt, toks[i + 2]):
@@ -191,11 +193,13 @@ def _match_at(text: str, lower: str, toks, i):
                         and t3[2].lower() not in PLACE_WORDS:
                     end_i, end = i + 2, t3[1]
             return end_i, s, end, True
-        if len(nw) == 1 and nw.isalpha() and _is_initial(text, nxt) and not ambiguous \
-                and (group == "C" or nw.islower()) and not text[ne + 1:ne + 2].isalpha():
+        if len(nw) == 1 and nw.isalpha() and _is_initial(text, nxt) and (group == "C" or not ambiguous) \
+                and (group == "C" or nw.islower()) and not text[ne + 1:ne + 2].isalpha() \
+                and lw not in MONTHS_DAYS:
             return i + 1, s, ne + 1, True
     window = lower[max(0, s - 30):s]
-    cue = STRONG_CUE_BEFORE.search(window) is not None
+    cue = STRONG_CUE_BEFORE.search(window) is not None or _VOCATIVE.match(text, e) is not None \
+        and text[max(0, s - 2):s] == ", "
     if group == "L" or ambiguous:
         strong_cue = cue and not _WEAK_CUE.search(window)
         if not strong_cue or (group == "L" and ambiguous):
@@ -203,6 +207,7 @@ def _match_at(text: str, lower: str, toks, i):
     return i, s, e, cue
 
 
+_VOCATIVE = re.compile(r"\s*[!]")  # "..., thank you for sharing, marisol!"
 _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 

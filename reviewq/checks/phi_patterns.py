@@ -10,7 +10,7 @@ import re
 
 # An identifier value after a keyword: letters/digits in groups joined by single - . / or space.
 _VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
-_SEP = r"\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
+_SEP = r",?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
 KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
     ("mrn", r"mrn|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
