@@ -38,6 +38,8 @@ class Draft(Base):
     reached: Mapped[int] = mapped_column(Integer, default=0)
     stage_entered_at: Mapped[datetime | None]
     reminded_at: Mapped[datetime | None]
+    # Set when the admins were told the stage is overdue (compared with stage_entered_at).
+    escalated_at: Mapped[datetime | None]
     release_at: Mapped[datetime | None]
     scheduled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime | None]
