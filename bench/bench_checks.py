@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Throughput and start-up of reviewq.checks on one core.
+
+    python bench/bench_checks.py [--corpus ../shared/corpus/dev.jsonl] [--rounds 8]
+
+Prints posts/s of run_all() in this process (start-up excluded) and the
+start-up time of `python -m reviewq.checks` on one post. Uses the dev corpus
+when present, else synthetic posts.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "dev.jsonl"
+sys.path.insert(0, str(ROOT))
+
+
+def synthetic(n: int = 500) -> list[dict]:
+    rnd = random.Random(7)
+    parts = ["Happy birthday to our patient Ella Moss, who turns 93 today! 🎈", "Call (555) 201-8876 for info.",
+             "Studies show walking lowers your risk of stroke by 30%.", "Use code NURSE10 for 10% off!",
+             "Congratulations to Dr. Ivan Petrov on his award 🏅", "Flu shots on 10/12 in Room 4.",
+             "MRN 00123987 / john doe / bed 12B", "https://www.cdc.gov/flu/index.html", "#NursesWeek 💙"]
+    return [{"id": str(i), "text": " ".join(rnd.sample(parts, rnd.randint(1, 5))),
+             "channels": rnd.sample(["x", "facebook", "instagram", "linkedin"], 2)} for i in range(n)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    ap.add_argument("--rounds", type=int, default=8)
+    args = ap.parse_args()
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
+    if Path(args.corpus).exists():
+        posts = [json.loads(line) for line in open(args.corpus, encoding="utf-8") if line.strip()]
+        source = args.corpus
+    else:
+        posts, source = synthetic(), "synthetic posts (corpus not found)"
+    t0 = time.perf_counter()
+    from reviewq.checks import run_all
+    run_all("warm up", ["x"])
+    import_s = time.perf_counter() - t0
+    best = 0.0
+    for _ in range(args.rounds):
+        t = time.perf_counter()
+        for p in posts:
+            run_all(p["text"], p.get("channels", []))
+        best = max(best, len(posts) / (time.perf_counter() - t))
+    one = json.dumps(posts[0]) + "\n"
+    starts = []
+    for _ in range(3):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "reviewq.checks"], input=one.encode(), capture_output=True,
+                       cwd=ROOT, check=True)
+        starts.append(time.perf_counter() - t)
+    starts.sort()
+    print(f"posts: {len(posts)} from {source}")
+    print(f"import + first post in-process: {import_s:.3f}s")
+    print(f"throughput (one core, start-up excluded, best of {args.rounds}): {best:,.0f} posts/s")
+    print(f"start-up (python -m reviewq.checks, 1 post, median of 3): {starts[1]:.3f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
