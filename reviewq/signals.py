@@ -34,6 +34,11 @@ draft_released = _signals.signal("draft-released", doc="sender: Draft. kwargs: s
 release_failed = _signals.signal("release-failed", doc="sender: Draft. kwargs: session, now, error, attempts")
 release_held = _signals.signal("release-held", doc="sender: Draft. kwargs: session, now, reason")
 freeze_changed = _signals.signal("freeze-changed", doc="sender: None. kwargs: session, actor, now, on, reason")
+release_hold_changed = _signals.signal(
+    "release-hold-changed", doc="sender: ReleaseHold. kwargs: session, actor (None: the release worker), now, "
+                                "change ('placed'|'lifted'), kind, value, reason, draft_id (or None)")
+blackout_changed = _signals.signal("blackout-changed",
+                                   doc="sender: BlackoutWindow. kwargs: session, actor, now, change ('added'|'removed')")
 attachment_added = _signals.signal("attachment-added",
                                    doc="sender: Draft. kwargs: session, actor, now, attachment")
 consent_changed = _signals.signal(

@@ -100,6 +100,8 @@ _GENERIC = {
     signals.release_failed: "release.fail",
     signals.release_held: "release.hold",
     signals.freeze_changed: "release.freeze",
+    signals.release_hold_changed: "release.hold_change",
+    signals.blackout_changed: "release.blackout",
     signals.setting_changed: "setting.change",
 }
 # Module-level references: blinker holds receivers weakly.
