@@ -67,6 +67,7 @@ STAFF_SENTENCE = re.compile(
     r"mentoring|teaching|launching|planning|their leadership|her leadership|his leadership)|leadership|"
     r"board[- ]certified|keynote|grand rounds|published|grant|residency|fellowship|"
     r"event chairs?|co-?chairs?|our (?:own|team)|speaker|panelist|donor|donat\w+|gift of|endowed|"
+    r"generous|gift to|philanthrop\w+|volunteer\w*|employee|colleague\w*|coworker\w*|"
     r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b")
 PATIENT_SENTENCE = re.compile(
     r"\b(?:patient(?!s)|pt|resident(?!s| physician)|admitted|discharged|dob|born|birthday|turns|"

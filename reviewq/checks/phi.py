@@ -42,7 +42,8 @@ def check(post) -> list[Finding]:
     cands: list[tuple[int, int, str, str]] = []  # (start, end, category, strength: "strong"|"weak")
     _identifiers(post, text, cands)
     people = [p for p in post.people if p.role == "person"]
-    subject = bool(people) or any(c[2] in STRONG for c in cands)
+    identified = any(c[2] in STRONG for c in cands)
+    subject = bool(people) or identified
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
@@ -51,7 +52,8 @@ def check(post) -> list[Finding]:
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
-    block = subject or post.patient_context
+    # A name alone is not enough to stop the author: it may be staff we failed to recognise.
+    block = identified or post.patient_context
     findings, taken = [], []
     for s, e, cat, strength in sorted(cands):
         if s >= e or any(s < b and a < e for a, b in taken):

@@ -53,6 +53,9 @@ def test_room_and_bed_in_patient_post_but_not_conference_rooms():
     "Our flu clinic opens October 1 at 4410 Lake Street, Dayton, OH 45402.",
     "Founded in 1998, our hospital has served the valley for decades.",
     "Read the guideline: https://www.cdc.gov/flu/prevent/index.html",
+    "Our volunteer of the year, Harold Jennings, has given 2,000 hours to our gift shop!",
+    "Thank you to Margaret and Tom Ellison for their generous gift to the cancer center.",
+    "Welcome to our team, Jasmine Carter! She joins our ICU as a night charge nurse.",
 ])
 def test_no_block_for_staff_org_details_events_and_citations(text):
     assert not [f for f in phi(text) if f.severity == "block"]
