@@ -13,7 +13,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reviewq.core.errors import TooLargeError, ValidationError
 
@@ -99,13 +99,18 @@ def path_of(upload_dir: Path, storage_key: str) -> Path:
 
 
 def stripped_image(path: Path, content_type: str) -> bytes:
-    """The image re-encoded without EXIF/GPS or other metadata (for release)."""
+    """The image re-encoded from its pixels alone: no EXIF, GPS, XMP or comments survive.
+
+    The EXIF orientation is applied first so the published image looks the way it did.
+    """
     with Image.open(path) as im:
-        fmt = im.format
-        clean = Image.new(im.mode, im.size)
-        clean.putdata(list(im.getdata())) if im.mode != "P" else clean.paste(im)
-        if im.mode == "P" and im.getpalette():
-            clean.putpalette(im.getpalette())
+        fmt = im.format or "PNG"
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)  # animated GIF/WebP: first frame only; video is not an image
+        upright = ImageOps.exif_transpose(im)
+        clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
+        if upright.mode == "P" and upright.getpalette():
+            clean.putpalette(upright.getpalette())
         buf = io.BytesIO()
-        clean.save(buf, format=fmt or "PNG")
+        clean.save(buf, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
         return buf.getvalue()

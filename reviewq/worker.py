@@ -18,7 +18,8 @@ log = logging.getLogger("reviewq.worker")
 def jobs():
     """The jobs of one pass, in order: (name, callable(app, now) -> int of items handled)."""
     found = []
-    for module, name in (("reviewq.integrations.slack.dispatch", "deliver_due"),
+    for module, name in (("reviewq.services.scans", "scan_due"),
+                         ("reviewq.integrations.slack.dispatch", "deliver_due"),
                          ("reviewq.services.reminders", "remind_due"),
                          ("reviewq.services.releases", "release_due"),
                          ("reviewq.publishers.dispatch", "deliver_due")):

@@ -64,7 +64,7 @@ class Factory:
 
     def submit(self, d, justifications=None):
         drafts.submit_draft(self.session, d.author, d.id, now=self.tick(), policy=load_policy(self.session),
-                            justifications=justifications)
+                            justifications=justifications, upload_dir=self.app.config["REVIEWQ"].upload_dir)
         self.session.commit()
         return d
 

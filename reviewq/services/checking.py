@@ -43,16 +43,32 @@ def check_revision(session: Session, draft: Draft, revision: Revision, now: date
     """Run every check on `revision` and store the findings on it."""
     atts = [AttachmentInfo(a["id"], a["content_type"], a.get("alt_text", ""), a.get("name", ""))
             for a in revision.attachments]
-    findings = [f.to_dict() for f in checks.run_all(revision.body, revision.channels, atts,
-                                                    consents_of(session, draft), policy, now=now)]
+    consents = consents_of(session, draft)
+    findings = [f.to_dict() for f in checks.run_all(revision.body, revision.channels, atts, consents, policy,
+                                                    now=now)]
     by_id = {a.id: a for a in draft.attachments}
     for a in revision.attachments:
         stored = by_id.get(a["id"])
-        if stored is not None:
-            findings.extend(stored.scan_findings or [])
+        if stored is None:
+            continue
+        if stored.scanned_at is None:
+            findings.append(checks.Finding(
+                "attachment", "other_id", "block", None, None, "", "This attachment is still being checked.",
+                "attachment.unscanned", fix="Submit again in a few seconds.", attachment_id=stored.id).to_dict())
+        findings.extend(_with_consent(stored.scan_findings or [], consents, now))
     revision.findings = findings
     revision.checked_at = now
     return findings
+
+
+def _with_consent(findings: list[dict], consents: list[ConsentInfo], now: datetime) -> list[dict]:
+    """A visible face is fine when a valid photo consent is linked: the finding becomes info."""
+    photo_ok = any("photo" in c.covers and not c.revoked and (c.valid_from is None or c.valid_from <= now)
+                   and (c.valid_until is None or now <= c.valid_until) for c in consents)
+    if not photo_ok:
+        return list(findings)
+    return [{**f, "severity": "info", "message": f["message"] + " A photo consent is linked."}
+            if f.get("policy") == "attachment.face" else f for f in findings]
 
 
 def blocking(findings: list[dict]) -> list[dict]:

@@ -21,6 +21,7 @@ from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
 from reviewq.models import Attachment, Draft, Revision, User
 from reviewq.services.checking import blocking, check_revision, needing_justification
 from reviewq.services.common import get_visible_draft, lock_draft
+from reviewq.services.scans import scan_pending
 from reviewq.storage import store
 
 MAX_BODY = 63206
@@ -155,11 +156,18 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
 
 
 def submit_draft(session: Session, actor: User, draft_id, *, now: datetime, policy,
-                 justifications: dict | None = None, expected_revision: int | None = None) -> Draft:
-    """Run the checks and send the draft to review, or raise BlockingFindingsError."""
+                 justifications: dict | None = None, expected_revision: int | None = None,
+                 upload_dir: Path | None = None) -> Draft:
+    """Run the checks and send the draft to review, or raise BlockingFindingsError.
+
+    Attachments the worker has not scanned yet are scanned here when
+    `upload_dir` is given; otherwise they block submission until scanned.
+    """
     draft = get_visible_draft(session, actor, draft_id, lock=True)
     transition = wf.decide(actor.actor(), draft.facts(), wf.Action.SUBMIT, revision=expected_revision)
     rev = draft.revision
+    if upload_dir is not None:
+        scan_pending(session, upload_dir, policy, now, draft_id=draft.id)
     findings = check_revision(session, draft, rev, now, policy)
     blocks = blocking(findings)
     if blocks:
