@@ -126,5 +126,8 @@ def login(client, factory):
 def shared_corpus() -> Path:
     path = SHARED / "corpus"
     if not (path / "dev.jsonl").exists():
-        pytest.skip("../shared/corpus not present (only in CI and the developers' checkout)")
+        reason = "../shared/corpus not present (only in CI and the developers' checkout)"
+        if os.environ.get("REVIEWQ_REQUIRE_CORPUS"):
+            pytest.fail(reason + ", but REVIEWQ_REQUIRE_CORPUS is set")
+        pytest.skip(reason)
     return path
