@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import Flask
+if TYPE_CHECKING:  # Flask is imported inside create_app so `reviewq scan` starts without it
+    from flask import Flask
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(settings=None) -> Flask:
+def create_app(settings=None) -> "Flask":
     """Application factory: config → extensions → blueprints → receivers."""
+    from flask import Flask
+
     from reviewq.config import load_settings
     from reviewq.extensions import csrf, db, login_manager
     from reviewq.receivers import register_signal_handlers
@@ -28,5 +32,10 @@ def create_app(settings=None) -> Flask:
 
     from reviewq.web import register_blueprints
     register_blueprints(app)
+    from reviewq import api
+    from reviewq.web import account, consents
+    api.init_app(app)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(consents.bp)
     register_signal_handlers()
     return app
