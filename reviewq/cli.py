@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlalchemy.exc import SQLAlchemyError
 
 from reviewq.config import ConfigError, load_settings
 from reviewq.core.errors import ReviewqError
@@ -191,9 +190,12 @@ def main(argv=None) -> int:
     except ConfigError as e:
         click.echo(f"reviewq: {e}", err=True)
         return 2
-    except SQLAlchemyError as e:
+    except Exception as e:
+        # Imported lazily so `reviewq scan` starts without SQLAlchemy.
+        if "sqlalchemy" not in sys.modules or not isinstance(e, sys.modules["sqlalchemy"].exc.SQLAlchemyError):
+            raise
         # The class and the driver's first line only: statements may carry post text.
-        first = str(getattr(e, "orig", e)).splitlines()[0][:200] if str(getattr(e, "orig", e)) else ""
+        first = (str(getattr(e, "orig", e)).splitlines() or [""])[0][:200]
         click.echo(f"reviewq: database error ({type(e).__name__}): {first}", err=True)
         return 1
     return 0
