@@ -1,0 +1,25 @@
+"""Publishers: where a released post goes. The outbox folder by default, a signed webhook when configured.
+
+A publisher gets the finished payload and the release's idempotency key and
+answers with a PublishResult; it never touches the database (the release
+worker in reviewq.services.releases records the outcome).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    ok: bool
+    ref: str | None = None       # the publisher's reference for the post (stored on the draft)
+    error: str | None = None     # why it failed; may quote the publisher, so callers mask PHI in it
+
+
+def publisher_for(settings, timeout: float = 10.0):
+    """The webhook publisher when REVIEWQ_PUBLISH_WEBHOOK_URL is set, else the outbox folder."""
+    if settings.publish_webhook_url:
+        from reviewq.publishers.webhook import WebhookPublisher
+        return WebhookPublisher(settings.publish_webhook_url, settings.publish_webhook_secret or "", timeout)
+    from reviewq.publishers.outbox import OutboxFolderPublisher
+    return OutboxFolderPublisher(settings.outbox_dir)

@@ -1,0 +1,53 @@
+"""The released post as the publisher sees it, and signed expiring links to its images.
+
+Links are HMAC-signed with the app's secret key and carry their expiry, so the
+download route (reviewq.web.calendar) can serve them without a login.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import datetime, timedelta, timezone
+
+LINK_LIFETIME = timedelta(days=7)
+
+
+def media_signature(secret: str, attachment_id: int, sha256: str, expires: int) -> str:
+    msg = f"{attachment_id}:{sha256}:{expires}".encode()
+    return hmac.new(secret.encode(), msg, hashlib.sha256).hexdigest()
+
+
+def media_url(base_url: str, secret: str, attachment_id: int, sha256: str, now: datetime) -> str:
+    expires = int((now + LINK_LIFETIME).timestamp())
+    sig = media_signature(secret, attachment_id, sha256, expires)
+    return f"{base_url}/releases/media/{attachment_id}?exp={expires}&sig={sig}"
+
+
+def media_link_valid(secret: str, attachment_id: int, sha256: str, expires, sig, now: datetime) -> bool:
+    try:
+        expires = int(expires)
+    except (TypeError, ValueError):
+        return False
+    if expires < now.timestamp() or not isinstance(sig, str):
+        return False
+    return hmac.compare_digest(media_signature(secret, attachment_id, sha256, expires), sig)
+
+
+def iso_utc(dt: datetime) -> str:
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_payload(draft, revision, *, channels, approvals, base_url: str, secret: str, now: datetime) -> dict:
+    """The contract's body: draft_id, revision, text, channels, release_at, attachments, approvals."""
+    return {
+        "draft_id": draft.id,
+        "revision": revision.number,
+        "text": revision.body,
+        "channels": list(channels),
+        "release_at": iso_utc(draft.release_at),
+        "attachments": [{"id": a["id"], "url": media_url(base_url, secret, a["id"], a["sha256"], now),
+                         "alt_text": a.get("alt_text", ""), "content_type": a["content_type"],
+                         "sha256": a["sha256"]} for a in revision.attachments],
+        "approvals": [{"stage": d.stage, "user_id": d.user_id, "name": d.user.name,
+                       "decided_at": iso_utc(d.created_at), "via": d.via} for d in approvals],
+    }
