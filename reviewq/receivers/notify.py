@@ -1,0 +1,110 @@
+"""Slack notifications as outbox rows, written in the sender's transaction.
+
+Each receiver only decides *who* hears about a change and enqueues one
+OutboxMessage per recipient with a deterministic dedupe key (same event, same
+key), so a repeated signal cannot notify twice. Message content is built and
+sent after commit by reviewq.integrations.slack.dispatch. With no
+SLACK_BOT_TOKEN nothing is enqueued.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+
+from reviewq import signals
+from reviewq.core import workflow as wf
+from reviewq.integrations.slack import settings as slack_settings
+from reviewq.integrations.slack.client import enabled
+from reviewq.outbox import enqueue
+
+
+def slack_on() -> bool:
+    return has_app_context() and enabled(current_app.config["REVIEWQ"])
+
+
+def _stamp(now: datetime) -> str:
+    return now.strftime("%Y%m%dT%H%M%S%f")
+
+
+def stage_targets(session, stage_name: str, *, exclude=()) -> list[dict]:
+    """A stage's configured channel, or else a DM to each approver holding its role and a Slack id."""
+    channel = slack_settings.stage_channels(session).get(stage_name)
+    if channel:
+        return [{"channel": channel}]
+    role = wf.STAGE_BY_NAME[stage_name].role
+    return [{"user_id": u.id} for u in slack_settings.slack_users_with_role(session, role) if u.id not in exclude]
+
+
+def _target_key(target: dict) -> str:
+    return target["channel"] if "channel" in target else f"u{target['user_id']}"
+
+
+def on_stage_entered(draft, session, now, stage, **_):
+    if not slack_on():
+        return
+    # The author and anyone who approved an earlier stage of this revision cannot decide this one.
+    exclude = {draft.author_id, *(uid for _, uid in draft.facts().approvals)}
+    for target in stage_targets(session, stage.name, exclude=exclude):
+        key = f"slack:request:{draft.id}:{draft.current_revision}:{stage.name}:{_stamp(now)}:{_target_key(target)}"
+        enqueue(session, "slack.request", key, {"draft_id": draft.id, "revision": draft.current_revision,
+                                                "stage": stage.name, "target": target},
+                now=now, draft_id=draft.id)
+
+
+def on_decided(draft, session, now, decision, stage, **_):
+    if not slack_on():
+        return
+    enqueue(session, "slack.update", f"slack:update:{decision.id}",
+            {"draft_id": draft.id, "revision": decision.revision_number, "stage": stage.name,
+             "decision_id": decision.id}, now=now, draft_id=draft.id)
+    if draft.author.slack_user_id:
+        enqueue(session, "slack.author", f"slack:author:{decision.id}",
+                {"draft_id": draft.id, "decision_id": decision.id}, now=now, draft_id=draft.id)
+
+
+def _close_requests(draft, session, now, revision: int, from_state: str, note: str) -> None:
+    stage = wf.STAGE_BY_STATE.get(wf.State(from_state))
+    if stage is None or not slack_on():
+        return
+    enqueue(session, "slack.update", f"slack:close:{draft.id}:{revision}:{stage.name}:{_stamp(now)}",
+            {"draft_id": draft.id, "revision": revision, "stage": stage.name, "note": note},
+            now=now, draft_id=draft.id)
+
+
+def on_edited(draft, session, now, revision, from_state, **_):
+    _close_requests(draft, session, now, revision.number - 1, from_state,
+                    f"The author edited the draft (now revision {revision.number}); this request is closed.")
+
+
+def on_withdrawn(draft, session, now, from_state, **_):
+    _close_requests(draft, session, now, draft.current_revision, from_state,
+                    "The author withdrew the draft; this request is closed.")
+
+
+def on_freeze_changed(sender, session, now, on, reason=None, actor=None, **_):
+    if not slack_on():
+        return
+    channel = slack_settings.stage_channels(session).get("comms")
+    if channel:
+        enqueue(session, "slack.freeze", f"slack:freeze:{'on' if on else 'off'}:{_stamp(now)}",
+                {"channel": channel, "on": bool(on), "reason": reason or "",
+                 "who": getattr(actor, "name", "") or "reviewq"}, now=now)
+
+
+def enqueue_ephemeral(session, *, ref: str, channel: str | None, slack_user: str, text: str,
+                      now: datetime) -> None:
+    """Tell one Slack user why their click changed nothing (only they see it)."""
+    if channel and slack_on():
+        enqueue(session, "slack.ephemeral", f"slack:eph:{ref}",
+                {"channel": channel, "user": slack_user, "text": text}, now=now)
+
+
+def connect() -> None:
+    signals.stage_entered.connect(on_stage_entered)
+    signals.stage_approved.connect(on_decided)
+    signals.changes_requested.connect(on_decided)
+    signals.draft_rejected.connect(on_decided)
+    signals.draft_edited.connect(on_edited)
+    signals.draft_withdrawn.connect(on_withdrawn)
+    signals.freeze_changed.connect(on_freeze_changed)

@@ -1,0 +1,3 @@
+"""Admin page for Slack (placeholder, filled below)."""
+from flask import Blueprint
+bp = Blueprint("admin_slack", __name__, url_prefix="/admin/slack")

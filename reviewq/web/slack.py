@@ -1,0 +1,110 @@
+"""POST /slack/events: Slack's interactivity and Events API request URL.
+
+Verifies every request (401 otherwise), answers well inside Slack's 3 s, and
+turns clicks into the same services.decisions.decide() the web and API use,
+with via="slack". Refusals become an ephemeral message to the clicker through
+the outbox; nothing changes. The one network call made in a request is
+views.open for the reason modal: its trigger_id expires 3 s after the click,
+sooner than a polling worker can be relied on to pick up a queued row, and it
+carries no post text. Everything else Slack hears goes through the outbox.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+
+from reviewq.core import workflow as wf
+from reviewq.core.errors import ConflictError, ReviewqError, ValidationError
+from reviewq.extensions import csrf, db
+from reviewq.integrations.slack import blocks, client, inbound
+from reviewq.integrations.slack.settings import user_for_slack
+from reviewq.receivers.notify import enqueue_ephemeral
+from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.services.decisions import decide
+
+bp = Blueprint("slack", __name__)
+csrf.exempt(bp)  # Slack cannot send our CSRF token; the request signature takes its place.
+
+UNLINKED = ("Your Slack account is not linked to a reviewq user, so nothing was recorded. "
+            "Ask an administrator to add your Slack member id on the Slack settings page.")
+NO_REASON = "Give a reason so the author knows what to change."
+
+
+@bp.route("/slack/events", methods=["POST"])
+def events():
+    body = request.get_data(cache=True)
+    try:
+        inbound.verify(current_app.config["REVIEWQ"].slack_signing_secret, body, request.headers)
+    except inbound.Unverified as e:
+        return jsonify(error=str(e)), 401
+    try:
+        event = inbound.parse(body, request.content_type)
+    except inbound.MalformedPayload as e:
+        return jsonify(error=f"Malformed Slack payload: {e}."), 400
+    if isinstance(event, inbound.Challenge):
+        return jsonify(challenge=event.challenge)
+    if isinstance(event, inbound.ButtonClicked):
+        return _clicked(event)
+    if isinstance(event, inbound.ReasonSubmitted):
+        return _reason_submitted(event)
+    return "", 200
+
+
+def _refuse(ref: str, channel: str | None, slack_user: str, text: str):
+    db.session.rollback()
+    enqueue_ephemeral(db.session, ref=ref, channel=channel, slack_user=slack_user, text=text, now=now_utc())
+    db.session.commit()
+    return "", 200
+
+
+def _clicked(event: inbound.ButtonClicked):
+    user = user_for_slack(db.session, event.slack_user)
+    if user is None:
+        return _refuse(event.trigger_id, event.channel, event.slack_user, UNLINKED)
+    t = event.target
+    try:
+        if event.decision == "approve":
+            decide(db.session, user, t.draft_id, "approve", revision=t.revision, now=now_utc(), via="slack",
+                   expected_stage=t.stage)
+            db.session.commit()
+            return "", 200
+        _check_may_decide(user, t, event.decision)
+    except ReviewqError as e:
+        return _refuse(event.trigger_id, event.channel, event.slack_user, e.message)
+    db.session.rollback()  # no transaction stays open during the Slack call
+    view = blocks.reason_modal(event.decision, t.draft_id, t.revision, t.stage, event.channel)
+    try:
+        client.open_view(current_app.config["REVIEWQ"], event.trigger_id, view)
+    except client.SlackCallError:
+        return _refuse(event.trigger_id, event.channel, event.slack_user,
+                       "Slack could not open the reason form in time. Please click the button again.")
+    return "", 200
+
+
+def _check_may_decide(user, t: inbound.Target, decision: str) -> None:
+    """Refuse before asking for a reason, with the words decide() would use."""
+    draft = get_visible_draft(db.session, user, t.draft_id)
+    stage_now = wf.STAGE_BY_STATE.get(draft.state_enum)
+    if stage_now is None or stage_now.name != t.stage:
+        raise ConflictError("This stage has already been decided.")
+    wf.decide(user.actor(), draft.facts(), wf.Action(decision), revision=t.revision, comment="(asked next)")
+
+
+def _reason_submitted(event: inbound.ReasonSubmitted):
+    if not event.reason.strip():
+        return jsonify(response_action="errors", errors={blocks.REASON_BLOCK: NO_REASON})
+    user = user_for_slack(db.session, event.slack_user)
+    if user is None:
+        return _refuse(event.ref, event.channel, event.slack_user, UNLINKED)
+    t = event.target
+    try:
+        decide(db.session, user, t.draft_id, event.decision, revision=t.revision, comment=event.reason,
+               now=now_utc(), via="slack", expected_stage=t.stage)
+    except ValidationError as e:
+        db.session.rollback()
+        if "comment" in e.fields:
+            return jsonify(response_action="errors", errors={blocks.REASON_BLOCK: e.message})
+        return _refuse(event.ref, event.channel, event.slack_user, e.message)
+    except ReviewqError as e:
+        return _refuse(event.ref, event.channel, event.slack_user, e.message)
+    db.session.commit()
+    return "", 200
