@@ -3,6 +3,8 @@ from __future__ import annotations
 
 
 def register_blueprints(app) -> None:
-    from reviewq.web import auth, drafts
+    from reviewq.web import admin_slack, auth, drafts, slack
     app.register_blueprint(auth.bp)
     app.register_blueprint(drafts.bp)
+    app.register_blueprint(slack.bp)
+    app.register_blueprint(admin_slack.bp)
