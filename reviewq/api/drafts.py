@@ -1,0 +1,204 @@
+"""API views for drafts: list, create, read, edit, attach, submit, withdraw, decide, schedule, history.
+
+Thin: each view calls one service (which checks permissions and sends the
+signals) and serialises the result. Another user's draft answers 404, never
+revealing whether it exists.
+"""
+from __future__ import annotations
+
+from flask import current_app, send_file
+from sqlalchemy.orm import selectinload
+
+from reviewq.api import bp, current, ok
+from reviewq.api import schemas as S
+from reviewq.api import serialize as out
+from reviewq.api.spec import UnsupportedMediaTypeError, operation, parse_when
+from reviewq.core.errors import BlockingFindingsError, NotFoundError, ValidationError
+from reviewq.extensions import db
+from reviewq.models import Draft
+from reviewq.services import decisions, drafts, queries
+from reviewq.services.checking import load_policy
+from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.storage import path_of
+
+DRAFT = {"description": "the draft", "schema": S.ref("Draft")}
+
+
+def _settings():
+    return current_app.config["REVIEWQ"]
+
+
+def _full(draft_id: int, status: int = 200):
+    d = get_visible_draft(db.session, current(), draft_id)
+    return ok(out.draft_full(db.session, d), status)
+
+
+@operation(bp, "/drafts", "GET", summary="List the drafts you may see, newest first", tag="drafts",
+           query=S.LIST_QUERY, responses={200: {"description": "one page", "schema": S.ref("DraftPage")}})
+def list_drafts(args):
+    """Filters combine with AND. Pages are keyset-paginated on the draft id, so a page never repeats or
+    skips a draft when new ones arrive; pass `next_cursor` back as `cursor` for the next page."""
+    f = queries.DraftFilter(state=args.get("state"), stage=args.get("stage"), author_id=args.get("author"),
+                            channel=args.get("channel"), mine=args.get("mine", False),
+                            created_from=parse_when(args.get("created_from"), "created_from"),
+                            created_to=parse_when(args.get("created_to"), "created_to"))
+    q = queries.drafts_query(current(), f).options(selectinload(Draft.revisions))
+    cursor = int(args["cursor"]) if "cursor" in args else None
+    rows, nxt = queries.page(db.session, q, after_id=cursor, limit=args.get("limit", 50))
+    return ok({"drafts": [out.draft_summary(d) for d in rows], "next_cursor": str(nxt) if nxt else None})
+
+
+@operation(bp, "/drafts", "POST", summary="Create a draft", tag="drafts", body=S.DRAFT_IN,
+           responses={201: {"description": "created", "schema": S.ref("Draft")}}, errors=(403,))
+def create_draft(data):
+    d = drafts.create_draft(db.session, current(), body=data["body"], channels=data["channels"],
+                            requested_release_at=parse_when(data.get("requested_release_at"),
+                                                            "requested_release_at"),
+                            title=data.get("title", ""), now=now_utc())
+    return _full(d.id, 201)
+
+
+@operation(bp, "/drafts/<int:draft_id>", "GET", summary="One draft with findings, approvals and history",
+           tag="drafts", responses={200: DRAFT})
+def get_draft(draft_id):
+    return _full(draft_id)
+
+
+def _edit(draft_id: int, data: dict, *, partial: bool):
+    user = current()
+    d = get_visible_draft(db.session, user, draft_id)
+    rev = d.revision
+    if not partial and ("body" not in data or "channels" not in data):
+        missing = "body" if "body" not in data else "channels"
+        raise ValidationError(f"{missing}: required (use PATCH to change only some fields).", {missing: "required"})
+    kw = {}
+    if "requested_release_at" in data:
+        kw["requested_release_at"] = parse_when(data["requested_release_at"], "requested_release_at")
+    alt = {int(k): v for k, v in (data.get("alt_texts") or {}).items()}
+    drafts.edit_draft(db.session, user, d.id, body=data.get("body", rev.body),
+                      channels=data.get("channels", rev.channels), now=now_utc(), alt_texts=alt,
+                      remove_attachment_ids=data.get("remove_attachment_ids", ()),
+                      expected_revision=data.get("revision"), **kw)
+    return _full(d.id)
+
+
+_EDIT_DOC = ("A change of text, channels or attachments makes a new revision and voids earlier approvals; "
+             "a save that changes nothing makes none. Give `revision` to be refused (409) if someone "
+             "else changed the draft since you read it.")
+
+
+@operation(bp, "/drafts/<int:draft_id>", "PUT", summary="Replace a draft's content (new revision)",
+           tag="drafts", body=S.EDIT_IN, responses={200: DRAFT}, errors=(403, 409), description=_EDIT_DOC)
+def replace_draft(draft_id, data):
+    return _edit(draft_id, data, partial=False)
+
+
+@operation(bp, "/drafts/<int:draft_id>", "PATCH", summary="Change some of a draft's content (new revision)",
+           tag="drafts", body=S.EDIT_IN, responses={200: DRAFT}, errors=(403, 409), description=_EDIT_DOC)
+def patch_draft(draft_id, data):
+    return _edit(draft_id, data, partial=True)
+
+
+@operation(bp, "/drafts/<int:draft_id>/attachments", "POST", summary="Attach an image or video",
+           tag="drafts", multipart=S.UPLOAD_IN, errors=(400, 403, 409, 413, 415, 422),
+           responses={201: {"description": "stored", "schema": S.ref("Attachment")}})
+def add_attachment(draft_id):
+    """Multipart form with `file` and `alt_text`. The type is sniffed from the bytes; a new revision is made."""
+    from flask import request
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaTypeError("Send the file as multipart/form-data with fields file and alt_text.")
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("file: required", {"file": "required"})
+    alt = request.form.get("alt_text", "")
+    if "\x00" in alt:
+        raise ValidationError("alt_text: invalid characters", {"alt_text": "invalid characters"})
+    s = _settings()
+    att = drafts.add_attachment(db.session, current(), draft_id,
+                                drafts.Upload(upload.stream, upload.filename or "upload", alt), now=now_utc(),
+                                upload_dir=s.upload_dir, max_bytes=s.max_upload_bytes)
+    return ok(out.attachment(att, draft_id), 201)
+
+
+@operation(bp, "/drafts/<int:draft_id>/attachments/<int:attachment_id>", "GET", summary="Download an attachment",
+           tag="drafts", responses={200: {"description": "the file", "content_type": "application/octet-stream"}})
+def download_attachment(draft_id, attachment_id):
+    d = get_visible_draft(db.session, current(), draft_id)
+    att = next((a for a in d.attachments if a.id == attachment_id), None)
+    path = path_of(_settings().upload_dir, att.storage_key) if att else None
+    if path is None or not path.is_file():
+        raise NotFoundError("No such attachment.")
+    db.session.commit()
+    return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.original_name,
+                     etag=att.sha256, max_age=0)
+
+
+@operation(bp, "/drafts/<int:draft_id>/submit", "POST", summary="Run the checks and send to review",
+           tag="workflow", body=S.SUBMIT_IN, body_required=False, responses={200: DRAFT}, errors=(403, 409))
+def submit_draft(draft_id, data):
+    """422 with `findings` (the blocking ones, or the warnings) and `missing_justifications` (finding keys)
+    when the draft cannot go yet; the findings are stored on the revision either way."""
+    policy = load_policy(db.session, _settings().policy_file)
+    try:
+        drafts.submit_draft(db.session, current(), draft_id, now=now_utc(), policy=policy,
+                            justifications=data.get("justifications"), expected_revision=data.get("revision"))
+    except BlockingFindingsError:
+        # Keep the findings stored on the revision so the author sees them on the page too.
+        db.session.commit()
+        raise
+    return _full(draft_id)
+
+
+@operation(bp, "/drafts/<int:draft_id>/withdraw", "POST", summary="Withdraw your draft (final)", tag="workflow",
+           responses={200: DRAFT}, errors=(403, 409))
+def withdraw_draft(draft_id):
+    drafts.withdraw_draft(db.session, current(), draft_id, now=now_utc())
+    return _full(draft_id)
+
+
+@operation(bp, "/drafts/<int:draft_id>/decision", "POST", summary="Decide the stage the draft waits in",
+           tag="workflow", body=S.DECISION_IN, responses={200: DRAFT}, errors=(403, 409))
+def decide(draft_id, data):
+    """`revision` is the revision you reviewed: 409 if the draft changed since, or if someone decided this
+    stage first. request_changes and reject need a `comment`."""
+    decisions.decide(db.session, current(), draft_id, data["decision"], revision=data["revision"],
+                     comment=data.get("comment", ""), now=now_utc(), via="api")
+    return _full(draft_id)
+
+
+@operation(bp, "/drafts/<int:draft_id>/schedule", "POST", summary="Schedule an approved draft (comms)",
+           tag="releases", body=S.SCHEDULE_IN, responses={200: DRAFT}, errors=(403, 409))
+def schedule(draft_id, data):
+    """Also reschedules a scheduled draft. `channels` may narrow the release to some of the approved channels."""
+    from reviewq.services.releases import schedule_release
+    schedule_release(db.session, current(), draft_id, release_at=parse_when(data["release_at"], "release_at"),
+                     now=now_utc(), channels=data.get("channels"))
+    return _full(draft_id)
+
+
+@operation(bp, "/drafts/<int:draft_id>/unschedule", "POST", summary="Take a draft off the calendar (comms)",
+           tag="releases", body=S.UNSCHEDULE_IN, body_required=False, responses={200: DRAFT}, errors=(403, 409))
+def unschedule(draft_id, data):
+    from reviewq.services.releases import unschedule_release
+    unschedule_release(db.session, current(), draft_id, now=now_utc(), reason=data.get("reason", ""))
+    return _full(draft_id)
+
+
+@operation(bp, "/drafts/<int:draft_id>/history", "GET", summary="The draft's audit history", tag="drafts",
+           responses={200: {"description": "events, oldest first", "schema": S.HISTORY_OUT}})
+def draft_history(draft_id):
+    """From the hash-chained audit log: who did what, when. Carries no post text."""
+    d = get_visible_draft(db.session, current(), draft_id)
+    return ok({"history": out.history(db.session, d.id)})
+
+
+@operation(bp, "/drafts/<int:draft_id>/consents", "POST", summary="Link consent records to a draft",
+           tag="consents", body=S.LINK_IN, errors=(403,),
+           responses={200: {"description": "every consent now linked",
+                            "schema": S.obj({"consents": {"type": "array", "items": S.ref("Consent")}},
+                                            ["consents"], extra=True)}})
+def link_consents(draft_id, data):
+    """The author, comms, legal or an admin. The next submit's consent check sees them."""
+    from reviewq.services.consents import link_consents as link
+    rows = link(db.session, current(), draft_id, data["consent_ids"], now=now_utc())
+    return ok({"consents": [out.consent(c) for c in rows]})

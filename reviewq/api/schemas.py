@@ -1,0 +1,167 @@
+"""JSON Schemas of the API's requests and responses (the OpenAPI components).
+
+Channel names, states, stages and consent kinds come from the code that
+enforces them, so the document lists exactly what the services accept.
+"""
+from __future__ import annotations
+
+from reviewq.api.spec import COMPONENTS, MAX_ID
+from reviewq.core.roles import CHANNELS
+from reviewq.core.workflow import STAGES, State
+from reviewq.services.consents import COVERS
+from reviewq.services.drafts import MAX_BODY
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+WHEN = {"type": "string", "format": "date-time",
+        "description": "ISO 8601 in UTC or with an offset; times without a zone are refused"}
+CHANNEL = {"type": "string", "enum": list(CHANNELS)}
+CHANNEL_LIST = {"type": "array", "items": CHANNEL, "minItems": 1, "maxItems": len(CHANNELS)}
+STATE = {"type": "string", "enum": [s.value for s in State]}
+STAGE = {"type": "string", "enum": [s.name for s in STAGES]}
+TEXT = {"type": "string", "maxLength": MAX_BODY}
+PERSON = {"type": "object", "required": ["id", "name"],
+          "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+
+COMPONENTS.update({
+    "Error": {"type": "object", "required": ["error"], "properties": {
+        "error": {"type": "string", "description": "what went wrong, in plain words"},
+        "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                   "description": "field name → what is wrong with it"},
+        "findings": {"type": "array", "items": ref("Finding")},
+        "missing_justifications": {"type": "array", "items": {"type": "string"}},
+    }},
+    "Finding": {"type": "object", "required": ["check", "category", "severity", "message", "policy"],
+                "properties": {
+                    "check": {"type": "string"}, "category": {"type": "string"},
+                    "severity": {"type": "string", "enum": ["block", "warn", "info"]},
+                    "start": {"type": ["integer", "null"]}, "end": {"type": ["integer", "null"]},
+                    "text": {"type": "string"}, "message": {"type": "string"}, "policy": {"type": "string"},
+                    "key": {"type": "string", "description": "identity used for justifications"},
+                    "fix": {"type": "string"}, "attachment_id": {"type": "integer"},
+                    "box": {"type": "array", "items": {"type": "integer"}, "minItems": 4, "maxItems": 4}}},
+    "Person": PERSON,
+    "Attachment": {"type": "object", "required": ["id", "name", "content_type", "size", "sha256", "alt_text", "url"],
+                   "properties": {"id": {"type": "integer"}, "name": {"type": "string"},
+                                  "content_type": {"type": "string"}, "size": {"type": "integer"},
+                                  "sha256": {"type": "string"}, "alt_text": {"type": "string"},
+                                  "width": {"type": ["integer", "null"]}, "height": {"type": ["integer", "null"]},
+                                  "url": {"type": "string"}}},
+    "Decision": {"type": "object", "required": ["stage", "decision", "user", "at", "revision"],
+                 "properties": {"stage": STAGE, "decision": {"type": "string"}, "user": ref("Person"),
+                                "at": {"type": "string"}, "revision": {"type": "integer"},
+                                "comment": {"type": "string"}, "via": {"type": "string"},
+                                "voided": {"type": "boolean"}}},
+    "HistoryEvent": {"type": "object", "required": ["seq", "at", "action"],
+                     "properties": {"seq": {"type": "integer"}, "at": {"type": "string"},
+                                    "action": {"type": "string", "description": "dotted audit action"},
+                                    "actor": nullable(ref("Person")), "data": {"type": "object"}}},
+    "Consent": {"type": "object", "required": ["id", "subject_name", "covers", "channels", "revoked"],
+                "properties": {"id": {"type": "integer"}, "subject_name": {"type": "string"},
+                               "covers": {"type": "array", "items": {"type": "string", "enum": list(COVERS)}},
+                               "channels": {"type": "array", "items": CHANNEL,
+                                            "description": "empty: every channel"},
+                               "valid_from": {"type": ["string", "null"]},
+                               "valid_until": {"type": ["string", "null"]},
+                               "note": {"type": "string"}, "created_at": {"type": "string"},
+                               "revoked": {"type": "boolean"}, "revoked_at": {"type": ["string", "null"]}}},
+    "DraftSummary": {"type": "object",
+                     "required": ["id", "state", "revision", "channels", "author", "created_at", "url"],
+                     "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "state": STATE,
+                                    "revision": {"type": "integer"}, "body": {"type": "string"},
+                                    "channels": {"type": "array", "items": CHANNEL}, "author": ref("Person"),
+                                    "created_at": {"type": "string"}, "updated_at": {"type": "string"},
+                                    "requested_release_at": {"type": ["string", "null"]},
+                                    "release_at": {"type": ["string", "null"]},
+                                    "published_at": {"type": ["string", "null"]},
+                                    "stage_entered_at": {"type": ["string", "null"]},
+                                    "url": {"type": "string"}}},
+})
+COMPONENTS["Draft"] = {"allOf": [ref("DraftSummary"), {
+    "type": "object",
+    "required": ["body", "findings", "approvals", "history", "attachments", "justifications", "decisions",
+                 "consents"],
+    "properties": {
+        "findings": {"type": "array", "items": ref("Finding")},
+        "checked_at": {"type": ["string", "null"]},
+        "justifications": {"type": "object", "additionalProperties": {"type": "string"}},
+        "approvals": {"type": "array", "items": ref("Decision"),
+                      "description": "approvals standing on the current revision"},
+        "decisions": {"type": "array", "items": ref("Decision"), "description": "every decision, voided ones too"},
+        "attachments": {"type": "array", "items": ref("Attachment")},
+        "consents": {"type": "array", "items": ref("Consent")},
+        "history": {"type": "array", "items": ref("HistoryEvent")},
+        "release_error": {"type": ["string", "null"]}, "publisher_ref": {"type": ["string", "null"]},
+    }}]}
+COMPONENTS["DraftPage"] = {"type": "object", "required": ["drafts", "next_cursor"],
+                           "properties": {"drafts": {"type": "array", "items": ref("DraftSummary")},
+                                          "next_cursor": {"type": ["string", "null"]}}}
+
+
+def obj(properties: dict, required=(), extra: bool = False) -> dict:
+    return {"type": "object", "properties": properties, "required": list(required),
+            "additionalProperties": extra}
+
+
+DRAFT_IN = obj({"body": TEXT, "channels": CHANNEL_LIST, "requested_release_at": nullable(WHEN),
+                "title": {"type": "string", "maxLength": 200}}, ["body", "channels"])
+EDIT_IN = obj({"body": TEXT, "channels": CHANNEL_LIST, "requested_release_at": nullable(WHEN),
+               "revision": {**ID, "description": "the revision you edited; 409 if the draft moved on"},
+               "remove_attachment_ids": {"type": "array", "items": ID, "maxItems": 50},
+               "alt_texts": {"type": "object", "additionalProperties": {"type": "string", "maxLength": 1500},
+                             "propertyNames": {"pattern": "^[1-9][0-9]{0,9}$"}, "maxProperties": 50}})
+SUBMIT_IN = obj({"justifications": {"type": "object", "maxProperties": 200,
+                                    "additionalProperties": {"type": "string", "maxLength": 2000},
+                                    "description": "finding key → why publishing anyway is right"},
+                 "revision": ID})
+DECISION_IN = obj({"decision": {"type": "string", "enum": ["approve", "request_changes", "reject"]},
+                   "comment": {"type": "string", "maxLength": 5000}, "revision": ID}, ["decision", "revision"])
+SCHEDULE_IN = obj({"release_at": WHEN, "channels": CHANNEL_LIST}, ["release_at"])
+UNSCHEDULE_IN = obj({"reason": {"type": "string", "maxLength": 1000}})
+SCAN_IN = obj({"text": TEXT, "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)}},
+              ["text"])
+CONSENT_IN = obj({"subject_name": {"type": "string", "minLength": 1, "maxLength": 200},
+                  "covers": {"type": "array", "items": {"type": "string", "enum": list(COVERS)}, "minItems": 1,
+                             "maxItems": len(COVERS)},
+                  "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)},
+                  "valid_from": nullable(WHEN), "valid_until": nullable(WHEN),
+                  "note": {"type": "string", "maxLength": 2000}}, ["subject_name", "covers"])
+LINK_IN = obj({"consent_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50}}, ["consent_ids"])
+UPLOAD_IN = {"type": "object", "required": ["file"],
+             "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream",
+                                     "description": "JPEG, PNG, GIF, WebP, MP4 or MOV"},
+                            "alt_text": {"type": "string", "maxLength": 1500}}}
+FINDINGS_OUT = obj({"findings": {"type": "array", "items": ref("Finding")}}, ["findings"], extra=True)
+CALENDAR_OUT = obj({"entries": {"type": "array", "items": ref("DraftSummary")},
+                    "from": {"type": "string"}, "to": {"type": "string"}}, ["entries"], extra=True)
+QUEUE_OUT = obj({"drafts": {"type": "array", "items": ref("DraftSummary")},
+                 "counts": {"type": "object", "additionalProperties": {"type": "integer"}}},
+                ["drafts", "counts"], extra=True)
+CONSENTS_OUT = obj({"consents": {"type": "array", "items": ref("Consent")},
+                    "next_cursor": {"type": ["string", "null"]}}, ["consents"], extra=True)
+HISTORY_OUT = obj({"history": {"type": "array", "items": ref("HistoryEvent")}}, ["history"], extra=True)
+ME_OUT = obj({"id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+              "roles": {"type": "array", "items": {"type": "string"}}}, ["id", "name", "roles"], extra=True)
+
+LIST_QUERY = {
+    "state": {"type": "array", "items": STATE, "description": "repeat for several"},
+    "stage": STAGE, "author": ID, "channel": CHANNEL,
+    "created_from": WHEN, "created_to": WHEN,
+    "mine": {"type": "boolean"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 200},
+    "cursor": {"type": "string", "pattern": "^[1-9][0-9]{0,9}$",
+               "description": "next_cursor of the previous page"},
+}
+CALENDAR_QUERY = {"from": WHEN, "to": WHEN, "channel": CHANNEL,
+                  "state": {"type": "string", "enum": ["scheduled", "published"]}}
+CONSENT_QUERY = {"q": {"type": "string", "maxLength": 200}, "include_revoked": {"type": "boolean"},
+                 "limit": {"type": "integer", "minimum": 1, "maximum": 200},
+                 "cursor": {"type": "string", "pattern": "^[1-9][0-9]{0,9}$"}}

@@ -1,0 +1,74 @@
+"""Model → JSON for the API, in the shapes reviewq.api.schemas documents.
+
+Only what the caller may already see goes out: callers pass drafts they got
+from the visibility-checked services. Datetimes are ISO 8601 UTC with `Z`.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewq.api.spec import iso
+from reviewq.models import AuditEvent, Consent, Decision, Draft, User
+
+MAX_HISTORY = 1000
+
+
+def person(user: User | None) -> dict | None:
+    return None if user is None else {"id": user.id, "name": user.name}
+
+
+def draft_summary(d: Draft) -> dict:
+    rev = d.revision
+    return {"id": d.id, "title": d.title or "", "state": d.state, "revision": d.current_revision,
+            "body": rev.body if rev else "", "channels": list(d.channels or []), "author": person(d.author),
+            "created_at": iso(d.created_at), "updated_at": iso(d.updated_at),
+            "requested_release_at": iso(d.requested_release_at), "release_at": iso(d.release_at),
+            "published_at": iso(d.published_at), "stage_entered_at": iso(d.stage_entered_at),
+            "url": url_for("api.get_draft", draft_id=d.id)}
+
+
+def decision(x: Decision) -> dict:
+    return {"stage": x.stage, "decision": x.decision, "user": person(x.user), "at": iso(x.created_at),
+            "revision": x.revision_number, "comment": x.comment or "", "via": x.via, "voided": bool(x.voided)}
+
+
+def attachment(a, draft_id: int) -> dict:
+    return {"id": a.id, "name": a.original_name, "content_type": a.content_type, "size": a.size_bytes,
+            "sha256": a.sha256, "alt_text": a.alt_text or "", "width": a.width, "height": a.height,
+            "url": url_for("api.download_attachment", draft_id=draft_id, attachment_id=a.id)}
+
+
+def consent(c: Consent) -> dict:
+    return {"id": c.id, "subject_name": c.subject_name, "covers": list(c.covers or []),
+            "channels": list(c.channels or []), "valid_from": iso(c.valid_from), "valid_until": iso(c.valid_until),
+            "note": c.note or "", "created_at": iso(c.created_at), "revoked": c.revoked_at is not None,
+            "revoked_at": iso(c.revoked_at)}
+
+
+def history(session: Session, draft_id: int) -> list[dict]:
+    events = session.scalars(select(AuditEvent).where(AuditEvent.draft_id == draft_id)
+                             .order_by(AuditEvent.seq).limit(MAX_HISTORY)).all()
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return [{"seq": e.seq, "at": iso(e.at), "action": e.action, "actor": person(users.get(e.actor_id)),
+             "data": e.data or {}} for e in events]
+
+
+def draft_full(session: Session, d: Draft) -> dict:
+    from reviewq.services.consents import linked_consents
+    rev = d.revision
+    in_rev = {a["id"] for a in (rev.attachments if rev else [])}
+    return {
+        **draft_summary(d),
+        "findings": list(rev.findings or []) if rev else [],
+        "checked_at": iso(rev.checked_at) if rev else None,
+        "justifications": dict(rev.justifications or {}) if rev else {},
+        "approvals": [decision(x) for x in d.standing_approvals()],
+        "decisions": [decision(x) for x in d.decisions],
+        "attachments": [attachment(a, d.id) for a in d.attachments if a.id in in_rev],
+        "consents": [consent(c) for c in linked_consents(session, d)],
+        "history": history(session, d.id),
+        "release_error": d.release_error, "publisher_ref": d.publisher_ref,
+    }

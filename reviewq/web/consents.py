@@ -1,0 +1,129 @@
+"""The consent registry pages: list and search, register, revoke, link consents to a draft.
+
+Permissions are reviewq.services.consents' (this module only turns forms
+into calls): comms, legal and admins register and revoke; readers see the
+list; an author links consents to their own draft on /consents/link.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms.validators import DataRequired, Length, Optional
+
+from reviewq.core.errors import ValidationError
+from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
+from reviewq.extensions import db
+from reviewq.services import consents as svc
+from reviewq.services.common import get_visible_draft, now_utc
+
+bp = Blueprint("consents", __name__, url_prefix="/consents")
+PAGE = 100
+
+
+class Checkboxes(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class ConsentForm(FlaskForm):
+    subject_name = StringField("Name on the signed form", validators=[DataRequired(), Length(max=200)])
+    covers = Checkboxes("Covers", choices=[(c, c) for c in svc.COVERS],
+                        validators=[DataRequired(message="Tick what the consent covers.")])
+    channels = Checkboxes("Channels (none ticked: every channel)", choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS])
+    valid_from = DateField("Valid from (first day)", validators=[Optional()])
+    valid_until = DateField("Valid until (last day)", validators=[Optional()])
+    note = TextAreaField("Note (where the signed form is kept)", validators=[Optional(), Length(max=2000)])
+
+
+class LinkForm(FlaskForm):
+    consent_ids = StringField("Consent numbers", validators=[DataRequired(), Length(max=500)])
+
+
+class ActionForm(FlaskForm):
+    pass
+
+
+def _day_start(d, *, after: bool = False):
+    """Midnight in the organisation's time zone (of the next day when `after`), as aware UTC."""
+    if d is None:
+        return None
+    tz = current_app.config["REVIEWQ"].tz
+    return datetime.combine(d + timedelta(days=1) if after else d, time(0), tzinfo=tz)
+
+
+def _list_page(form, status=200):
+    q = (request.args.get("q") or "").strip()[:200].replace("\x00", "")
+    rows = db.session.scalars(svc.consents_query(current_user, search=q).limit(PAGE)).all()
+    return render_template("consents/list.html", form=form, action=ActionForm(), consents=rows, q=q,
+                           can_register=svc.can_register_consents(current_user)), status
+
+
+@bp.route("", methods=["GET"])
+@login_required
+def index():
+    return _list_page(ConsentForm(formdata=None))
+
+
+@bp.route("", methods=["POST"])
+@login_required
+def create():
+    form = ConsentForm()
+    if not form.validate_on_submit():
+        return _list_page(form, 400)
+    try:
+        c = svc.create_consent(db.session, current_user, subject_name=form.subject_name.data,
+                               covers=form.covers.data, channels=form.channels.data or None,
+                               valid_from=_day_start(form.valid_from.data),
+                               valid_until=_day_start(form.valid_until.data, after=True),
+                               note=(form.note.data or "").replace("\x00", ""), now=now_utc())
+    except ValidationError as e:
+        db.session.rollback()
+        for name, msg in e.fields.items():
+            getattr(form, name, form.subject_name).errors.append(msg)
+        return _list_page(form, 422)
+    db.session.commit()
+    flash(f"Consent no. {c.id} for {c.subject_name} is registered. Authors link it by that number.", "success")
+    return redirect(url_for("consents.index"))
+
+
+@bp.route("/<int:consent_id>/revoke", methods=["POST"])
+@login_required
+def revoke(consent_id):
+    if not ActionForm().validate_on_submit():
+        flash("The form expired. Try again.", "error")
+        return redirect(url_for("consents.index"))
+    c = svc.revoke_consent(db.session, current_user, consent_id, now=now_utc())
+    db.session.commit()
+    flash(f"Consent no. {c.id} is revoked; posts submitted from now on will not count it.", "info")
+    return redirect(url_for("consents.index"))
+
+
+@bp.route("/link", methods=["GET", "POST"])
+@login_required
+def link():
+    draft = get_visible_draft(db.session, current_user, request.values.get("draft_id"))
+    form = LinkForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            ids = [int(x) for x in form.consent_ids.data.replace(",", " ").split()]
+            svc.link_consents(db.session, current_user, draft.id, ids, now=now_utc())
+        except ValueError:
+            form.consent_ids.errors.append("Give consent numbers separated by spaces or commas.")
+            status = 422
+        except ValidationError as e:
+            db.session.rollback()
+            form.consent_ids.errors.append(e.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash("Consents linked. The consent check uses them the next time the draft is submitted.", "success")
+            return redirect(url_for("consents.link", draft_id=draft.id))
+    elif request.method == "POST":
+        status = 400
+    linked = svc.linked_consents(db.session, draft)
+    return render_template("consents/link.html", form=form, draft=draft, linked=linked), status
