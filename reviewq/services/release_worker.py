@@ -28,7 +28,7 @@ from reviewq.models import Draft, ReleaseAttempt, ReleaseHold, User
 from reviewq.publishers import PublishResult, publisher_for
 from reviewq.publishers.payload import build_payload
 from reviewq.services.freeze import draft_holds, hold_draft, hold_rules
-from reviewq.services.masking import mask_phi, masking_on
+from reviewq.services.masking import masking_on
 from reviewq.services.settings import freeze_state, release_settings
 
 log = logging.getLogger("reviewq.release")
@@ -87,6 +87,9 @@ def claim_due(db, now: datetime, rules: dict) -> list[tuple]:
 def release_one(db, settings, publisher, claim: tuple, clock) -> int:
     draft_id, key, lease_until = claim
     try:
+        # The session keeps objects across commits (expire_on_commit=False); roles, holds and
+        # consents may have changed since, and a stale read here would release what must be held.
+        db.session.expire_all()
         with db.transaction() as s:
             payload = prepare(s, settings, draft_id, key, lease_until, clock())
         if payload is None:
@@ -183,14 +186,27 @@ def record(s: Session, draft_id: int, key: str, result: PublishResult, now: date
     if draft.state != wf.State.SCHEDULED.value:
         _attempt(s, key, "failed", now, error="unscheduled while publishing")
         return
-    error = mask_phi(result.error or "unknown error", draft.revision.findings if draft.revision else [],
-                     on=masking_on(s))
+    error = mask_error(result.error or "unknown error", draft, on=masking_on(s))
     draft.release_attempts += 1
     draft.release_error = error
     draft.next_attempt_at = now + S.backoff(draft.release_attempts)
     _attempt(s, key, "failed", now, error=error)
     s.flush()
-    signals.release_failed.send(draft, session=s, now=now, error=error, attempts=draft.release_attempts)
+    # The audit row and Slack get the summary only: a publisher may echo the post text back.
+    signals.release_failed.send(draft, session=s, now=now, error=error.split(":")[0][:200],
+                                attempts=draft.release_attempts)
+
+
+def mask_error(error: str, draft: Draft, *, on: bool) -> str:
+    """`error` with every PHI fragment of the post blacked out wherever the publisher quoted it."""
+    rev = draft.revision
+    if not on or rev is None:
+        return error
+    frags = {rev.body[f["start"]:f["end"]] for f in rev.findings or []
+             if f.get("check") == "phi" and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)}
+    for frag in sorted((f for f in frags if len(f.strip()) > 1), key=len, reverse=True):
+        error = error.replace(frag, "\u2588" * len(frag))
+    return error
 
 
 def _attempt(s: Session, key: str, outcome: str, now: datetime, *, error=None, ref=None) -> None:
