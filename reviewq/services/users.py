@@ -146,3 +146,63 @@ def revoke_token(session: Session, actor: User, token_id, *, now: datetime) -> A
         row.revoked_at = now
         signals.token_changed.send(row, session=session, actor=actor, now=now, change="revoked")
     return row
+
+
+def _require_admin(actor: User) -> None:
+    from reviewq.core.permissions import can_manage_users
+    if actor is None or not can_manage_users(actor.actor()):
+        raise PermissionDeniedError("Only administrators manage users.")
+
+
+def _managed_user(session: Session, user_id) -> User:
+    from reviewq.core.errors import NotFoundError
+    user = session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotFoundError("No such user.")
+    return user
+
+
+def update_user(session: Session, actor: User, user_id, *, name, roles, slack_user_id: str | None,
+                now: datetime) -> User:
+    """Change a user's name, roles and Slack id (admins only; an admin cannot drop their own admin role)."""
+    _require_admin(actor)
+    user = _managed_user(session, user_id)
+    name = (name or "").strip()
+    roles = list(dict.fromkeys(roles or []))
+    slack_user_id = (slack_user_id or "").strip() or None
+    errors = {}
+    if not name or len(name) > 200:
+        errors["name"] = "Give the person's name (up to 200 characters)."
+    if not roles:
+        errors["roles"] = "Give at least one role: " + ", ".join(ROLES) + "."
+    elif bad := [r for r in roles if r not in ROLES]:
+        errors["roles"] = f"Unknown role {bad[0]!r}; roles are " + ", ".join(ROLES) + "."
+    elif user.id == actor.id and "admin" not in roles:
+        errors["roles"] = "You cannot remove your own administrator role; ask another administrator."
+    if slack_user_id and not SLACK_ID_RE.match(slack_user_id):
+        errors["slack_id"] = "A Slack member id looks like U012ABCDEF."
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors)
+    if slack_user_id and session.scalar(select(User.id).where(User.slack_user_id == slack_user_id,
+                                                              User.id != user.id)):
+        raise ConflictError(f"Slack id {slack_user_id} already belongs to another user.")
+    user.name, user.slack_user_id = name, slack_user_id
+    keep = [r for r in user.role_rows if r.role in roles]
+    user.role_rows = keep + [UserRole(role=r) for r in roles if r not in {k.role for k in keep}]
+    session.flush()
+    signals.user_changed.send(user, session=session, actor=actor, now=now, change="updated")
+    return user
+
+
+def set_user_active(session: Session, actor: User, user_id, *, active: bool, now: datetime) -> User:
+    """Deactivate (sign-in and tokens stop working) or reactivate a user; admins only, never oneself."""
+    _require_admin(actor)
+    user = _managed_user(session, user_id)
+    if user.id == actor.id:
+        raise ValidationError("You cannot deactivate your own account.", {"active": "self"})
+    if user.active != bool(active):
+        user.active = bool(active)
+        session.flush()
+        signals.user_changed.send(user, session=session, actor=actor, now=now,
+                                  change="reactivated" if active else "deactivated")
+    return user

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 
 def register_blueprints(app) -> None:
-    from reviewq.web import admin_slack, auth, drafts, slack
+    from reviewq.web import admin, admin_slack, auth, drafts, review, slack
     app.register_blueprint(auth.bp)
     app.register_blueprint(drafts.bp)
+    app.register_blueprint(review.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(admin.audit_bp)
     app.register_blueprint(slack.bp)
     app.register_blueprint(admin_slack.bp)

@@ -1,13 +1,216 @@
-"""Authoring pages: my drafts, new draft, edit, submit, withdraw (placeholder until the web UI lands)."""
+"""Authoring pages: my drafts, new draft, edit and resubmit, submit, withdraw, attachments.
+
+Views parse forms and call reviewq.services (create_draft, edit_draft,
+submit_draft, withdraw_draft); they decide nothing about permissions or
+states themselves. Each POST is one unit of work: the view commits after the
+service succeeds, and reviewq.web.errors rolls back on any refusal.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
-from flask_login import login_required
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+                   url_for)
+from flask_login import current_user, login_required
+
+from reviewq.core import workflow as wf
+from reviewq.core.errors import BlockingFindingsError, ValidationError
+from reviewq.extensions import db
+from reviewq.services.checking import load_policy
+from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.services.drafts import Upload, create_draft, edit_draft, submit_draft, withdraw_draft
+from reviewq.services.queries import DraftFilter, drafts_query, page
+from reviewq.storage import path_of
+from reviewq.web.forms import ConfirmForm, DraftForm, field_errors
+from reviewq.web.helpers import LocalTimeError, local_input, parse_local
 
 bp = Blueprint("drafts", __name__)
+PAGE_SIZE = 25
+SUBMITTABLE = (wf.State.DRAFT.value, wf.State.CHANGES_REQUESTED.value)
+
+
+def _settings():
+    return current_app.config["REVIEWQ"]
+
+
+def _cursor(name: str) -> int | None:
+    raw = request.args.get(name, "")
+    return int(raw) if raw.isdigit() else None
 
 
 @bp.route("/")
 @login_required
 def home():
-    return render_template("drafts/home.html")
+    rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True)),
+                      after_id=_cursor("after"), limit=PAGE_SIZE)
+    return render_template("drafts/home.html", drafts=rows, next_cursor=more)
+
+
+def _justifications() -> dict[str, str]:
+    prefix = "justification-"
+    return {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
+
+
+def _uploads(form) -> list[Upload]:
+    return [Upload(fs.stream, fs.filename, alt) for _, fs, alt in form.uploads()]
+
+
+def _release_time(form, current=None):
+    """Parsed requested time, `...` when unchanged from `current`, or None after adding a form error."""
+    raw = (form.release_at.data or "").strip()
+    if current is not None and raw == local_input(current):
+        return ...
+    try:
+        return parse_local(raw, now_utc())
+    except LocalTimeError as e:
+        form.release_at.errors = [*form.release_at.errors, str(e)]
+        raise
+
+
+def _refused(template: str, form, error: ValidationError, **ctx):
+    db.session.rollback()
+    field_errors(form, error.fields)
+    return render_template(template, form=form, error=error.message, file_error=_file_error(error), **ctx), 422
+
+
+def _file_error(error: ValidationError) -> str | None:
+    fields = error.fields or {}
+    if "file" in fields or "alt_text" in fields:
+        return error.message
+    return None
+
+
+@bp.route("/drafts/new", methods=["GET", "POST"])
+@login_required
+def new():
+    form = DraftForm()
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("drafts/new.html", form=form, error="Please correct the highlighted fields."), 422
+        try:
+            release = _release_time(form)
+        except LocalTimeError:
+            return render_template("drafts/new.html", form=form, error="Please correct the highlighted fields."), 422
+        try:
+            draft = create_draft(db.session, current_user, body=form.body.data, channels=form.channels.data,
+                                 requested_release_at=release, now=now_utc(), uploads=_uploads(form),
+                                 upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
+        except ValidationError as e:
+            return _refused("drafts/new.html", form, e)
+        db.session.commit()
+        if request.form.get("action") == "submit":
+            return _submit(draft)
+        flash("Saved as a draft. It has not been submitted yet.", "success")
+        return redirect(url_for("drafts.view", draft_id=draft.id))
+    return render_template("drafts/new.html", form=form)
+
+
+def _submit(draft):
+    try:
+        submit_draft(db.session, current_user, draft.id, now=now_utc(),
+                     policy=load_policy(db.session, _settings().policy_file),
+                     justifications=_justifications(), expected_revision=draft.current_revision)
+    except BlockingFindingsError as e:
+        # Keep the saved draft and the findings the check stored on its revision.
+        db.session.commit()
+        return _edit_page(draft, DraftForm(formdata=None, obj=None), error=e.message,
+                          missing=set(e.missing_justifications), status=422)
+    db.session.commit()
+    flash("Submitted. Reviewers have been notified.", "success")
+    return redirect(url_for("drafts.view", draft_id=draft.id))
+
+
+def _prefill(form, draft) -> None:
+    rev = draft.revision
+    form.body.data = rev.body
+    form.channels.data = list(rev.channels)
+    form.release_at.data = local_input(draft.requested_release_at)
+    form.revision.data = str(draft.current_revision)
+
+
+def _edit_page(draft, form, *, error=None, missing=(), status=200, file_error=None):
+    if request.method == "GET" or form.body.data is None:
+        _prefill(form, draft)
+    rev = draft.revision
+    return render_template("drafts/edit.html", draft=draft, form=form, rev=rev, findings=rev.findings or [],
+                           justifications={**(rev.justifications or {}), **_justifications()},
+                           missing=set(missing), attachments=_current_attachments(draft), error=error, file_error=file_error,
+                           can_submit=draft.state in SUBMITTABLE), status
+
+
+def _current_attachments(draft) -> list:
+    ids = [a["id"] for a in (draft.revision.attachments if draft.revision else [])]
+    by_id = {a.id: a for a in draft.attachments}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+@bp.route("/drafts/<int:draft_id>")
+@login_required
+def view(draft_id: int):
+    from reviewq.web.review import render_draft
+    return render_draft(get_visible_draft(db.session, current_user, draft_id))
+
+
+@bp.route("/drafts/<int:draft_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(draft_id: int):
+    draft = get_visible_draft(db.session, current_user, draft_id)
+    form = DraftForm()
+    if request.method == "GET":
+        return _edit_page(draft, form)
+    if not form.validate():
+        return _edit_page(draft, form, error="Please correct the highlighted fields.", status=422)
+    try:
+        release = _release_time(form, draft.requested_release_at)
+    except LocalTimeError:
+        return _edit_page(draft, form, error="Please correct the highlighted fields.", status=422)
+    kept = _current_attachments(draft)
+    try:
+        draft, made = edit_draft(
+            db.session, current_user, draft.id, body=form.body.data, channels=form.channels.data,
+            now=now_utc(), requested_release_at=release, expected_revision=form.revision.data or None,
+            alt_texts={a.id: request.form.get(f"alt-{a.id}", a.alt_text) for a in kept},
+            remove_attachment_ids=[a.id for a in kept if request.form.get(f"remove-{a.id}")],
+            uploads=_uploads(form), upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
+    except ValidationError as e:
+        db.session.rollback()
+        field_errors(form, e.fields)
+        draft = get_visible_draft(db.session, current_user, draft_id)
+        return _edit_page(draft, form, error=e.message, file_error=_file_error(e), status=422)
+    db.session.commit()
+    if request.form.get("action") == "submit" and draft.state in SUBMITTABLE:
+        return _submit(draft)
+    if made:
+        flash(f"Saved as revision {draft.current_revision}. Earlier approvals no longer count; "
+              "submit it again to restart review.", "success")
+    else:
+        flash("Nothing changed, so no new revision was made.", "info")
+    return redirect(url_for("drafts.view", draft_id=draft.id))
+
+
+@bp.route("/drafts/<int:draft_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw(draft_id: int):
+    draft = get_visible_draft(db.session, current_user, draft_id)
+    form = ConfirmForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        withdraw_draft(db.session, current_user, draft.id, now=now_utc())
+        db.session.commit()
+        flash("The draft was withdrawn. It can no longer be approved or released.", "info")
+        return redirect(url_for("drafts.view", draft_id=draft.id))
+    return render_template("drafts/withdraw.html", draft=draft, form=form)
+
+
+@bp.route("/drafts/<int:draft_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(draft_id: int, attachment_id: int):
+    draft = get_visible_draft(db.session, current_user, draft_id)
+    att = next((a for a in draft.attachments if a.id == attachment_id), None)
+    if att is None:
+        abort(404, "No such attachment.")
+    path = path_of(_settings().upload_dir, att.storage_key)
+    if not path.is_file():
+        abort(404, "The file of this attachment is missing from storage.")
+    resp = send_file(path, mimetype=att.content_type, download_name=att.original_name, max_age=0)
+    resp.headers["Content-Disposition"] = "inline"
+    return resp

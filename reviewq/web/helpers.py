@@ -1,10 +1,19 @@
-"""Template globals and filters: time zones, labels, the unit of work for views."""
+"""Template globals and filters: time zones, labels, nav links, highlighted text and diffs.
+
+Everything here turns stored values into safe HTML or display strings; it
+never changes data (views call reviewq.services for that). Post text is
+escaped here before any markup is added, so templates may emit the results
+with |safe-free Markup.
+"""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import difflib
+import re
+from datetime import datetime, timedelta, timezone
 
-from flask import current_app
+from flask import current_app, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from reviewq.core import workflow as wf
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS, ROLE_LABELS
@@ -15,6 +24,9 @@ STATE_LABELS = {
     "published": "Published", "changes_requested": "Changes requested", "rejected": "Rejected",
     "withdrawn": "Withdrawn",
 }
+DECISION_LABELS = {"approve": "Approved", "request_changes": "Requested changes", "reject": "Rejected"}
+SEVERITY_RANK = {"block": 3, "warn": 2, "info": 1}
+SEVERITY_LABELS = {"block": "Must fix", "warn": "Needs justification", "info": "Note"}
 
 
 def org_tz():
@@ -30,10 +42,52 @@ def local(dt: datetime | None, fmt: str = "%a %d %b %Y, %H:%M") -> str:
     return f"{loc.strftime(fmt)} {loc.tzname()}"
 
 
+def local_input(dt: datetime | None) -> str:
+    """The value a datetime-local input shows for `dt` in the organisation's zone."""
+    return dt.astimezone(org_tz()).strftime("%Y-%m-%dT%H:%M") if dt else ""
+
+
+def waited(since: datetime | None, now: datetime) -> str:
+    """'3 h 12 min', '2 d 4 h': how long something has waited."""
+    if since is None:
+        return ""
+    minutes = max(0, int((now - since) / timedelta(minutes=1)))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {mins} min" if hours else f"{mins} min"
+
+
+def nav_url(endpoint: str, **values) -> str | None:
+    """URL of `endpoint`, or None while the blueprint providing it is not registered."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint, **values)
+
+
+def queue_count() -> int:
+    """How many drafts wait for a decision the signed-in user can make (the nav badge)."""
+    if not current_user.is_authenticated or not wf.waiting_states_for(current_user.roles):
+        return 0
+    from reviewq.extensions import db
+    from reviewq.services.queries import review_queue
+    return len(review_queue(db.session, current_user))
+
+
 def template_globals() -> dict:
     return {"STATE_LABELS": STATE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS, "CHANNELS": CHANNELS,
             "ROLE_LABELS": ROLE_LABELS, "STAGES": wf.STAGES, "current_user": current_user,
-            "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state()}
+            "DECISION_LABELS": DECISION_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
+            "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state(),
+            "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits}
+
+
+def channel_limits() -> dict[str, int]:
+    """Per-channel length limits of the current policy (for the live counter)."""
+    from reviewq.extensions import db
+    from reviewq.services.checking import load_policy
+    return dict(load_policy(db.session, current_app.config["REVIEWQ"].policy_file).channel_limits)
 
 
 def _freeze_state():
@@ -45,8 +99,97 @@ def _freeze_state():
     return freeze_state(db.session)
 
 
+def text_findings(findings: list[dict], text: str) -> list[dict]:
+    """Findings that point at a valid span of `text` (attachment findings have no span)."""
+    return [f for f in findings or () if isinstance(f.get("start"), int) and isinstance(f.get("end"), int)
+            and 0 <= f["start"] < f["end"] <= len(text)]
+
+
+def highlight(text: str, findings: list[dict]) -> Markup:
+    """`text` escaped, each finding's span wrapped in <mark>.
+
+    Overlapping spans are cut at every boundary into flat segments, so marks
+    never nest or cross; a segment covered by several findings takes the most
+    severe colour and refers to all of them.
+    """
+    valid = {id(f) for f in text_findings(findings, text)}
+    spans = [(f["start"], f["end"], i, f) for i, f in enumerate(findings or ()) if id(f) in valid]
+    cuts = sorted({0, len(text), *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        covering = [(i, f) for s, e, i, f in spans if s <= a and b <= e]
+        piece = escape(text[a:b])
+        if not covering:
+            out.append(piece)
+            continue
+        worst = max((f.get("severity", "info") for _, f in covering), key=lambda s: SEVERITY_RANK.get(s, 0))
+        refs = " ".join(f"finding-{i}" for i, _ in covering)
+        label = "; ".join(f"{SEVERITY_LABELS.get(f.get('severity'), '')}: {f.get('check')} "
+                          f"{f.get('category')}" for _, f in covering)
+        out.append(Markup('<mark class="sev-{}" aria-describedby="{}" title="{}">{}</mark>').format(
+            worst, refs, label, piece))
+    return Markup("").join(out)
+
+
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]", re.UNICODE)
+
+
+def diff_words(old: str, new: str) -> Markup:
+    """A word-level diff of two texts: removed words in <del>, added in <ins>, all escaped."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out.append(escape("".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(Markup("<del>{}</del>").format("".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(Markup("<ins>{}</ins>").format("".join(b[j1:j2])))
+    return Markup("").join(out)
+
+
+class LocalTimeError(ValueError):
+    """A local time that cannot be used; the message is shown next to the field."""
+
+
+def parse_local(value: str | None, now: datetime) -> datetime | None:
+    """A datetime-local value in the organisation's zone as aware UTC.
+
+    Refuses (LocalTimeError) times skipped or repeated by a daylight-saving
+    change, because either guess could publish an hour off, and past times.
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise LocalTimeError("Give the date and time as YYYY-MM-DD HH:MM.")
+    if naive.tzinfo is not None:
+        raise LocalTimeError("Give a local time without a time zone.")
+    tz = org_tz()
+    early, late = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+    back = early.astimezone(timezone.utc).astimezone(tz).replace(tzinfo=None)
+    if back != naive:
+        raise LocalTimeError(f"{value.replace('T', ' ')} does not exist in {tz.key}: the clocks skip that hour "
+                             "for daylight saving time. Pick another time.")
+    if early.utcoffset() != late.utcoffset():
+        raise LocalTimeError(f"{value.replace('T', ' ')} happens twice in {tz.key} (the clocks go back that "
+                             "night). Pick a time outside that hour.")
+    when = early.astimezone(timezone.utc)
+    if when <= now:
+        raise LocalTimeError("That time has already passed. Pick a time in the future.")
+    return when
+
+
 def register_filters(app) -> None:
     app.jinja_env.filters["local"] = local
+    app.jinja_env.filters["local_input"] = local_input
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s)
     app.jinja_env.filters["channel_label"] = lambda c: CHANNEL_LABELS.get(c, c)
     app.jinja_env.filters["isoutc"] = lambda dt: dt.astimezone(timezone.utc).isoformat() if dt else ""
+    app.jinja_env.filters["highlight"] = highlight
+    # Constants as real globals too: imported macros do not see context processors.
+    app.jinja_env.globals.update(SEVERITY_LABELS=SEVERITY_LABELS, DECISION_LABELS=DECISION_LABELS,
+                                 STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, STAGES=wf.STAGES)
