@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 
 from reviewq.core import workflow as wf
-from reviewq.core.errors import ConflictError, ReviewqError, ValidationError
+from reviewq.core.errors import ConflictError, NotFoundError, ReviewqError, ValidationError
 from reviewq.extensions import csrf, db
 from reviewq.integrations.slack import blocks, client, inbound
 from reviewq.integrations.slack.settings import user_for_slack
@@ -34,10 +34,9 @@ def events():
     body = request.get_data(cache=True)
     try:
         inbound.verify(current_app.config["REVIEWQ"].slack_signing_secret, body, request.headers)
+        event = inbound.parse(body, request.content_type)
     except inbound.Unverified as e:
         return jsonify(error=str(e)), 401
-    try:
-        event = inbound.parse(body, request.content_type)
     except inbound.MalformedPayload as e:
         return jsonify(error=f"Malformed Slack payload: {e}."), 400
     if isinstance(event, inbound.Challenge):
@@ -47,6 +46,15 @@ def events():
     if isinstance(event, inbound.ReasonSubmitted):
         return _reason_submitted(event)
     return "", 200
+
+
+def _explain(e: ReviewqError, t: inbound.Target) -> str:
+    if isinstance(e, NotFoundError):
+        # Say only what the clicked message itself showed: no leak of drafts the user may not see.
+        stage = wf.STAGE_BY_NAME[t.stage]
+        return (f"Nothing was recorded: the {stage.label.lower()} stage of draft #{t.draft_id} is decided by "
+                f"the {stage.role} role, which your reviewq account does not have.")
+    return e.message
 
 
 def _refuse(ref: str, channel: str | None, slack_user: str, text: str):
@@ -69,7 +77,7 @@ def _clicked(event: inbound.ButtonClicked):
             return "", 200
         _check_may_decide(user, t, event.decision)
     except ReviewqError as e:
-        return _refuse(event.trigger_id, event.channel, event.slack_user, e.message)
+        return _refuse(event.trigger_id, event.channel, event.slack_user, _explain(e, t))
     db.session.rollback()  # no transaction stays open during the Slack call
     view = blocks.reason_modal(event.decision, t.draft_id, t.revision, t.stage, event.channel)
     try:
@@ -105,6 +113,6 @@ def _reason_submitted(event: inbound.ReasonSubmitted):
             return jsonify(response_action="errors", errors={blocks.REASON_BLOCK: e.message})
         return _refuse(event.ref, event.channel, event.slack_user, e.message)
     except ReviewqError as e:
-        return _refuse(event.ref, event.channel, event.slack_user, e.message)
+        return _refuse(event.ref, event.channel, event.slack_user, _explain(e, t))
     db.session.commit()
     return "", 200

@@ -74,7 +74,11 @@ def verify(signing_secret: str | None, body: bytes, headers) -> None:
         int(ts)
     except ValueError:
         raise Unverified("Bad Slack request timestamp.") from None
-    if not SignatureVerifier(signing_secret).is_valid(body, ts, sig):
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise MalformedPayload("the body is not UTF-8") from None
+    if not SignatureVerifier(signing_secret).is_valid(text, ts, sig):
         raise Unverified("Bad or expired Slack signature.")
 
 
