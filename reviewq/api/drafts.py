@@ -169,11 +169,11 @@ def decide(draft_id, data):
 @operation(bp, "/drafts/<int:draft_id>/schedule", "POST", summary="Schedule an approved draft (comms)",
            tag="releases", body=S.SCHEDULE_IN, responses={200: DRAFT}, errors=(403, 409))
 def schedule(draft_id, data):
-    """Also reschedules a scheduled draft. `channels` may narrow the release to some of the approved channels."""
+    """Also reschedules a scheduled draft. Without `release_at`, the time the author asked for. `channels` may narrow the release to some of the approved channels."""
     from reviewq.services.releases import schedule_release
-    schedule_release(db.session, current(), draft_id, release_at=parse_when(data["release_at"], "release_at"),
-                     now=now_utc(), channels=data.get("channels"))
-    return _full(draft_id)
+    d = schedule_release(db.session, current(), draft_id, release_at=parse_when(data.get("release_at"), "release_at"),
+                         now=now_utc(), channels=data.get("channels"))
+    return ok({**out.draft_full(db.session, d), "release_warnings": list(getattr(d, "release_warnings", []))})
 
 
 @operation(bp, "/drafts/<int:draft_id>/unschedule", "POST", summary="Take a draft off the calendar (comms)",

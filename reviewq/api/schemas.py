@@ -100,6 +100,8 @@ COMPONENTS["Draft"] = {"allOf": [ref("DraftSummary"), {
         "consents": {"type": "array", "items": ref("Consent")},
         "history": {"type": "array", "items": ref("HistoryEvent")},
         "release_error": {"type": ["string", "null"]}, "publisher_ref": {"type": ["string", "null"]},
+        "release_warnings": {"type": "array", "items": {"type": "string"},
+                             "description": "after scheduling: clashes and holds worth a second look"},
     }}]}
 COMPONENTS["DraftPage"] = {"type": "object", "required": ["drafts", "next_cursor"],
                            "properties": {"drafts": {"type": "array", "items": ref("DraftSummary")},
@@ -124,7 +126,8 @@ SUBMIT_IN = obj({"justifications": {"type": "object", "maxProperties": 200,
                  "revision": ID})
 DECISION_IN = obj({"decision": {"type": "string", "enum": ["approve", "request_changes", "reject"]},
                    "comment": {"type": "string", "maxLength": 5000}, "revision": ID}, ["decision", "revision"])
-SCHEDULE_IN = obj({"release_at": WHEN, "channels": CHANNEL_LIST}, ["release_at"])
+SCHEDULE_IN = obj({"release_at": {**nullable(WHEN), "description": "omit or null: the time the author asked for"},
+                   "channels": CHANNEL_LIST})
 UNSCHEDULE_IN = obj({"reason": {"type": "string", "maxLength": 1000}})
 SCAN_IN = obj({"text": TEXT, "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)}},
               ["text"])

@@ -221,10 +221,14 @@ def parse_when(value, name: str) -> datetime | None:
         if when.tzinfo is None:
             raise ValidationError(f"{name}: give the time zone (Z or an offset such as +01:00).",
                                   {name: "naive time: add Z or an offset"})
-        return when.astimezone(timezone.utc)
+        when = when.astimezone(timezone.utc)
     except (ValueError, OverflowError, TypeError):
         raise ValidationError(f"{name}: not an ISO 8601 date and time such as 2026-11-02T14:00:00Z.",
                               {name: "not an ISO 8601 date-time"})
+    if not 1900 <= when.year <= 2999:
+        # Far dates overflow date arithmetic downstream (and are never meant).
+        raise ValidationError(f"{name}: give a year between 1900 and 2999.", {name: "year out of range"})
+    return when
 
 
 def iso(dt: datetime | None) -> str | None:
