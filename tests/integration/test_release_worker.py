@@ -274,3 +274,54 @@ def test_abandoned_claim_is_retried_with_the_same_key_after_its_lease(app, facto
     assert _fresh(session, d).state == "published"
     keys = session.scalars(select(ReleaseAttempt.idempotency_key)).all()
     assert keys == [claim[1], claim[1]]
+
+
+def _many_due(factory, session, team, n):
+    """n approved posts scheduled for the same minute (built once, then copied row by row for speed)."""
+    from reviewq.models import Decision, Revision
+    proto = _due(factory, session, team)
+    rev, decisions = proto.revision, proto.standing_approvals()
+    ids = [proto.id]
+    for _ in range(n - 1):
+        d = Draft(author_id=proto.author_id, channels=proto.channels, state="scheduled", current_revision=1,
+                  reached=4, release_at=proto.release_at, scheduled_by_id=proto.scheduled_by_id)
+        session.add(d)
+        session.flush()
+        session.add(Revision(draft_id=d.id, number=1, body=rev.body, channels=rev.channels, attachments=[],
+                             content_hash=rev.content_hash, findings=[], created_by_id=proto.author_id))
+        for a in decisions:
+            session.add(Decision(draft_id=d.id, revision_number=1, stage=a.stage, user_id=a.user_id,
+                                 decision="approve", created_at=a.created_at))
+        ids.append(d.id)
+    session.commit()
+    return ids
+
+
+@pytest.mark.postgres
+def test_concurrent_workers_publish_each_post_exactly_once(app, factory, session, team, receiver):
+    ids = _many_due(factory, session, team, 200)
+    t = factory.now + timedelta(minutes=10)
+    errors = []
+
+    def work():
+        try:
+            with app.app_context():
+                release_due(app, t)
+                db.session.remove()
+        except Exception as e:  # surfaced by the assertion below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(6)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(120)
+    assert not errors
+    keys = [h["Idempotency-Key"] for h, _ in receiver.requests]
+    assert len(keys) == 200 and len(set(keys)) == 200          # nobody sent a post twice
+    session.expire_all()
+    states = session.scalars(select(Draft.state).where(Draft.id.in_(ids))).all()
+    assert states == ["published"] * 200
+    workers = set(session.scalars(select(ReleaseAttempt.worker)).all())
+    published = session.scalars(select(ReleaseAttempt).where(ReleaseAttempt.outcome == "published")).all()
+    assert len(published) == 200 and len({p.draft_id for p in published}) == 200 and workers
