@@ -136,3 +136,19 @@ def test_slack_off_without_token_writes_no_slack_rows(app, session, factory, set
     assert session.get(Draft, d.id).state == "pending_legal"
     assert deliver_due(app, factory.now) == 0
     assert session.scalars(select(SlackMessage)).all() == []
+
+
+def test_freeze_announced_to_the_comms_channel(app, session, factory, fake_slack):
+    from reviewq.services.freeze import freeze_releases, lift_freeze
+    session.add(Setting(key=CHANNELS_KEY, value={"comms": "C0COMMS"}))
+    session.commit()
+    lead = factory.user("comms", name="Cam Comms")
+    freeze_releases(session, lead, reason="Incident in the ER: hold everything.", now=factory.tick())
+    session.commit()
+    lift_freeze(session, lead, now=factory.tick())
+    session.commit()
+    deliver(app, factory)
+    posts = [c for c in fake_slack.fake.called("chat.postMessage") if c.params["channel"] == "C0COMMS"]
+    assert [p.params["text"] for p in posts] == ["Crisis freeze ON (Cam Comms): every release is held",
+                                                 "Crisis freeze lifted (Cam Comms)"]
+    assert "Incident in the ER" in json.dumps(posts[0].params["blocks"])
