@@ -33,7 +33,7 @@ class RevokeForm(FlaskForm):
 def _page(form, clear=None, status=200):
     rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
                               .order_by(ApiToken.id.desc())).all()
-    return render_template("account/tokens.html", form=form, revoke=RevokeForm(), tokens=rows,
+    return render_template("account/tokens.html", form=form, revoke=RevokeForm(), token_rows=rows,
                            clear=clear), status
 
 
