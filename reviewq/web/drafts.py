@@ -44,6 +44,11 @@ def home():
     return render_template("drafts/home.html", drafts=rows, next_cursor=more)
 
 
+def _int_or_none(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
 def _justifications() -> dict[str, str]:
     prefix = "justification-"
     return {k[len(prefix):]: v for k, v in request.form.items() if k.startswith(prefix)}
@@ -107,7 +112,8 @@ def _submit(draft):
     try:
         submit_draft(db.session, current_user, draft.id, now=now_utc(),
                      policy=load_policy(db.session, _settings().policy_file),
-                     justifications=_justifications(), expected_revision=draft.current_revision)
+                     justifications=_justifications(), expected_revision=draft.current_revision,
+                     upload_dir=_settings().upload_dir)
     except BlockingFindingsError as e:
         # Keep the saved draft and the findings the check stored on its revision.
         db.session.commit()
@@ -166,7 +172,7 @@ def edit(draft_id: int):
     try:
         draft, made = edit_draft(
             db.session, current_user, draft.id, body=form.body.data, channels=form.channels.data,
-            now=now_utc(), requested_release_at=release, expected_revision=form.revision.data or None,
+            now=now_utc(), requested_release_at=release, expected_revision=_int_or_none(form.revision.data),
             alt_texts={a.id: request.form.get(f"alt-{a.id}", a.alt_text) for a in kept},
             remove_attachment_ids=[a.id for a in kept if request.form.get(f"remove-{a.id}")],
             uploads=_uploads(form), upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
