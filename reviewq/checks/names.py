@@ -97,12 +97,17 @@ def _shape(word: str) -> str:
     return "other"
 
 
+_SENT_END = re.compile(r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmx)(?<!\bjr)(?<!\bsr)(?<!\bvs)"
+                       r"(?<!\b[a-z])[.!?]+(?=\s)|\n")
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    s = max(text.rfind(". ", 0, start), text.rfind("! ", 0, start), text.rfind("? ", 0, start),
-            text.rfind("\n", 0, start))
-    e_candidates = [i for i in (text.find(". ", end), text.find("! ", end), text.find("? ", end),
-                                text.find("\n", end)) if i >= 0]
-    return (s + 1 if s >= 0 else 0), (min(e_candidates) if e_candidates else len(text))
+    low = text.lower()
+    s = 0
+    for m in _SENT_END.finditer(low, max(0, start - 300), start):
+        s = m.end()
+    m = _SENT_END.search(low, end)
+    return s, (m.start() if m else len(text))
 
 
 def _tokens(text: str):
@@ -116,8 +121,10 @@ def _tokens(text: str):
     return out
 
 
-FAMILY = re.compile(r"\bthe ([A-Z][a-z]+|[A-Z]+) family\b")
-HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx)\.? ([A-Z][a-z]+(?:[- ][A-Z][a-z]+)?)")
+FAMILY = re.compile(r"\b[Tt]he ([^\W\d_]+(?:[-'’][^\W\d_]+)*) [Ff]amily\b")
+_CAPW = r"(?:[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)"
+HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r"(?: (?:(?:van|von|der|den|de|da|del|"
+                       r"di|du|la|le|al|bin|ibn) )*" + _CAPW + r"){0,2})")
 
 
 def find_people(post) -> list[Person]:
@@ -136,15 +143,24 @@ def find_people(post) -> list[Person]:
             i += 1
             continue
         end_index, s, e, strong = got
-        spans.append((s, e, strong))
+        if not _not_a_name(text, lower, s, e):
+            spans.append((s, e, strong))
         i = end_index + 1
-    for rx in (FAMILY, HONORIFIC):
-        for m in rx.finditer(text):
-            if m.group(1).lower() in LAST and not any(a < m.end(1) and m.start(1) < b for a, b, _ in spans):
-                spans.append((m.start(1), m.end(1), True))
+    for m in FAMILY.finditer(text):
+        w = m.group(1).lower()
+        if (w in LAST or w not in ENGLISH) and w not in STOP and not _ORG_AFTER.match(text[m.end():m.end() + 30]):
+            spans.append((m.start(1), m.end(1), True))
+    for m in HONORIFIC.finditer(text):
+        spans.append((m.start(1), m.end(1), True))
+    spans.extend(contextual_names(text, lower))
+    for m in INITIALS.finditer(text):
+        left, strong_left, right = _cues(text, lower, m.start(), m.end())
+        if strong_left or right:
+            spans.append((m.start(), m.end(), True))
+    spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])]
     known = post.policy.compiled.org_names
     people = []
-    for s, e, strong in sorted(spans):
+    for s, e, strong in spans:
         if text[s:e].lower() in known:
             continue
         people.append(Person(s, e, _role(text, lower, s, e), strong))
@@ -212,12 +228,317 @@ _VOCATIVE = re.compile(r"\s*[!]")  # "..., thank you for sharing, marisol!"
 _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 
+INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
+ROLE_NOUN_BEFORE = re.compile(
+    r"\b(?:volunteers?|nurses?|paramedics?|officers?|chaplains?|therapists?|physicians?|surgeons?|doctors?|"
+    r"pharmacists?|techs?|technicians?|colleagues?|coworkers?|co-workers?|staff(?:ers?)?|employees?|"
+    r"interns?|residents|fellows?|midwives|midwife|dietitians?|educators?|coordinators?|managers?|"
+    r"directors?|chief|cna|rn|np|lpn|emt|medic|security officer|housekeeper|custodian|receptionist|"
+    r"scheduler|navigator|donors?|trustees?|sponsors?|author|speaker|artist|coach|workers?|aides?|"
+    r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
+    r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$")
+PATIENT_SELF = re.compile(r"\b(?:was|is|became|as) (?:a|our) (?:\w+ )?patient\b|turned-patient\b|"
+                          r"\bour (?:dear |beloved |former )?patient\b")
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
+    a, b = _sentence_bounds(text, s, e)
+    sentence = lower[a:b]
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) \
             or ROLE_AFTER.match(lower[e:e + 40]):
         return "staff"
-    a, b = _sentence_bounds(text, s, e)
-    sentence = lower[a:b]
+    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) and not PATIENT_SELF.search(sentence):
+        return "staff"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
     return "person"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Names by context, not by list. A capitalised word sequence is a name when its shape says so (a known
+# first name, or a word that is not English, followed by a surname-like word) or when the words
+# around it do: a title ("Mrs."), a patient or relative cue ("our patient", "her husband", "baby",
+# "Hi"), an age ("X, 97,"), a room ("X in Room 4B"), a record ("X / DOB"). Lower-case and
+# UPPER-case names need such a cue. Words that only ever name things (Street, Clinic, months, ED)
+# never start or continue a name, and "a/our/your <Capitalised>" is a thing ("a Kia Soul").
+ENGLISH = _load("english_words.txt")
+UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
+_PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st".split())
+STOP = frozenset(
+    "a an the and or but of in on at for to with from by as is was are were be been has had have do does did "
+    "not no yes our your my his her their its this that these those we you he she they it i me us them who "
+    "what when where why how all any every each some many more most new old big little great happy dear "
+    "mr mrs ms miss mx dr st mt jr sr ii iii iv phd md rn np pa do dds "
+    "ed er or icu nicu picu ccu pacu mri ct pet ekg ecg ekgs iv ot pt slp rt ob gyn ent gi ems emt cpr aed "
+    "hipaa covid flu rsv hiv aids adhd ptsd copd dme usa us uk faq fyi asap rsvp ceo cfo cno cmo coo vip "
+    "am pm hrs hr min lb lbs oz ft dm pm ig fb tv ok okay lol omg btw "
+    "hi hello hey thanks thank congrats congratulations welcome please reminder update note join call "
+    "patient patients nurse nurses doctor team staff family baby mom dad medicaid medicare mychart "
+    "insurance member plan dob mrn ssn acct fax tel cell ref ticket transfer re fwd fw "
+    "bsn msn dnp aprn fnp crna cnm dpt otr ccc rrt rd rdn ld ldn pharmd rph mba mph mha lcsw lmsw msw lpc "
+    "nrp facs facc faap facp cde cdces ibclc cma rma cst atc dmd od dc cns ccrn cen cpnp pmhnp msc ms bs "
+    "esq dpm ches lpn lvn cna".split()) | MONTHS_DAYS | PLACE_WORDS
+_MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".split())
+_DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|that|every|each|its|"
+                                r"any|some|no)\s+$")
+NAME_LEFT_CUE = re.compile(
+    r"(?:\b(?:mr|mrs|ms|miss|mx|master|patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
+    r"dad|daddy|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|"
+    r"granny|nana|papa|niece|nephew|aunt|uncle|cousin|fianc[eé]e?|widow|widower|caregiver|twins?|baby|"
+    r"parents|kiddo|hi|hello|hey|dear|congrats|congratulations|thank you|thanks|prayers for|praying for|"
+    r"thinking of|family of|named|welcome|welcoming|reminder for|update for|paging|for user|user|"
+    r"returned by|left by|belonging to|belongs to|congrats to|congratulations to|shout-?out to|"
+    r"happy birthday(?: to)?|get well soon)\.?,?|->|→)\s*$")
+_STRONG_LEFT = re.compile(
+    r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
+    r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
+    r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear)\.?,?\s*$")
+NAME_RIGHT_CUE = re.compile(
+    r"^(?:['’]s?)?(?:,\s*(?:\d{1,3}|(?:age|aged)\s*\d{1,3}|dob|d\.o\.b|mrn|who\b|whose\b)"
+    r"|\s*\(\s*(?:\d{1,3}|age|dob|mrn|ig:|@)"
+    r"|\s*/\s*(?:dob|mrn|\d)|\s*\|\s*(?:dob|mrn)"
+    r"|\s+(?:in|to|from)\s+(?:room|rm\.?|bed|bay|icu|nicu)\b|\s*(?:→|->)"
+    r"|\s+(?:mrn|dob|d\.o\.b)\b"
+    r"|\s+(?:of|from)\s+[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?\s*(?:,|is|was|who|has|had|just|turned|\d)"
+    r"|\s+(?:is|was|has been|had)\s+(?:fighting|battling|recovering|admitted|discharged|home|a patient|"
+    r"\d{2,3}|ninety|one hundred|blogging)"
+    r"|(?:['’]s?)\s+(?:plan|insulin|discharge|recovery|journey|story|family|mom|dad|wife|husband|son|"
+    r"daughter|grandson|granddaughter|chart|room|bed|surgery|transplant|appointment|insurance|card|"
+    r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page)\b"
+    r"|,\s+please\s+(?:visit|call|come|contact|see|stop)"
+    r")")
+_ORG_AFTER = re.compile(r"^\s+(?:(?-i:[A-Z][\w'’-]*)\s+){0,2}?(?:" + "|".join(
+    sorted((w for w in PLACE_WORDS if w.isalpha()), key=len, reverse=True))
+    + r"|unit|lab|labs|apparel|linens|inc|llc|co|group|partners|pharmacy|market|cafe|bakery|team|"
+      r"program|challenge|dash|run|walk|5k|10k|marathon|classic|gala|festival|fair|expo|series|cup|"
+      r"league|club|church|chapel|park|lake|bay|river|island|beach|mountain|hill|hills|ridge|point|"
+      r"falls|station|airport|bridge|house|hall|room|lounge|garage|lot|floor|north|south|east|west)\b",
+    re.IGNORECASE)
+
+
+def _plain(w: str) -> str:
+    lw = w.lower()
+    if lw.isascii():
+        return lw
+    import unicodedata
+    return "".join(c for c in unicodedata.normalize("NFKD", lw) if not unicodedata.combining(c))
+
+
+def _word_shape(w: str) -> str:
+    letters = w.replace("-", "").replace("'", "").replace("’", "")
+    if letters.islower():
+        return "lower"
+    if letters.isupper():
+        return "upper" if len(letters) > 1 else "initial"
+    if w[0].isupper():
+        return "cap"
+    return "other"
+
+
+def _first_score(lw: str) -> int:
+    if lw in STOP:
+        return 0
+    first = lw in FIRST or lw.split("-")[0] in FIRST
+    word = lw in ENGLISH
+    if first and not word:
+        return 2
+    if first or not word:
+        return 1
+    return 0
+
+
+def _last_score(lw: str) -> int:
+    if lw in STOP:
+        return 0
+    parts = [p for p in re.split(r"[-'’]", lw) if p]
+    if "-" in lw and len(parts) > 1:
+        return 2 if all(p in LAST or p not in ENGLISH or p in FIRST for p in parts) else 1
+    last = lw in LAST or lw in FIRST
+    word = lw in ENGLISH
+    if not word:
+        return 2
+    return 1 if last else 0
+
+
+def _phrases(text: str):
+    """Runs of adjacent same-case words (particles allowed inside), as lists of (start, end, word, plain)."""
+    toks = []
+    for m in UWORD.finditer(text):
+        s, e = m.span()
+        w = m.group()
+        if w[-2:] in ("'s", "’s") and len(w) > 3:
+            w, e = w[:-2], e - 2
+        toks.append((s, e, w, _plain(w), _word_shape(w)))
+    runs, cur = [], []
+    for t in toks:
+        if cur:
+            prev = cur[-1]
+            gap = text[prev[1]:t[0]]
+            same = t[4] == cur[0][4] or (cur[0][4] == "cap" and t[3] in _PARTICLES)
+            if gap == " " and same and len(cur) < 4 and prev[3] not in STOP or \
+                    (gap == " " and prev[3] in _PARTICLES and t[4] == "cap" and len(cur) < 4):
+                cur.append(t)
+                continue
+            runs.append(cur)
+        cur = [t]
+    if cur:
+        runs.append(cur)
+    return runs
+
+
+def contextual_names(text: str, lower: str):
+    out = []
+    for run in _phrases(text):
+        shape = run[0][4]
+        if shape not in ("cap", "upper", "lower"):
+            continue
+        # drop leading/trailing words that cannot be part of a name
+        while run and (run[0][3] in STOP or run[0][3] in _PARTICLES or
+                       (shape != "lower" and _first_score(run[0][3]) == 0 and len(run) > 1)):
+            run = run[1:]
+        while run and (run[-1][3] in STOP or run[-1][3] in _PARTICLES):
+            run = run[:-1]
+        if not run:
+            continue
+        if shape == "lower":
+            got = _lower_name(text, lower, run)
+        else:
+            got = _cap_name(text, lower, run, shape)
+        if got:
+            out.extend(got)
+    return out
+
+
+def _cues(text: str, lower: str, s: int, e: int):
+    left = lower[max(0, s - 40):s]
+    right = text[e:e + 60]
+    return NAME_LEFT_CUE.search(left), _STRONG_LEFT.search(left), NAME_RIGHT_CUE.match(right)
+
+
+def _cap_name(text, lower, run, shape):
+    s, e = run[0][0], run[-1][1]
+    if len(run) > 3:
+        return None
+    left, strong_left, right = _cues(text, lower, s, e)
+    if shape == "upper":
+        if len(run) < 2 and not (strong_left or right):
+            return None
+        if any(len(t[2]) < 3 for t in run) and not strong_left:
+            return None
+    if _not_a_name(text, lower, s, e):
+        return None
+    if len(run) >= 2:
+        score = _first_score(run[0][3]) + _last_score(run[-1][3])
+        if any(t[3] in STOP for t in run):
+            return None
+        if score >= 3 or (score >= 2 and (left or right)):
+            return [(s, e, True)]
+        if left or right:
+            # "Happy Ifeoma" / "Welcome Baby": keep the name-like tail
+            tail = run[-1]
+            if _last_score(tail[3]) == 2 or _first_score(tail[3]) == 2:
+                return [(tail[0], tail[1], True)]
+        return None
+    w = run[0][3]
+    fs = _first_score(w)
+    if fs == 0:
+        return None
+    if strong_left or right or (left and fs == 2) or (left and fs == 1 and w not in ENGLISH):
+        return [(s, e, True)]
+    if _vocative(text, lower, s, e) and fs >= 1 and (w not in ENGLISH or fs == 2):
+        return [(s, e, True)]
+    return None
+
+
+_VOC_BEFORE = re.compile(r"(?:,|\b(?:congrats|congratulations|thanks|thank you|welcome|hi|hey|hello|dear))\s*$")
+_VOC_AFTER = re.compile(r"^\s*[!.?](?:\s|$)|^\s*$")
+
+
+def _vocative(text, lower, s, e):
+    """"..., Bích." / "Congratulations, Tomasz!": a name addressed at the end of a clause."""
+    return bool(_VOC_BEFORE.search(lower[max(0, s - 20):s]) and _VOC_AFTER.match(text[e:e + 3]))
+
+
+def _lower_name(text, lower, run):
+    # lower-case names only with a strong cue, 1-3 words that look like names
+    s0 = run[0][0]
+    left = _STRONG_LEFT.search(lower[max(0, s0 - 25):s0]) or \
+        re.search(r"\b(?:congrats to|congratulations to|thanks|thank you|for user|user)\s*,?\s*$",
+                  lower[max(0, s0 - 25):s0])
+    best = None
+    for k in (3, 2, 1):
+        if len(run) < k:
+            continue
+        # the words right after a cue, or right before a record cue
+        for part in ((run[:k],) if left else ()) + ((run[-k:],) if True else ()):
+            s, e = part[0][0], part[-1][1]
+            right = NAME_RIGHT_CUE.match(text[e:e + 60])
+            if not (left and part[0] is run[0] or right):
+                continue
+            ws = [t[3] for t in part]
+            if any(w in STOP for w in ws):
+                continue
+            if k == 1:
+                ok = _first_score(ws[0]) >= 1 and (ws[0] not in ENGLISH or ws[0] in FIRST)
+            else:
+                ok = (ws[0] in FIRST or ws[0] not in ENGLISH) and (ws[-1] in LAST or ws[-1] not in ENGLISH
+                                                                    or "-" in ws[-1])
+                if k == 3:
+                    ok = ok and (ws[1] in LAST or ws[1] in FIRST or ws[1] not in ENGLISH)
+                if ok and not left and k >= 2 and ws[0] not in FIRST and ws[-1] not in LAST:
+                    ok = False
+            if ok:
+                best = (s, e, True)
+                break
+        if best:
+            break
+    return [best] if best else None
+
+
+_DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|that|every|each|its|any|some|no)"
+                             r"\s+(?:[a-z]+\s+)?$")
+
+
+def _not_a_name(text, lower, s, e) -> bool:
+    """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
+    w = lower[s:e]
+    left = lower[max(0, s - 40):s]
+    cued = NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)
+    if not cued and (_DETERMINER_BEFORE.search(left) or _DET_ADJ_BEFORE.search(left[-20:])):
+        return True
+    if _ORG_AFTER.match(text[e:e + 40]):
+        return True
+    first = w.split()[0] if w.split() else w
+    if first.rstrip(".") in _MONTH_ABBR and re.match(r"\.?\s*\d", text[s + len(first):s + len(first) + 4]):
+        return True
+    if text[s:e].isupper() and len(w) <= 3:
+        return True
+    return False
+
+
+def _in_links(post, s, e) -> bool:
+    return any(link.start <= s < link.end for link in post.links) or \
+        bool(re.search(r"[@\w.+-]@[\w.-]*$|@[\w.]*$", post.folded.text[max(0, s - 40):s]))
+
+
+def _merge(text: str, spans):
+    """Union overlapping spans, widen them to whole words (Haddad-Reyes), drop a trailing possessive."""
+    out = []
+    for s, e, strong in spans:
+        while s > 0 and (text[s - 1].isalpha() or text[s - 1] in "-'’" and s > 1 and text[s - 2].isalpha()):
+            s -= 1
+        while e < len(text) and (text[e].isalpha() or text[e] in "-'’" and e + 1 < len(text)
+                                 and text[e + 1].isalpha()):
+            e += 1
+        if text[e - 2:e] in ("'s", "’s") and e - s > 3:
+            e -= 2
+        out.append((s, e, strong))
+    out.sort()
+    merged = []
+    for s, e, strong in out:
+        if merged and s < merged[-1][1]:
+            ps, pe, pst = merged[-1]
+            merged[-1] = (ps, max(pe, e), pst or strong)
+        else:
+            merged.append((s, e, strong))
+    return merged

@@ -29,7 +29,10 @@ STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle"
 EVENT_BEFORE = re.compile(
     r"\b(?:event|join us|workshop|class|session|webinar|drive|opens?|opening|starting|starts?|hours|until|"
     r"through|register|deadline|expo|fair|walk|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
-    r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?)\b[^.!?]{0,30}$")
+    r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?|clinic|join|"
+    r"apply|applications?|rsvp|sign up|signups?|due|closes?|closed|shots?|cake|party|potluck|lunch|"
+    r"breakfast|dinner|reception|ceremony|luncheon|run|race|5k|tournament|classes|sessions|lot|parking|"
+    r"visiting|vaccines?|flu|drop[- ]in|walk[- ]in|free|starts?|begins?|through|thru|by)\b[^.!?]{0,50}$")
 PATIENT_BEFORE = re.compile(
     r"\b(?:dob|d\.o\.b|born|birth\w*|admitted|admission|discharged|passed away|died|surgery|procedure|visit|"
     r"appointment|results|since|delivered|diagnosed|came into|arrived|injur\w+|accident|moved to|"
@@ -42,7 +45,7 @@ def check(post) -> list[Finding]:
     cands: list[tuple[int, int, str, str]] = []  # (start, end, category, strength: "strong"|"weak")
     _identifiers(post, text, cands)
     people = [p for p in post.people if p.role == "person"]
-    identified = any(c[2] in STRONG for c in cands)
+    identified = any(c[2] in STRONG and c[3] == "strong" for c in cands)
     subject = bool(people) or identified
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))

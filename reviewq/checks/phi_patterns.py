@@ -67,9 +67,9 @@ GENERIC_MAILBOX = re.compile(r"^(?:info|contact|hello|media|press|news|careers|j
 # (Patterns from here on run on the lower-case copy.)
 # Words just before a phone number that make it the organisation's (an invitation to call us).
 ORG_PHONE_BEFORE = re.compile(
-    r"(?:\b(?:call|calling|dial|text|contact|reach us|reach|phone|tel|line|hotline|number|desk|office|"
+    r"(?:\b(?:fax referrals|referrals|by fax|fax us|fax line|fax number|our fax|fax|calling|dial|text|contact|reach us|reach|phone|tel|line|hotline|number|desk|office|"
     r"security|billing|scheduling|appointments?|us|center|centre|clinic|team|department|dept)\b[^.!?]{0,25}?"
     r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$")
 PERSONAL_PHONE_BEFORE = re.compile(
     r"\b(?:her|his|him|their|them|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
-    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax)\b[^.!?]{0,20}$")
+    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$")
