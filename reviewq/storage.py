@@ -111,6 +111,8 @@ def stripped_image(path: Path, content_type: str) -> bytes:
         clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
         if upright.mode == "P" and upright.getpalette():
             clean.putpalette(upright.getpalette())
+        # Transparency is pixel data, not metadata: without it a transparent logo gets a black box.
+        keep = {"transparency": upright.info["transparency"]} if "transparency" in upright.info else {}
         buf = io.BytesIO()
-        clean.save(buf, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+        clean.save(buf, format=fmt, **keep, **({"quality": 92} if fmt == "JPEG" else {}))
         return buf.getvalue()

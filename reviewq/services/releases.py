@@ -49,7 +49,7 @@ def schedule_release(session: Session, actor: User, draft_id, *, release_at, now
             raise ValidationError("Choose a release time (the author did not ask for one).",
                                   {"release_at": "required"})
         release_at = draft.requested_release_at
-    when = S.parse_release_time(release_at, tz_name)
+    when = S.parse_release_time(release_at, tz_name).replace(microsecond=0)
     chosen = _channels(draft, channels)
     S.check_release_time(when, now, channels=chosen, frozen=bool(freeze_state(session)),
                          windows=windows_for(session, when - timedelta(days=1), when + timedelta(days=1)))

@@ -11,3 +11,6 @@ def register_blueprints(app) -> None:
     app.register_blueprint(admin.audit_bp)
     app.register_blueprint(slack.bp)
     app.register_blueprint(admin_slack.bp)
+    from reviewq.web import calendar, releases
+    app.register_blueprint(calendar.bp)
+    app.register_blueprint(releases.bp)
