@@ -165,6 +165,69 @@ def audit_verify():
     click.echo(f"audit chain intact: {checked} events")
 
 
+@cli.group(help="The crisis freeze: hold every release at once.")
+def freeze():
+    pass
+
+
+def _freeze_actor(s, email):
+    from sqlalchemy import select
+
+    from reviewq.models import User
+    if not email:
+        return None
+    u = s.scalar(select(User).where(User.email == email.strip().lower()))
+    if u is None:
+        raise BadInput(f"no user with e-mail {email}")
+    return u
+
+
+@freeze.command("on", help="Freeze all releases now.")
+@click.option("--reason", required=True, help="shown on every page and sent to Slack")
+@click.option("--by", "email", default=None, help="the comms lead or admin acting (default: the command line)")
+def freeze_on(reason, email):
+    from reviewq.extensions import db
+    from reviewq.services.common import now_utc
+    from reviewq.services.freeze import freeze_releases
+    app = _app()
+    _require_schema(app)
+    with app.app_context(), db.transaction() as s:
+        freeze_releases(s, _freeze_actor(s, email), reason=reason, now=now_utc(), system=not email)
+    click.echo("crisis freeze is ON: nothing will be released until `reviewq freeze off`")
+
+
+@freeze.command("off", help="Lift the freeze. Posts that fell due meanwhile stay held unless --release-overdue.")
+@click.option("--reason", default="", help="a note for the audit log")
+@click.option("--by", "email", default=None, help="the comms lead or admin acting (default: the command line)")
+@click.option("--release-overdue", is_flag=True, help="release the posts that fell due during the freeze now")
+def freeze_off(reason, email, release_overdue):
+    from reviewq.extensions import db
+    from reviewq.services.common import now_utc
+    from reviewq.services.freeze import lift_freeze, overdue_posts
+    app = _app()
+    _require_schema(app)
+    with app.app_context(), db.transaction() as s:
+        now = now_utc()
+        ids = [d.id for d in overdue_posts(s, now)] if release_overdue else []
+        done = lift_freeze(s, _freeze_actor(s, email), now=now, release_ids=ids, reason=reason, system=not email)
+    click.echo(f"freeze lifted; {len(done.released)} overdue post(s) released now, {len(done.held)} held"
+               + (f" (reschedule them: {', '.join(f'#{i}' for i in done.held)})" if done.held else ""))
+
+
+@freeze.command("status", help="Say whether releases are frozen.")
+def freeze_status():
+    from reviewq.extensions import db
+    from reviewq.services.settings import freeze_state
+    app = _app()
+    _require_schema(app)
+    with app.app_context():
+        state = freeze_state(db.session)
+    if state:
+        click.echo(f"frozen since {state.since.isoformat() if state.since else '?'} by {state.by_name}: {state.reason}")
+    else:
+        click.echo("not frozen")
+
+
 def _require_schema(app) -> None:
     from reviewq.extensions import db
     from reviewq.migrate import is_current

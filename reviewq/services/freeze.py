@@ -31,7 +31,10 @@ class Lifted:
     held: list[int] = field(default_factory=list)       # overdue posts left held for rescheduling
 
 
-def _require(actor: User) -> None:
+def _require(actor: User | None, system: bool = False) -> None:
+    """Comms or admin; `system` lets the server's command line act without a person (audited as such)."""
+    if actor is None and system:
+        return
     if actor is None or not can_freeze(actor.actor()):
         raise PermissionDeniedError("Only comms leads and admins can freeze or hold releases.")
 
@@ -45,38 +48,42 @@ def _reason(reason) -> str:
     return reason
 
 
-def freeze_releases(session: Session, actor: User, *, reason, now: datetime) -> FreezeState:
+def freeze_releases(session: Session, actor: User | None, *, reason, now: datetime,
+                    system: bool = False) -> FreezeState:
     """Hold every release at once until lifted."""
-    _require(actor)
+    _require(actor, system)
     reason = _reason(reason)
     row = session.get(Setting, FREEZE_KEY, with_for_update=True)
     if row is not None and row.value.get("on"):
         raise ConflictError("Releases are already frozen.")
-    value = {"on": True, "reason": reason, "since": now.isoformat(), "by_id": actor.id, "by_name": actor.name}
+    value = {"on": True, "reason": reason, "since": now.isoformat(), "by_id": getattr(actor, "id", None),
+             "by_name": getattr(actor, "name", "the command line")}
     _store(session, row, value, actor, now)
     signals.freeze_changed.send(None, session=session, actor=actor, now=now, on=True, reason=reason)
     return freeze_state(session)
 
 
-def lift_freeze(session: Session, actor: User, *, now: datetime, release_ids=(), reason: str = "") -> Lifted:
+def lift_freeze(session: Session, actor: User | None, *, now: datetime, release_ids=(), reason: str = "",
+                system: bool = False) -> Lifted:
     """Lift the freeze; overdue posts in `release_ids` go out now, the other overdue ones are held."""
-    _require(actor)
+    _require(actor, system)
     row = session.get(Setting, FREEZE_KEY, with_for_update=True)
     if row is None or not row.value.get("on"):
         raise ConflictError("Releases are not frozen.")
     result = _settle_overdue(session, actor, overdue_posts(session, now), release_ids, FREEZE_OVERDUE, now)
-    _store(session, row, {"on": False, "lifted_at": now.isoformat(), "by_id": actor.id,
-                          "by_name": actor.name}, actor, now)
+    _store(session, row, {"on": False, "lifted_at": now.isoformat(), "by_id": getattr(actor, "id", None),
+                          "by_name": getattr(actor, "name", "the command line")}, actor, now)
     signals.freeze_changed.send(None, session=session, actor=actor, now=now, on=False,
                                 reason=(reason or "").strip()[:500], released=result.released, held=result.held)
     return result
 
 
 def _store(session, row, value, actor, now) -> None:
+    by = getattr(actor, "id", None)
     if row is None:
-        session.add(Setting(key=FREEZE_KEY, value=value, updated_at=now, updated_by_id=actor.id))
+        session.add(Setting(key=FREEZE_KEY, value=value, updated_at=now, updated_by_id=by))
     else:
-        row.value, row.updated_at, row.updated_by_id = value, now, actor.id
+        row.value, row.updated_at, row.updated_by_id = value, now, by
     session.flush()
 
 
