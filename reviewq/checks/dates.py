@@ -19,6 +19,7 @@ DATE = re.compile(
     r"|" + _WEEKDAY + r"?(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?:\d{4}|\d{2}))?(?![\d/])"
     r"|(?P<m2>\d{1,2})-(?P<d2>\d{1,2})-(?:\d{4}|\d{2})(?![\d-])"
     r"|\d{4}-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
+    r"|" + _WEEKDAY + r"?(?P<m4>\d{1,2})\.(?P<d4>\d{1,2})\.(?:\d{4}|\d{2})(?![\d.]\d|\d)"
     r"|" + _MONTH + r"\.?\s+(?:19|20)\d{2}(?!\d)"
     r")")
 
@@ -36,11 +37,16 @@ AGE = re.compile(
     r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
     r"|\bat (?P<n4>\d{2,3})(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
-    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))")
+    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))"
+    r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*\)"
+    r"|\b(?:who is|who's|who was|she is|he is|she's|he's|is now|is|was)\s+" + _NUM % 6 +
+    r"(?=\s+(?:and|years|yrs|today|this|but|now|going|yet)\b|\s*[,.!;—–]|\s*$)"
+    r"|\b(?:celebrat\w*|turn\w*|mark\w*|reach\w*|hit|hits)\s+" + _NUM % 7 +
+    r"\s+years?\b(?!\s+(?:of|since|serving|caring|in business|as))")
 
 
 def valid_date(m: re.Match) -> bool:
-    for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3")):
+    for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3"), ("m4", "d4")):
         if m.group(mk):
             return 1 <= int(m.group(mk)) <= 12 and 1 <= int(m.group(dk)) <= 31
     return True
@@ -78,7 +84,7 @@ def find_ages(text: str):
     """(start, end, value) of each stated age in `text`."""
     out = []
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from importlib import resources
 
+from reviewq.checks.phi_patterns import STREET
+
 
 def _load(name: str) -> frozenset[str]:
     text = resources.files("reviewq.checks").joinpath("data", name).read_text(encoding="utf-8")
@@ -63,6 +65,7 @@ ROLE_AFTER = re.compile(
 STAFF_SENTENCE = re.compile(
     r"\b(?:award\w*|honou?r(?:ed|ing|s)?|retir\w+|years? (?:of service|with|at|on)|anniversary|promot\w+|"
     r"joins? (?:our|the)|joined (?:our|the)|newest member|to (?:our|the) team|employee of the|nurse of the|"
+    r"hang(?:s|ing)? up (?:the|her|his|their)|after \d+ years|miss you|farewell|send-?off|last shift|"
     r"daisy|for (?:leading|organizing|organising|coordinating|running|hosting|spearheading|championing|"
     r"mentoring|teaching|launching|planning|their leadership|her leadership|his leadership)|leadership|"
     r"board[- ]certified|keynote|grand rounds|published|grant|residency|fellowship|"
@@ -152,12 +155,17 @@ def find_people(post) -> list[Person]:
             spans.append((m.start(1), m.end(1), True))
     for m in HONORIFIC.finditer(text):
         spans.append((m.start(1), m.end(1), True))
-    spans.extend(contextual_names(text, lower))
+    spans.extend(contextual_names(text, lower, COMMERCIAL.search(lower) is not None))
+    for m in INITIAL_SURNAME.finditer(text):
+        if _last_score(_plain(m.group(1))) == 2 and not _not_a_name(text, lower, m.start(), m.end()):
+            spans.append((m.start(), m.end(), True))
     for m in INITIALS.finditer(text):
         left, strong_left, right = _cues(text, lower, m.start(), m.end())
         if strong_left or right:
             spans.append((m.start(), m.end(), True))
-    spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])]
+    streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
+    spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
+             and not any(a <= sp[0] < b for a, b in streets)]
     known = post.policy.compiled.org_names
     people = []
     for s, e, strong in spans:
@@ -228,6 +236,7 @@ _VOCATIVE = re.compile(r"\s*[!]")  # "..., thank you for sharing, marisol!"
 _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 
+INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\. ([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
 ROLE_NOUN_BEFORE = re.compile(
     r"\b(?:volunteers?|nurses?|paramedics?|officers?|chaplains?|therapists?|physicians?|surgeons?|doctors?|"
@@ -237,17 +246,19 @@ ROLE_NOUN_BEFORE = re.compile(
     r"scheduler|navigator|donors?|trustees?|sponsors?|author|speaker|artist|coach|workers?|aides?|"
     r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
     r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$")
-PATIENT_SELF = re.compile(r"\b(?:was|is|became|as) (?:a|our) (?:\w+ )?patient\b|turned-patient\b|"
-                          r"\bour (?:dear |beloved |former )?patient\b")
+PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
+                          r"^[^.!?]{0,40}turned-patient\b")
 
 
 def _role(text: str, lower: str, s: int, e: int) -> str:
     a, b = _sentence_bounds(text, s, e)
     sentence = lower[a:b]
+    if PATIENT_SELF.search(lower[e:e + 40]):
+        return "person"  # "our own paramedic Kofi Quispe was a patient here"
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) \
             or ROLE_AFTER.match(lower[e:e + 40]):
         return "staff"
-    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) and not PATIENT_SELF.search(sentence):
+    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
@@ -294,19 +305,20 @@ _STRONG_LEFT = re.compile(
     r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
     r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear)\.?,?\s*$")
 NAME_RIGHT_CUE = re.compile(
-    r"^(?:['’]s?)?(?:,\s*(?:\d{1,3}|(?:age|aged)\s*\d{1,3}|dob|d\.o\.b|mrn|who\b|whose\b)"
+    r"^(?:['’]s?)?(?:,\s*(?:\d{1,3}|(?:age|aged)\s*\d{1,3}|dob|d\.o\.b|mrn|who\b|whose\b|ninety|eighty|seventy|"
+    r"sixty|fifty|forty|thirty|twenty|one hundred|a hundred)"
     r"|\s*\(\s*(?:\d{1,3}|age|dob|mrn|ig:|@)"
     r"|\s*/\s*(?:dob|mrn|\d)|\s*\|\s*(?:dob|mrn)"
     r"|\s+(?:in|to|from)\s+(?:room|rm\.?|bed|bay|icu|nicu)\b|\s*(?:→|->)"
     r"|\s+(?:mrn|dob|d\.o\.b)\b"
-    r"|\s+(?:of|from)\s+[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?\s*(?:,|is|was|who|has|had|just|turned|\d)"
+    r"|\s+(?:of|from)\s+(?-i:[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)\s*(?:,|is|was|who|has|had|just|turned|\d)"
     r"|\s+(?:is|was|has been|had)\s+(?:fighting|battling|recovering|admitted|discharged|home|a patient|"
     r"\d{2,3}|ninety|one hundred|blogging)"
     r"|(?:['’]s?)\s+(?:plan|insulin|discharge|recovery|journey|story|family|mom|dad|wife|husband|son|"
     r"daughter|grandson|granddaughter|chart|room|bed|surgery|transplant|appointment|insurance|card|"
     r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page)\b"
     r"|,\s+please\s+(?:visit|call|come|contact|see|stop)"
-    r")")
+    r")", re.IGNORECASE)
 _ORG_AFTER = re.compile(r"^\s+(?:(?-i:[A-Z][\w'’-]*)\s+){0,2}?(?:" + "|".join(
     sorted((w for w in PLACE_WORDS if w.isalpha()), key=len, reverse=True))
     + r"|unit|lab|labs|apparel|linens|inc|llc|co|group|partners|pharmacy|market|cafe|bakery|team|"
@@ -333,6 +345,9 @@ def _word_shape(w: str) -> str:
     if w[0].isupper():
         return "cap"
     return "other"
+
+
+_STATE_AFTER = re.compile(r"^,?\s+[A-Z]{2}(?:\s+\d{5}|[,.!]|$)")
 
 
 def _first_score(lw: str) -> int:
@@ -386,27 +401,35 @@ def _phrases(text: str):
     return runs
 
 
-def contextual_names(text: str, lower: str):
+COMMERCIAL = re.compile(r"%\s*off\b|\b(?:use|with|enter|apply|promo|discount|coupon) code\b|\blink in bio\b|\bshop\b|#ad\b|#sponsored|\bsponsored\b|"
+                        r"\bpartner(?:ship|ed)\b|\bcourtesy of\b|\bgiveaway\b|\bdiscount\b|\bcheckout\b")
+
+
+def contextual_names(text: str, lower: str, commercial: bool = False):
     out = []
     for run in _phrases(text):
         shape = run[0][4]
         if shape not in ("cap", "upper", "lower"):
             continue
         # drop leading/trailing words that cannot be part of a name
-        while run and (run[0][3] in STOP or run[0][3] in _PARTICLES or
-                       (shape != "lower" and _first_score(run[0][3]) == 0 and len(run) > 1)):
+        while run and (run[0][3] in STOP or run[0][3] in _PARTICLES):
             run = run[1:]
         while run and (run[-1][3] in STOP or run[-1][3] in _PARTICLES):
             run = run[:-1]
-        if not run:
-            continue
-        if shape == "lower":
-            got = _lower_name(text, lower, run)
-        else:
-            got = _cap_name(text, lower, run, shape)
-        if got:
-            out.extend(got)
+        while run:
+            got = _lower_name(text, lower, run) if shape == "lower" else _cap_name(text, lower, run, shape,
+                                                                                   commercial)
+            if got:
+                out.extend(got)
+                break
+            if len(run) > 1 and (shape == "lower" or _first_score(run[0][3]) == 0):
+                run = run[1:]  # "Congratulations Tomasz": try without the leading word
+            else:
+                break
     return out
+
+
+_SENT_START = re.compile(r"(?:^|[.!?:;—–\-\n\"“(]|[^\w\s,'’&])\s*$")
 
 
 def _cues(text: str, lower: str, s: int, e: int):
@@ -415,7 +438,7 @@ def _cues(text: str, lower: str, s: int, e: int):
     return NAME_LEFT_CUE.search(left), _STRONG_LEFT.search(left), NAME_RIGHT_CUE.match(right)
 
 
-def _cap_name(text, lower, run, shape):
+def _cap_name(text, lower, run, shape, commercial=False):
     s, e = run[0][0], run[-1][1]
     if len(run) > 3:
         return None
@@ -431,8 +454,12 @@ def _cap_name(text, lower, run, shape):
         score = _first_score(run[0][3]) + _last_score(run[-1][3])
         if any(t[3] in STOP for t in run):
             return None
+        if commercial and not (left or right):
+            return None  # a brand in a promotion ("15% off Zestra Hydration socks")
         if score >= 3 or (score >= 2 and (left or right)):
             return [(s, e, True)]
+        if score >= 2 and not _SENT_START.search(text[max(0, s - 3):s]) and not _STATE_AFTER.match(text[e:e + 5]):
+            return [(s, e, True)]  # "our littlest warrior Thabo Wolf": capitalised mid-sentence
         if left or right:
             # "Happy Ifeoma" / "Welcome Baby": keep the name-like tail
             tail = run[-1]
@@ -485,8 +512,6 @@ def _lower_name(text, lower, run):
                                                                     or "-" in ws[-1])
                 if k == 3:
                     ok = ok and (ws[1] in LAST or ws[1] in FIRST or ws[1] not in ENGLISH)
-                if ok and not left and k >= 2 and ws[0] not in FIRST and ws[-1] not in LAST:
-                    ok = False
             if ok:
                 best = (s, e, True)
                 break
@@ -506,7 +531,7 @@ def _not_a_name(text, lower, s, e) -> bool:
     cued = NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)
     if not cued and (_DETERMINER_BEFORE.search(left) or _DET_ADJ_BEFORE.search(left[-20:])):
         return True
-    if _ORG_AFTER.match(text[e:e + 40]):
+    if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 6]):
         return True
     first = w.split()[0] if w.split() else w
     if first.rstrip(".") in _MONTH_ABBR and re.match(r"\.?\s*\d", text[s + len(first):s + len(first) + 4]):

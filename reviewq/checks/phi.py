@@ -13,6 +13,7 @@ import re
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
+from reviewq.checks.names import _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -91,6 +92,11 @@ def _identifiers(post, text, cands) -> None:
                         (P.IPV6, "ip", lower), (P.MAC, "device", lower), (P.VIN, "vehicle", text)):
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    for m in P.VEHICLE_PAREN.finditer(lower):
+        cands.append((m.start("v"), m.end("v"), "vehicle", "strong"))
+    if "ssn" in lower or "social security" in lower:
+        for m in P.SSN_BARE.finditer(text):
+            cands.append((m.start(), m.end(), "ssn", "strong"))
     _emails(post, text, cands)
     _phones(post, text, lower, cands)
 
@@ -125,14 +131,20 @@ def _phones(post, text, lower, cands) -> None:
 def _dated(post, text, subject, cands) -> None:
     over = post.policy.phi_age_over
     lower = post.folded.lower
+    people = [p for p in post.people if p.role == "person"]
     for s, e, value in find_ages(lower):
         if value > over:
+            if text[s - 1:s] == "(" and not any(0 <= s - p.end <= 3 for p in people):
+                continue  # "(97)" is an age only right after a person's name
             cands.append((s, e, "age", "strong"))
     for s, e in find_dates(lower):
         before = lower[max(0, s - 45):s]
         if any(s < b and a < e for a, b, *_ in cands):
             continue
-        if PATIENT_BEFORE.search(before):
+        a, b = _sentence_bounds(text, s, e)
+        if any(a <= p.start < b for p in people):
+            cands.append((s, e, "date", "strong"))  # a date in a sentence about a patient
+        elif PATIENT_BEFORE.search(before):
             cands.append((s, e, "date", "strong" if subject or post.patient_context else "weak"))
         elif (subject or any(c[2] == "age" for c in cands)) and not EVENT_BEFORE.search(before):
             cands.append((s, e, "date", "strong"))
@@ -142,7 +154,8 @@ def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
     for m in P.ROOM.finditer(lower) if subject else ():
-        cands.append((m.start("v"), m.end("v"), "other_id", "strong"))
+        g = "v" if m.group("v") else "v2"
+        cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
     for m in P.STREET.finditer(text):
@@ -156,12 +169,16 @@ def _contextual(post, text, subject, cands) -> None:
         if h.lower() in cp.org_handles or (any(c.isupper() for c in h[1:]) and not any(c.isdigit() for c in h)):
             continue
         cands.append((m.start(), m.end(), "other_id", "strong"))
-    names = [text[p.start:p.end].lower().replace(" ", "") for p in post.people if p.role == "person"]
+    names = [re.sub(r"[\W_]", "", text[p.start:p.end].lower()) for p in post.people if p.role == "person"]
     for link in post.links:
         if domain_matches(link.host, cp.org_domains) or post.policy.compiled.authoritative and \
                 domain_matches(link.host, cp.authoritative):
             continue
-        personal_site = domain_matches(link.host, P.PERSONAL_SITES) and len(link.path) > 1
-        named = any(len(n) > 3 and n in link.url.lower() for n in names)
+        personal_site = domain_matches(link.host, P.PERSONAL_SITES) and (
+            len(link.path) > 1 or any(link.host.endswith("." + d) for d in P.PERSONAL_SITES))
+        bare = re.sub(r"[\W_]", "", link.url.lower())
+        named = any(len(n) > 3 and n in bare for n in names)
+        if personal_site and not (subject or post.patient_context) and not named:
+            continue
         if personal_site or named:
             cands.append((link.start, link.end, "url", "strong"))

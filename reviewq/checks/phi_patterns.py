@@ -10,12 +10,12 @@ import re
 
 # An identifier value after a keyword: letters/digits in groups joined by single - . / or space.
 _VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
-_SEP = r",?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
+_SEP = r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
 KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
-    ("mrn", r"mrn|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
+    ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
     ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
-    ("health_plan", r"member(?: id| #| number| no\.?)|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
+    ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
                     r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
                     r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan id"),
     ("account", r"account|acct\.?|a/c|card(?: number| no\.?| #)|full number is|routing(?: number| #)|"
@@ -51,8 +51,17 @@ STREET = re.compile(
     r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[\w-]+)?"
     r"(?:,\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
-                  r"(?:room|rm\.?|bed|bay)\s*#?\s*(?P<v>[a-z]?\d{1,4}[a-z]?)\b")
-TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][a-z]+(?:\s[A-Z][a-z]+)?)(?![a-z])")
+                  r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
+                  r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)\s*[#-]?\s*"
+                  r"(?P<v>(?:[a-z]{2,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3})?)(?![\w-])"
+                  r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
+VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
+                           r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
+                           r"vw|mazda|dodge|ram|gmc|buick|cadillac|lexus|acura|volvo|mini|mitsubishi|prius|"
+                           r"civic|corolla|camry|leaf|soul|outback|malibu|f-150)\b[^.!?()]{0,25}\(\s*"
+                           r"(?P<v>(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}-?[a-z0-9]{2,5})\s*\)")
+SSN_BARE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
+TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])")
 PERSONAL_SITES = ("caringbridge.org", "gofundme.com", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
                   "twitter.com", "x.com", "linkedin.com", "youtube.com", "blogspot.com", "wordpress.com",
                   "medium.com", "venmo.com", "cash.app", "givesendgo.com", "spotfund.com", "mealtrain.com",
@@ -72,4 +81,5 @@ ORG_PHONE_BEFORE = re.compile(
     r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$")
 PERSONAL_PHONE_BEFORE = re.compile(
     r"\b(?:her|his|him|their|them|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
-    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$")
+    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$"
+    r"|\b(?:her|his|their)\b[^.!?\d]{0,30}$")
