@@ -16,25 +16,45 @@ from datetime import datetime, timezone
 from reviewq.checks.base import Finding
 
 RULE = "consent.patient_story"
+_NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education|services?|advocates?|access|"
+               r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
+               r"liaisons?|lift|day|week|month|care team|resources?|advisory|council)\b)")
 SUBJECT = re.compile(
-    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?patient(?!s)(?! (?:portal|transport\w*|experience|safety|"
-    r"education|services?|advocates?|access|financial|billing)\b)|\bpatient (?:testimonial|story|stories)\b"
+    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?patient(?!s)" + _NOT_PERSON + r"|\bpatient (?:testimonial|story|stories|spotlight)\b"
+    r"|\bthis (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|guy|gentleman|lady|mom|mother|dad|father|grandma|grandpa|"
+    r"grandmother|grandfather|survivor|warrior|fighter|champ|champion|hero|kiddo|kid|little one|baby|toddler|"
+    r"teen|teenager|veteran|family|couple|newborn|preemie|twins|sweet pea|superstar)\b"
+    r"|\bpatient(?:'s|’s) (?:journey|story|recovery|words)\b|\bone of our (?:[\w-]+ ){0,2}patients\b"
+    r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
+    r"|\bgrateful (?:mom|mother|dad|father|parent|parents|family|patient|daughter|son|wife|husband)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
-    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+")
+    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"
     r"prayers|thank you|thanks|meet|welcome|graduated|went home|beat (?:her|his|their)|fundraiser|"
     r"recovery fund|support our|sweetest|favorite|favourite|says|rock star|hero|fighter|miracle|journey|"
     r"inspir\w+|milestone|first steps|back on|back to|wanted to share|happy|proud|love|arrived|welcomes|"
-    r"remember|wishing|oldest|youngest|kind words|lovely card|framed|before and after|transformation)\b"
+    r"remember|wishing|oldest|youngest|kind words|lovely card|framed|before and after|transformation|"
+    r"before & after|how far|has come|spotlight|cheer\w*|legend|thinking of|feeling better|so glad|"
+    r"can't wait|cannot wait|blogging|fighting|battling|rang the bell|walked|finished|ran (?:his|her|their) "
+    r"first|first day|look who|came to visit|anniversary|secret|review|sweet|swears|asked for|never change|"
+    r"airlifted|passed|lost a|service is|go get|cheering|every share|help with costs|loves?|follow|recovery)\b"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
     r"|[📸🎥📹🎬]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
 OPERATIONAL = re.compile(
-    r"\b(?:please (?:bring|call|contact|fax|send|return|note|double check|whitelist)|reminder for|refund|"
+    r"\b(?:please (?:bring|call|contact|fax|send|return|note|double check|whitelist|come|visit|move|add|verify)|"
+    r"reminder for|refund|can someone|anyone from|it ticket|ticket|lockout|locked|timing out|session from|"
+    r"login|log in|payment posted|balance|denied|appeal\w*|hold-up|found (?:at|in|a|an)|lost (?:&|and) found|"
+    r"valet|headlights|towed|blocking|transfer:|intake form|specimen|redraw|lab:|bed board|meal delivery|"
+    r"home health visit|has been moved|confirming|mix-up|voicemail|call (?:us )?back|call them back|"
+    r"we received your message|sort out|dm us|records request|add it to the chart|per (?:her|his|their) request|"
+    r"returned by|needs cleaning|left behind|is at the|it's at|waiting for you at|on file|undeliverable|"
     r"billing|records request|lost:|found a|is this your|could the owner|can it|draft:|wrong window|outage|"
     r"registration note|is confirmed|is ready|locked out|follow-up call|needs a follow-up)\b")
+_YOUR_CARE = re.compile(r"\byour (?:[\w-]+ ){0,2}(?:surgery|replacement|transplant|recovery|treatment|chemo|rehab|"
+                        r"therapy|procedure|stay|delivery|diagnosis)\b|\bfeeling better\b")
 BABY_NAME = re.compile(r"\b[Bb]aby [A-Z]")
 # SUBJECT, STORY, OPERATIONAL and KINDS run on the lower-case copy.
 KINDS = (("photo", re.compile(r"\b(?:photo|pictured|picture|selfie|swipe|image)\b|📸")),
@@ -47,7 +67,8 @@ FIX = "Link the patient's signed consent record to this draft (covering these ch
 
 def check(post) -> list[Finding]:
     text, lower = post.folded.text, post.folded.lower
-    people = [p for p in post.people if p.role == "person"]
+    personal = post.patient_context or _YOUR_CARE.search(post.folded.lower) is not None
+    people = [p for p in post.people if p.role == "person" and (p.strong or personal)]
     subject = SUBJECT.search(lower) or BABY_NAME.search(text)
     if subject is None and not people:
         return []

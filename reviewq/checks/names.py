@@ -60,6 +60,10 @@ CREDENTIAL_AFTER = re.compile(
     r"LCSW|LMSW|MSW|LPC|EMT|EMT-P|NRP|FACS|FACC|FAAP|FACP|CDE|CDCES|IBCLC|CMA|RMA|CST|ATC|DDS|DMD|OD|DC|CNS|"
     r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN)\b")
 ROLE_AFTER = re.compile(
+    r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:[\w-]+\s+){0,2}?(?:chaplain|nurse|physician|doctor|"
+    r"surgeon|therapist|pharmacist|dietitian|volunteer|educator|coordinator|social worker|paramedic|"
+    r"technician|tech|midwife|navigator|specialist|manager|supervisor|administrator|hospitalist|"
+    r"\w+ologist|\w+iatrist|\w+ician)s?\b|"
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
     r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b")
 STAFF_SENTENCE = re.compile(
@@ -236,6 +240,8 @@ _VOCATIVE = re.compile(r"\s*[!]")  # "..., thank you for sharing, marisol!"
 _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 
+STAFF_POST = re.compile(r"\b(?:night|day|evening|overnight|weekend) shift\b|\bshift (?:crew|team)\b|"
+                        r"\b(?:nurses|staff|employee|volunteer) (?:week|appreciation|day)\b")
 INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\. ([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
 ROLE_NOUN_BEFORE = re.compile(
@@ -260,6 +266,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "staff"
     if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
+    if STAFF_POST.search(lower) and not PATIENT_SENTENCE.search(lower):
+        return "staff"  # "Night shift on 5 West ... Shoutout to Keiko, Ray and Will"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
     return "person"
@@ -473,7 +481,7 @@ def _cap_name(text, lower, run, shape, commercial=False):
     if strong_left or right or (left and fs == 2) or (left and fs == 1 and w not in ENGLISH):
         return [(s, e, True)]
     if _vocative(text, lower, s, e) and fs >= 1 and (w not in ENGLISH or fs == 2):
-        return [(s, e, True)]
+        return [(s, e, fs == 2)]  # an unknown word addressed may be a town ("Thank you, Wrenfield,")
     return None
 
 
@@ -524,12 +532,17 @@ _DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|thi
                              r"\s+(?:[a-z]+\s+)?$")
 
 
+_PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|serving|visit|downtown|uptown)\s+$")
+
+
 def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
     left = lower[max(0, s - 40):s]
     cued = NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)
     if not cued and (_DETERMINER_BEFORE.search(left) or _DET_ADJ_BEFORE.search(left[-20:])):
+        return True
+    if not cued and _PLACE_PREP_BEFORE.search(left):
         return True
     if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 6]):
         return True

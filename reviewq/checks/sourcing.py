@@ -28,8 +28,14 @@ CLAIM = re.compile(
     r"mortality|death|hospitali[sz]ations?)\b"
     r"|\bcould be prevented\b|\b(?:less|more) likely to\b|\blive longer\b|\baccording to (?:a |new )?"
     r"(?:study|studies|research|researchers|scientists|experts|data)\b|\bkills? \d"
-    r"|\b(?:a|one) new (?:study|trial)\b|\bdoctors recommend\b|\b\d+x (?:more|less|lower|higher)\b")
-NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales)|match)")
+    r"|\b(?:a|one) new (?:study|trial)\b|\bdoctors recommend\b|\b\d+x (?:more|less|lower|higher)\b"
+    r"|\b(?:experts?|doctors|scientists|researchers) (?:agree|say|recommend|warn)\b|\b\d+ (?:out of|in) \d+\b"
+    r"|\b(?:twice|three times|2x|3x) (?:as )?(?:fast|likely|effective)\b"
+    r"|\b(?:improves?|boosts?|heals?|detox\w*|reverses?|eliminates?)\s+(?:your\s+|the\s+)?(?:sleep|skin|gut|"
+    r"energy|focus|mood|joint|pain|anxiety|stress|digestion|immune system|hormones?|pressure injur\w*)")
+NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales|every|each|all|the price|"
+                                     r"purchases?|profits?)|match|(?:of )?(?:proceeds|profits)|goes to|will go|"
+                                     r"supports?|benefits?|donated)")
 MESSAGE = ("Health claim without a trusted source. Claims like this must link to an authoritative source "
            "(for example cdc.gov, nih.gov, medlineplus.gov, who.int, fda.gov, nejm.org); unsupported health "
            "claims can mislead patients and expose the hospital.")
