@@ -38,7 +38,7 @@ STORY = re.compile(
     r"inspir\w+|milestone|first steps|back on|back to|wanted to share|happy|proud|love|arrived|welcomes|"
     r"remember|wishing|oldest|youngest|kind words|lovely card|framed|before and after|transformation|"
     r"before & after|how far|has come|spotlight|cheer\w*|legend|thinking of|feeling better|so glad|"
-    r"can't wait|cannot wait|blogging|fighting|battling|rang the bell|walked|finished|ran (?:his|her|their) "
+    r"can't wait|cannot wait|blogging|fighting|battling|rang the bell|walked|finished|(?:his|her|their) "
     r"first|first day|look who|came to visit|anniversary|secret|review|sweet|swears|asked for|never change|"
     r"airlifted|passed|lost a|service is|go get|cheering|every share|help with costs|loves?|follow|recovery)\b"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"

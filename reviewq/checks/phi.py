@@ -71,7 +71,9 @@ def check(post) -> list[Finding]:
     return findings
 
 
-_ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo)\b[^.!?]{0,60}$")
+_ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
+                               r"send|mail|bring|visit|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
+                               r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$")
 _NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er".split())
 
 
@@ -81,7 +83,7 @@ _DIGITS3 = re.compile(r"\d{3}")
 def _identifiers(post, text, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
-    if not _DIGITS3.search(text) and ":" not in text:
+    if not _DIGITS3.search(text) and ":" not in text and sum(map(str.isdigit, text)) < 3:
         return _emails(post, text, cands)  # every identifier below has a run of digits (or is IPv6/MAC)
     for m in P.KEYWORD.finditer(lower):
         v = P.VALUE.match(text, m.end())

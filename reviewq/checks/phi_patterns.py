@@ -80,6 +80,6 @@ ORG_PHONE_BEFORE = re.compile(
     r"security|billing|scheduling|appointments?|us|center|centre|clinic|team|department|dept)\b[^.!?]{0,25}?"
     r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$")
 PERSONAL_PHONE_BEFORE = re.compile(
-    r"\b(?:her|his|him|their|them|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
+    r"\b(?:her|his|him|their|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
     r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$"
     r"|\b(?:her|his|their)\b[^.!?\d]{0,30}$")
