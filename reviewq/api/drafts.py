@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api import serialize as out
-from reviewq.api.spec import UnsupportedMediaTypeError, operation, parse_when
+from reviewq.api.spec import UnsupportedMediaTypeError, cursor_of, operation, parse_when
 from reviewq.core.errors import BlockingFindingsError, NotFoundError, ValidationError
 from reviewq.extensions import db
 from reviewq.models import Draft
@@ -43,8 +43,7 @@ def list_drafts(args):
                             created_from=parse_when(args.get("created_from"), "created_from"),
                             created_to=parse_when(args.get("created_to"), "created_to"))
     q = queries.drafts_query(current(), f).options(selectinload(Draft.revisions))
-    cursor = int(args["cursor"]) if "cursor" in args else None
-    rows, nxt = queries.page(db.session, q, after_id=cursor, limit=args.get("limit", 50))
+    rows, nxt = queries.page(db.session, q, after_id=cursor_of(args), limit=args.get("limit", 50))
     return ok({"drafts": [out.draft_summary(d) for d in rows], "next_cursor": str(nxt) if nxt else None})
 
 

@@ -9,7 +9,7 @@ from reviewq import checks
 from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api import serialize as out
-from reviewq.api.spec import iso, operation, parse_when
+from reviewq.api.spec import cursor_of, iso, operation, parse_when
 from reviewq.core.errors import ValidationError
 from reviewq.extensions import db
 from reviewq.services import consents, queries
@@ -68,9 +68,9 @@ def list_consents(args):
     """Comms, legal, admins, reviewers and auditors. `q` searches subject names."""
     q = consents.consents_query(current(), search=args.get("q", ""),
                                 include_revoked=args.get("include_revoked", True))
-    if "cursor" in args:
+    if (cursor := cursor_of(args)) is not None:
         from reviewq.models import Consent
-        q = q.where(Consent.id < int(args["cursor"]))
+        q = q.where(Consent.id < cursor)
     limit = args.get("limit", 50)
     rows = list(db.session.scalars(q.limit(limit + 1)))
     nxt = str(rows[limit - 1].id) if len(rows) > limit else None

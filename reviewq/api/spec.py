@@ -231,6 +231,16 @@ def parse_when(value, name: str) -> datetime | None:
     return when
 
 
+def cursor_of(args: dict) -> int | None:
+    """The keyset cursor of a list request (the last id of the previous page), or None."""
+    if "cursor" not in args:
+        return None
+    value = int(args["cursor"])
+    if not 0 < value <= MAX_ID:
+        raise ValidationError("cursor: not a cursor this API gave out.", {"cursor": "out of range"})
+    return value
+
+
 def iso(dt: datetime | None) -> str | None:
     if dt is None:
         return None

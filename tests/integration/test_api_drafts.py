@@ -112,7 +112,7 @@ def test_list_filters_and_stable_cursor_pagination(client, factory):
     assert len(api.get("/drafts?state=draft&state=pending_review").json["drafts"]) == 7
     assert api.get("/drafts?created_from=2100-01-01T00:00:00Z").json["drafts"] == []
     assert len(api.get(f"/drafts?author={staff.id}").json["drafts"]) == 7
-    for bad in ("state=nope", "limit=0", "limit=abc", "created_from=2026-01-01T00:00:00", "cursor=-4",
+    for bad in ("state=nope", "limit=0", "limit=abc", "created_from=2026-01-01T00:00:00", "cursor=-4", "cursor=9999999999",
                 "channel=myspace", "mine=maybe"):
         r = api.get("/drafts?" + bad)
         assert r.status_code == 422, (bad, r.json)

@@ -109,6 +109,7 @@ def test_consent_api_reading_and_refusals(client, factory):
     assert staff.get(f"/consents/{ids[0]}").status_code == 404
     assert staff.post("/consents", {"subject_name": "A", "covers": ["name"]}).status_code == 403
     assert cm.get("/consents/99999").status_code == 404
+    assert cm.get("/consents?cursor=9999999999").json["fields"] == {"cursor": "out of range"}
 
 
 def test_consent_pages(client, factory, login, session):
