@@ -494,22 +494,31 @@ def _vocative(text, lower, s, e):
     return bool(_VOC_BEFORE.search(lower[max(0, s - 20):s]) and _VOC_AFTER.match(text[e:e + 3]))
 
 
+_LOWER_CUE_WORDS = frozenset(
+    "mr mrs ms miss mx patient pt resident husband wife daughter son mom mother dad father sister brother "
+    "grandson granddaughter grandma grandpa niece nephew baby hi hello hey dear to thanks you user".split())
+_PREV_WORD = re.compile(r"([a-z]+)\W{0,3}$")
+
+
 def _lower_name(text, lower, run):
     # lower-case names only with a strong cue, 1-3 words that look like names
-    s0 = run[0][0]
-    left = _STRONG_LEFT.search(lower[max(0, s0 - 25):s0]) or \
-        re.search(r"\b(?:congrats to|congratulations to|thanks|thank you|for user|user)\s*,?\s*$",
-                  lower[max(0, s0 - 25):s0])
+    s0, e0 = run[0][0], run[-1][1]
+    pw = _PREV_WORD.search(lower, max(0, s0 - 14), s0)
+    left = None
+    if pw and pw.group(1) in _LOWER_CUE_WORDS:
+        left = _STRONG_LEFT.search(lower, max(0, s0 - 25), s0) or \
+            re.search(r"\b(?:congrats to|congratulations to|thanks|thank you|for user|user)\s*,?\s*$",
+                      lower[max(0, s0 - 25):s0])
+    right = NAME_RIGHT_CUE.match(text[e0:e0 + 60]) if text[e0:e0 + 1] in (" ", ",", "/", "(", "|", "'", "’") else None
+    if not left and not right:
+        return None
     best = None
     for k in (3, 2, 1):
         if len(run) < k:
             continue
         # the words right after a cue, or right before a record cue
-        for part in ((run[:k],) if left else ()) + ((run[-k:],) if True else ()):
+        for part, is_left in (((run[:k], True),) if left else ()) + (((run[-k:], False),) if right else ()):
             s, e = part[0][0], part[-1][1]
-            right = NAME_RIGHT_CUE.match(text[e:e + 60])
-            if not (left and part[0] is run[0] or right):
-                continue
             ws = [t[3] for t in part]
             if any(w in STOP for w in ws):
                 continue

@@ -72,7 +72,7 @@ def check(post) -> list[Finding]:
 
 
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
-                               r"send|mail|bring|visit|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
+                               r"send|mail|bring|visit us|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
                                r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$")
 _NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er".split())
 
