@@ -6,7 +6,7 @@ revealing whether it exists.
 """
 from __future__ import annotations
 
-from flask import current_app, send_file
+from flask import current_app, request, send_file
 from sqlalchemy.orm import selectinload
 
 from reviewq.api import bp, current, ok
@@ -103,7 +103,6 @@ def patch_draft(draft_id, data):
            responses={201: {"description": "stored", "schema": S.ref("Attachment")}})
 def add_attachment(draft_id):
     """Multipart form with `file` and `alt_text`. The type is sniffed from the bytes; a new revision is made."""
-    from flask import request
     if request.mimetype != "multipart/form-data":
         raise UnsupportedMediaTypeError("Send the file as multipart/form-data with fields file and alt_text.")
     upload = request.files.get("file")
@@ -113,9 +112,9 @@ def add_attachment(draft_id):
     if "\x00" in alt:
         raise ValidationError("alt_text: invalid characters", {"alt_text": "invalid characters"})
     s = _settings()
-    att = drafts.add_attachment(db.session, current(), draft_id,
-                                drafts.Upload(upload.stream, upload.filename or "upload", alt), now=now_utc(),
-                                upload_dir=s.upload_dir, max_bytes=s.max_upload_bytes)
+    name = (upload.filename or "upload").replace("\x00", "")
+    att = drafts.add_attachment(db.session, current(), draft_id, drafts.Upload(upload.stream, name, alt),
+                                now=now_utc(), upload_dir=s.upload_dir, max_bytes=s.max_upload_bytes)
     return ok(out.attachment(att, draft_id), 201)
 
 

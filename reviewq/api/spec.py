@@ -10,6 +10,7 @@ mapping live in reviewq.api (the blueprint); this module only knows schemas.
 from __future__ import annotations
 
 import functools
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -101,10 +102,14 @@ def _json_body(op: Operation) -> dict:
         return {}
     if request.mimetype != "application/json":
         raise UnsupportedMediaTypeError("Send the request body as JSON (Content-Type: application/json).")
-    data = request.get_json(silent=True)
-    if data is None:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
         raise BadRequestError("The request body is not valid JSON.")
-    validate(data, op.body, where="body")
+    try:
+        validate(data, op.body, where="body")
+    except RecursionError:
+        raise ValidationError("The request body is nested too deeply.", {"body": "nested too deeply"})
     return data
 
 

@@ -63,6 +63,13 @@ def test_malformed_json_wrong_type_and_oversized_bodies(client, factory, session
     assert r.status_code == 415
     r = api.post("/drafts", data=b"[1, 2]", headers={"Content-Type": "application/json"})
     assert r.status_code == 422
+    r = api.post("/drafts", data=b"[" * 100_000, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400
+    deep = b'{"body": "x", "channels": ["x"], "title": ' + b"[" * 900 + b"]" * 900 + b"}"
+    assert api.post("/drafts", data=deep, headers={"Content-Type": "application/json"}).status_code in (400, 422)
+    r = api.post("/drafts", data=b'{"body": "x", "channels": ["x"], "title": "\\ud800"}',
+                 headers={"Content-Type": "application/json"})
+    assert r.status_code == 422 and r.json["fields"] == {"title": "invalid characters"}
     big = b'{"body": "' + b"a" * (1024 * 1024 + 10) + b'", "channels": ["x"]}'
     r = api.post("/drafts", data=big, headers={"Content-Type": "application/json"})
     assert r.status_code == 413 and "error" in r.json
