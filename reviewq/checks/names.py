@@ -548,10 +548,9 @@ def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
     left = lower[max(0, s - 40):s]
-    cued = NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)
-    if not cued and (_DETERMINER_BEFORE.search(left) or _DET_ADJ_BEFORE.search(left[-20:])):
-        return True
-    if not cued and _PLACE_PREP_BEFORE.search(left):
+    tail = left[-20:]
+    if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \
+            and not (NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)):
         return True
     if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 6]):
         return True
