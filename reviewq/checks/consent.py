@@ -20,11 +20,15 @@ _NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education
                r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
                r"liaisons?|lift|day|week|month|care team|resources?|advisory|council)\b)")
 SUBJECT = re.compile(
-    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?patient(?!s)" + _NOT_PERSON + r"|\bpatient (?:testimonial|story|stories|spotlight)\b"
+    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
+    r"|\b(?:patient|video|audio|written) (?:testimonials?|story|stories|spotlight)\b|^\W*testimonial\b"
     r"|\bthis (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|guy|gentleman|lady|mom|mother|dad|father|grandma|grandpa|"
     r"grandmother|grandfather|survivor|warrior|fighter|champ|champion|hero|kiddo|kid|little one|baby|toddler|"
     r"teen|teenager|veteran|family|couple|newborn|preemie|twins|sweet pea|superstar)\b"
-    r"|\bpatient(?:'s|’s) (?:journey|story|recovery|words)\b|\bone of our (?:[\w-]+ ){0,2}patients\b"
+    r"|\bpatient(?:'s|’s) (?:journey|story|recovery|words)\b|\bone of our (?:[\w-]+ ){0,2}(?:patients|survivors|"
+    r"moms|mothers|dads|fathers|families|babies|kids|graduates|grads|warriors|veterans|heroes|fighters)\b"
+    r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
+    r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
     r"|\bgrateful (?:mom|mother|dad|father|parent|parents|family|patient|daughter|son|wife|husband)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
@@ -40,13 +44,16 @@ STORY = re.compile(
     r"before & after|how far|has come|spotlight|cheer\w*|legend|thinking of|feeling better|so glad|"
     r"can't wait|cannot wait|blogging|fighting|battling|rang the bell|walked|finished|(?:his|her|their) "
     r"first|first day|look who|came to visit|anniversary|secret|review|sweet|swears|asked for|never change|"
-    r"airlifted|passed|lost a|service is|go get|cheering|every share|help with costs|loves?|follow|recovery)\b"
+    r"airlifted|passed|lost a|service is|go get|cheering|every share|help with costs|loves?|follow|recovery|"
+    r"discharged|(?:going|heading|headed|coming|came|is|back) home|honou?r\w*|brave|alert|decorated|"
+    r"graduat\w+|got (?:her|his|their) [\w-]+ (?:out|off|removed)|(?:his|her|their) (?:smile|advice)|"
+    r"talks about|shares how|opens up)\b|!!"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
-    r"|[📸🎥📹🎬]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
+    r"|[📸🎥📹🎬🎉🥳🎈🎊🎂]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
 OPERATIONAL = re.compile(
     r"\b(?:please (?:bring|call|contact|fax|send|return|note|double check|whitelist|come|visit|move|add|verify)|"
     r"reminder for|refund|can someone|anyone from|it ticket|ticket|lockout|locked|timing out|session from|"
-    r"login|log in|payment posted|balance|denied|appeal\w*|hold-up|found (?:at|in|a|an)|lost (?:&|and) found|"
+    r"login|log in|payment posted|(?:your|a|the|account|remaining|outstanding) balance|balance (?:due|owed|of \$)|denied|appeal\w*|hold-up|found (?:at|in|a|an)|lost (?:&|and) found|"
     r"valet|headlights|towed|blocking|transfer:|intake form|specimen|redraw|lab:|bed board|meal delivery|"
     r"home health visit|has been moved|confirming|mix-up|voicemail|call (?:us )?back|call them back|"
     r"we received your message|sort out|dm us|records request|add it to the chart|per (?:her|his|their) request|"
@@ -56,6 +63,12 @@ OPERATIONAL = re.compile(
 _YOUR_CARE = re.compile(r"\byour (?:[\w-]+ ){0,2}(?:surgery|replacement|transplant|recovery|treatment|chemo|rehab|"
                         r"therapy|procedure|stay|delivery|diagnosis)\b|\bfeeling better\b")
 BABY_NAME = re.compile(r"\b[Bb]aby [A-Z]")
+# The author saying the patient agreed is itself a sign of a patient feature (and not consent: see MESSAGE).
+PERMISSION = re.compile(
+    r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:\w+ ){0,2}?(?:permission|consent|blessing)\b"
+    r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents') (?:permission|consent|blessing)\b"
+    r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
+    r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
 # SUBJECT, STORY, OPERATIONAL and KINDS run on the lower-case copy.
 KINDS = (("photo", re.compile(r"\b(?:photo|pictured|picture|selfie|swipe|image)\b|📸")),
          ("video", re.compile(r"\b(?:video|watch|reel|clip|footage)\b|[🎥📹🎬]")),
@@ -69,7 +82,10 @@ def check(post) -> list[Finding]:
     text, lower = post.folded.text, post.folded.lower
     personal = post.patient_context or _YOUR_CARE.search(post.folded.lower) is not None
     people = [p for p in post.people if p.role == "person" and (p.strong or personal)]
-    subject = SUBJECT.search(lower) or BABY_NAME.search(text)
+    subject = SUBJECT.search(lower) or BABY_NAME.search(text) or PERMISSION.search(lower)
+    handles = post.personal_handles
+    if subject is None and handles:
+        subject = handles[0]
     if subject is None and not people:
         return []
     if OPERATIONAL.search(lower) and subject is None:

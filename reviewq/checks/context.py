@@ -14,6 +14,7 @@ from functools import cached_property
 
 from reviewq.checks.base import AttachmentInfo, ConsentInfo, Finding
 from reviewq.checks.normalize import Folded, fold
+from reviewq.checks.phi_patterns import HANDLE
 from reviewq.checks.policy import Policy
 from reviewq.checks.urls import Link, find_links
 
@@ -23,10 +24,16 @@ PATIENT_WORDS = re.compile(
     r"\b(?:patient(?!s)(?! (?:portal|transport\w*|experience|safety|care|education|services?|advocates?|"
     r"relations|navigators?|access|financial)\b)|(?<![,/] )(?<!,)pt(?!,)|resident(?! physicians?)(?=\W)|admitted|discharged?|"
     r"d\.?o\.?b|born|birthday|turns|passed away|prayers|get well|recover\w*|surgery|diagnos\w+|"
-    r"fundraiser|bed|icu|nicu|er visit|appointment|test results|mrn|ssn|medicare|medicaid|"
+    r"fundraiser|feeling better|bed|icu|nicu|er visit|appointment|test results|mrn|ssn|medicare|medicaid|"
     r"insurance|billing|refund|records request|medication|labs|mychart|daughter|son|wife|husband|"
     r"mom|dad|baby|grand(?:son|daughter|kids|children)|family of|her (?:rehab|stay|visit|recovery)|"
     r"went home|beat (?:her|his|their)|your (?:message|visit|appointment|account|balance|recovery|surgery))\b")
+
+# A personal handle is someone's when the post speaks to or about a person's health or life.
+PERSONAL_HANDLE_CONTEXT = re.compile(
+    r"\b(?:feeling better|get well|glad you|so glad|welcome home|home|recover\w*|follow (?:his|her|their)|"
+    r"(?:his|her|their) (?:journey|story|page|fundraiser)|congrat\w*|happy birthday|miss you|praying|"
+    r"prayers|thinking of you|proud of you|you did it|walk out|walked out|went home|going home|healing)\b")
 
 
 @dataclass
@@ -49,6 +56,24 @@ class Post:
     @cached_property
     def patient_context(self) -> bool:
         return PATIENT_WORDS.search(self.folded.lower) is not None
+
+    @cached_property
+    def personal_handles(self) -> list:
+        """@handles that look personal (not the policy's, not a CamelCase brand) in a post about someone."""
+        text = self.folded.text
+        if "@" not in text:
+            return []
+        cp = self.policy.compiled
+        out = []
+        for m in HANDLE.finditer(text):
+            h = m.group("h")
+            if h.lower() in cp.org_handles or (any(c.isupper() for c in h[1:]) and not any(c.isdigit() for c in h)):
+                continue
+            out.append(m)
+        if out and not (self.patient_context or PERSONAL_HANDLE_CONTEXT.search(self.folded.lower)
+                        or any(p.role == "person" for p in self.people)):
+            return []
+        return out
 
     @cached_property
     def people(self):

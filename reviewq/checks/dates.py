@@ -16,6 +16,7 @@ DATE = re.compile(
     r"(?<![\w/.\-])(?:"
     r"" + _WEEKDAY + r"?" + _MONTH + r"\.?\s+\d{1,2}" + _ORD + r"(?:,?\s+\d{4})?(?![\d:])"
     r"|" + _WEEKDAY + r"?\d{1,2}" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"\.?(?:,?\s+\d{4})?(?!\w)"
+    r"|\d{1,2}[-/ ]" + _MONTH + r"[-/ ](?:\d{4}|\d{2})(?![\w-])"
     r"|" + _WEEKDAY + r"?(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?:\d{4}|\d{2}))?(?![\d/])"
     r"|(?P<m2>\d{1,2})-(?P<d2>\d{1,2})-(?:\d{4}|\d{2})(?![\d-])"
     r"|\d{4}-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
@@ -32,11 +33,11 @@ _SPOKEN = (r"(?:(?:one|a) hundred(?:(?: and)? (?:(?:ninety|eighty|seventy|sixty|
            r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)")
 _NUM = r"(?P<n%d>\d{2,3}|" + _SPOKEN + r")"
 AGE = re.compile(
-    r"\b" + _NUM % 1 + r"(?:[- ]+(?:years?|yrs?)[- ]+old|[- ]year[- ]old|(?:st|nd|rd|th)? birthday|"
+    r"\b" + _NUM % 1 + r"(?:[- ]+(?:years?|yrs?)[- ]+(?:old|young)|[- ]year[- ](?:old|young)|(?:st|nd|rd|th)? birthday|"
     r" years young)\b"
     r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
-    r"|\bat (?P<n4>\d{2,3})(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
+    r"|\bat " + _NUM % 4 + r"(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
     r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))"
     r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*\)"
     r"|\b(?:who is|who's|who was|she is|he is|she's|he's|is now|is|was)\s+" + _NUM % 6 +

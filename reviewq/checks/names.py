@@ -65,7 +65,12 @@ ROLE_AFTER = re.compile(
     r"technician|tech|midwife|navigator|specialist|manager|supervisor|administrator|hospitalist|"
     r"\w+ologist|\w+iatrist|\w+ician)s?\b|"
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
-    r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b")
+    r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b|"
+    r"^,?\s+(?:from|of)\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?(?:transport|team|services|department|dept|"
+    r"unit|lab|pharmacy|radiology|imaging|housekeeping|security|nursing|kitchen|dietary|food service|"
+    r"registration|billing|admissions|engineering|facilities|maintenance|it|shift|crew|desk|office|staff|"
+    r"environmental services|evs|central supply|sterile processing|finance|hr|human resources|marketing|"
+    r"communications|foundation|volunteer services)\b")
 STAFF_SENTENCE = re.compile(
     r"\b(?:award\w*|honou?r(?:ed|ing|s)?|retir\w+|years? (?:of service|with|at|on)|anniversary|promot\w+|"
     r"joins? (?:our|the)|joined (?:our|the)|newest member|to (?:our|the) team|employee of the|nurse of the|"
@@ -78,7 +83,8 @@ STAFF_SENTENCE = re.compile(
     r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b")
 PATIENT_SENTENCE = re.compile(
     r"\b(?:patient(?!s)|pt|resident(?!s| physician)|admitted|discharged|dob|born|birthday|turns|"
-    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|family|your)\b")
+    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
+    r"your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
     r"granddaughter|grandma|grandpa|meet|hi|hello|hey|dear|thanks|named|resident|mr|mrs|ms|miss|mx)\.?,?|"
@@ -105,7 +111,7 @@ def _shape(word: str) -> str:
 
 
 _SENT_END = re.compile(r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmx)(?<!\bjr)(?<!\bsr)(?<!\bvs)"
-                       r"(?<!\b[a-z])[.!?]+(?=\s)|\n")
+                       r"(?<!\b[a-z])[.!?]+(?=\s)|\n|[\U0001F300-\U0001FAFF\u2600-\u27BF]+(?=\s)")  # an emoji ends a sentence
 
 
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
@@ -128,6 +134,9 @@ def _tokens(text: str):
     return out
 
 
+_NOT_FAMILY_NAME = frozenset(
+    "a an the and or our your my his her their its this that these those whole entire extended same other "
+    "host foster military new big little happy first last next every each any".split()) | MONTHS_DAYS
 FAMILY = re.compile(r"\b[Tt]he ([^\W\d_]+(?:[-'’][^\W\d_]+)*) [Ff]amily\b")
 _CAPW = r"(?:[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)"
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r"(?: (?:(?:van|von|der|den|de|da|del|"
@@ -155,7 +164,8 @@ def find_people(post) -> list[Person]:
         i = end_index + 1
     for m in FAMILY.finditer(text):
         w = m.group(1).lower()
-        if (w in LAST or w not in ENGLISH) and w not in STOP and not _ORG_AFTER.match(text[m.end():m.end() + 30]):
+        if (w in LAST or w not in ENGLISH) and w not in _NOT_FAMILY_NAME \
+                and not _ORG_AFTER.match(text[m.end():m.end() + 30]):
             spans.append((m.start(1), m.end(1), True))
     for m in HONORIFIC.finditer(text):
         spans.append((m.start(1), m.end(1), True))
@@ -165,7 +175,7 @@ def find_people(post) -> list[Person]:
             spans.append((m.start(), m.end(), True))
     for m in INITIALS.finditer(text):
         left, strong_left, right = _cues(text, lower, m.start(), m.end())
-        if strong_left or right:
+        if strong_left or right or left and not _not_a_name(text, lower, m.start(), m.end()):
             spans.append((m.start(), m.end(), True))
     streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
@@ -282,7 +292,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # never start or continue a name, and "a/our/your <Capitalised>" is a thing ("a Kia Soul").
 ENGLISH = _load("english_words.txt")
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
-_PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st".split())
+_PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
+                       "ter ten dos das".split())
 STOP = frozenset(
     "a an the and or but of in on at for to with from by as is was are were be been has had have do does did "
     "not no yes our your my his her their its this that these those we you he she they it i me us them who "
@@ -296,7 +307,7 @@ STOP = frozenset(
     "insurance member plan dob mrn ssn acct fax tel cell ref ticket transfer re fwd fw "
     "bsn msn dnp aprn fnp crna cnm dpt otr ccc rrt rd rdn ld ldn pharmd rph mba mph mha lcsw lmsw msw lpc "
     "nrp facs facc faap facp cde cdces ibclc cma rma cst atc dmd od dc cns ccrn cen cpnp pmhnp msc ms bs "
-    "esq dpm ches lpn lvn cna".split()) | MONTHS_DAYS | PLACE_WORDS
+    "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands".split()) | MONTHS_DAYS | PLACE_WORDS
 _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".split())
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|that|every|each|its|"
                                 r"any|some|no)\s+$")
@@ -307,11 +318,13 @@ NAME_LEFT_CUE = re.compile(
     r"parents|kiddo|hi|hello|hey|dear|congrats|congratulations|thank you|thanks|prayers for|praying for|"
     r"thinking of|family of|named|welcome|welcoming|reminder for|update for|paging|for user|user|"
     r"returned by|left by|belonging to|belongs to|congrats to|congratulations to|shout-?out to|"
-    r"happy birthday(?: to)?|get well soon)\.?,?|->|→)\s*$")
+    r"happy birthday(?: to)?|get well soon|meet|friend|neighbou?r|shout-?outs? to|cheers to|here'?s to|"
+    r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace)\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
 _STRONG_LEFT = re.compile(
     r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
     r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
-    r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear)\.?,?\s*$")
+    r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear|friend|neighbou?r)\.?,?\s*$"
+    r"|[\"”]\s*[—–~-]\s*$")
 NAME_RIGHT_CUE = re.compile(
     r"^(?:['’]s?)?(?:,\s*(?:\d{1,3}|(?:age|aged)\s*\d{1,3}|dob|d\.o\.b|mrn|who\b|whose\b|ninety|eighty|seventy|"
     r"sixty|fifty|forty|thirty|twenty|one hundred|a hundred)"
@@ -321,13 +334,16 @@ NAME_RIGHT_CUE = re.compile(
     r"|\s+(?:mrn|dob|d\.o\.b)\b"
     r"|\s+(?:of|from)\s+(?-i:[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)\s*(?:,|is|was|who|has|had|just|turned|\d)"
     r"|\s+(?:is|was|has been|had)\s+(?:fighting|battling|recovering|admitted|discharged|home|a patient|"
-    r"\d{2,3}|ninety|one hundred|blogging)"
+    r"\d{2,3}|ninety|one hundred|blogging)|\s+(?:went home|is going home|is heading home|was discharged|"
+    r"passed away|rang the bell)\b"
+    r"|['’]s\s+(?:[\w-]+\s+){1,3}(?:story|journey|recovery|fundraiser|page|surgery|transplant|diagnosis|"
+    r"treatment|battle|fight|birthday|discharge|video|photo|testimonial)\b"
     r"|(?:['’]s?)\s+(?:plan|insulin|discharge|recovery|journey|story|family|mom|dad|wife|husband|son|"
     r"daughter|grandson|granddaughter|chart|room|bed|surgery|transplant|appointment|insurance|card|"
     r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page)\b"
     r"|,\s+please\s+(?:visit|call|come|contact|see|stop)"
     r")", re.IGNORECASE)
-_ORG_AFTER = re.compile(r"^\s+(?:(?-i:[A-Z][\w'’-]*)\s+){0,2}?(?:" + "|".join(
+_ORG_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?-i:[A-Z][\w'’-]*)\s+){0,2}?(?:" + "|".join(
     sorted((w for w in PLACE_WORDS if w.isalpha()), key=len, reverse=True))
     + r"|unit|lab|labs|apparel|linens|inc|llc|co|group|partners|pharmacy|market|cafe|bakery|team|"
       r"program|challenge|dash|run|walk|5k|10k|marathon|classic|gala|festival|fair|expo|series|cup|"
@@ -464,9 +480,11 @@ def _cap_name(text, lower, run, shape, commercial=False):
             return None
         if commercial and not (left or right):
             return None  # a brand in a promotion ("15% off Zestra Hydration socks")
-        if score >= 3 or (score >= 2 and (left or right)):
+        lead = _first_score(run[0][3]) > 0  # not "Hear Eun-ji": an English word does not start a name
+        if lead and (score >= 3 or (score >= 2 and (left or right))):
             return [(s, e, True)]
-        if score >= 2 and not _SENT_START.search(text[max(0, s - 3):s]) and not _STATE_AFTER.match(text[e:e + 5]):
+        if lead and score >= 2 and not _SENT_START.search(text[max(0, s - 3):s]) \
+                and not _STATE_AFTER.match(text[e:e + 5]):
             return [(s, e, True)]  # "our littlest warrior Thabo Wolf": capitalised mid-sentence
         if left or right:
             # "Happy Ifeoma" / "Welcome Baby": keep the name-like tail
@@ -478,13 +496,18 @@ def _cap_name(text, lower, run, shape, commercial=False):
     fs = _first_score(w)
     if fs == 0:
         return None
+    if commercial and not (strong_left or right):
+        return None  # "Meet Mamabloom, the meal service ...": a brand in a promotion
     if strong_left or right or (left and fs == 2) or (left and fs == 1 and w not in ENGLISH):
         return [(s, e, True)]
+    if (fs == 2 or w not in ENGLISH) and _LAST_INITIAL.match(text, e):
+        return [(s, e, True)]  # "Yetunde A., cardiac rehab graduate" (_merge adds the initial)
     if _vocative(text, lower, s, e) and fs >= 1 and (w not in ENGLISH or fs == 2):
         return [(s, e, fs == 2)]  # an unknown word addressed may be a town ("Thank you, Wrenfield,")
     return None
 
 
+_LAST_INITIAL = re.compile(r" [A-Z]\.(?![A-Za-z.])(?! [A-Z][a-z])")
 _VOC_BEFORE = re.compile(r"(?:,|\b(?:congrats|congratulations|thanks|thank you|welcome|hi|hey|hello|dear))\s*$")
 _VOC_AFTER = re.compile(r"^\s*[!.?](?:\s|$)|^\s*$")
 
@@ -507,12 +530,21 @@ def _lower_name(text, lower, run):
     left = None
     if pw and pw.group(1) in _LOWER_CUE_WORDS:
         left = _STRONG_LEFT.search(lower, max(0, s0 - 25), s0) or \
-            re.search(r"\b(?:congrats to|congratulations to|thanks|thank you|for user|user)\s*,?\s*$",
+            re.search(r"\b(?:congrats to|congratulations to|shout-?outs? to|cheers to|thanks|thank you|for user|"
+                      r"user)\s*,?\s*$",
                       lower[max(0, s0 - 25):s0])
     right = NAME_RIGHT_CUE.match(text[e0:e0 + 60]) if text[e0:e0 + 1] in (" ", ",", "/", "(", "|", "'", "’") else None
     if not left and not right:
+        # a cue right after an unknown word inside the run: "samir haddad went home today"
+        for j in range(1, len(run) - 1):
+            w = run[j][3]
+            if w not in ENGLISH and w not in STOP and run[j - 1][3] not in STOP and \
+                    NAME_RIGHT_CUE.match(text[run[j][1]:run[j][1] + 60]):
+                return _lower_name(text, lower, run[:j + 1])
         return None
     best = None
+    if not left and not right:
+        return None
     for k in (3, 2, 1):
         if len(run) < k:
             continue
@@ -578,6 +610,9 @@ def _merge(text: str, spans):
             e += 1
         if text[e - 2:e] in ("'s", "’s") and e - s > 3:
             e -= 2
+        li = _LAST_INITIAL.match(text, e) if text[e:e + 1] == " " else None
+        if li:
+            e = li.end()  # "Layla H."
         out.append((s, e, strong))
     out.sort()
     merged = []

@@ -13,7 +13,7 @@ import re
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
-from reviewq.checks.names import _sentence_bounds
+from reviewq.checks.names import STOP, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -29,7 +29,7 @@ STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle"
                     "phone", "fax", "age", "url"})
 EVENT_BEFORE = re.compile(
     r"\b(?:event|join us|workshop|class|session|webinar|drive|opens?|opening|starting|starts?|hours|until|"
-    r"through|register|deadline|expo|fair|walk|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
+    r"through|register|deadline|expo|fair|walk(?!\s+(?:out|in|into|down|again|through|home))|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
     r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?|clinic|join|"
     r"apply|applications?|rsvp|sign up|signups?|due|closes?|closed|shots?|cake|party|potluck|lunch|"
     r"breakfast|dinner|reception|ceremony|luncheon|run|race|5k|tournament|classes|sessions|lot|parking|"
@@ -42,17 +42,26 @@ PATIENT_BEFORE = re.compile(
 
 def check(post) -> list[Finding]:
     """PHI findings for `post` (a reviewq.checks.context.Post)."""
-    text = post.folded.text
+    text, lower = post.folded.text, post.folded.lower
     cands: list[tuple[int, int, str, str]] = []  # (start, end, category, strength: "strong"|"weak")
     _identifiers(post, text, cands)
     people = [p for p in post.people if p.role == "person"]
     identified = any(c[2] in STRONG and c[3] == "strong" for c in cands)
     subject = bool(people) or identified
+    handles = post.personal_handles
+    subject = subject or bool(handles)
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
         if m and m.group("v").split()[-1].lower() not in _NOT_TOWN:
             cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
+    if subject:
+        for m in P.TOWN_AFTER_HOME.finditer(text):
+            v = m.group("v")
+            if v.split()[-1].lower() not in _NOT_TOWN and v.split()[0].lower() not in STOP \
+                    and not _WE_BEFORE.search(lower, max(0, m.start() - 25), m.start()) \
+                    and v.lower() not in post.policy.compiled.org_names:
+                cands.append((m.start("v"), m.end("v"), "address", "strong"))
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
@@ -74,7 +83,10 @@ def check(post) -> list[Finding]:
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
                                r"send|mail|bring|visit us|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
                                r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$")
-_NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er".split())
+_NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er bed room rm unit floor".split())
+_WE_BEFORE = re.compile(r"\b(?:we|our|us|clinic|office|hospital|practice|team|center|centre)\b[^.!?]{0,12}$")
+_HOME_BEFORE = re.compile(r"\b(?:her|his|their|my|your|lives?|lived|living|home|house|apartment|resides?|"
+                          r"address|mail(?:ed)? to|ship(?:ped)? to)\b[^.!?]{0,40}$")
 
 
 _DIGITS3 = re.compile(r"\d{3}")
@@ -114,9 +126,20 @@ def _emails(post, text, cands) -> None:
         cands.append((m.start(), m.end(), "email", "strong" if domain_matches(domain, P.FREE_MAIL) else "weak"))
 
 
+_OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resident|client|member|friend|"
+                          r"family|guest|neighbou?r)s?\b)[^.!?\d]{0,25}$")
+
+
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
-    for m in P.PHONE.finditer(text):
+    found = list(P.PHONE.finditer(text))
+    for m in P.PHONE_BARE.finditer(text):  # 3122782692: a phone only after a phone word
+        if P.PHONE_BARE_BEFORE.search(lower, max(0, m.start() - 40), m.start()):
+            found.append(m)
+    if not found:
+        return
+    seen = []
+    for m in found:
         digits = cp.phone_digits(m.group())
         if digits in cp.org_phones:
             continue
@@ -124,7 +147,16 @@ def _phones(post, text, lower, cands) -> None:
         before = re.split(r"\d(?=[^\d]*$)", before)[-1]  # not past the previous number
         sentence = re.split(r"[.!?]\s", lower[max(0, m.start() - 120):m.start()])[-1]
         cat = "fax" if "fax" in sentence else "phone"
-        if P.PERSONAL_PHONE_BEFORE.search(before):
+        ours = bool(_OURS_BEFORE.search(before))
+        seen.append((m, cat, before, ours))
+    # When the post gives one number explicitly as ours ("our HIM fax is", "call us at") and is about a
+    # person, the other numbers it gives are theirs ("fax to ...", "left a voicemail at ...").
+    contrast = any(o for *_, o in seen) and (post.patient_context or
+                                             any(p.role == "person" for p in post.people))
+    for m, cat, before, ours in seen:
+        if ours and P.ORG_PHONE_BEFORE.search(before):
+            continue
+        if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours):
             cands.append((m.start(), m.end(), cat, "strong"))
         elif not P.ORG_PHONE_BEFORE.search(before):
             cands.append((m.start(), m.end(), cat, "weak"))
@@ -165,11 +197,10 @@ def _contextual(post, text, subject, cands) -> None:
             continue
         if _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
             continue
+        if not subject and not _HOME_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
+            continue  # nobody in the post: the address is a venue ("flu shots ... in the lot at 12 Main St")
         cands.append((m.start(), m.end(), "address", "strong"))
-    for m in P.HANDLE.finditer(text):
-        h = m.group("h")
-        if h.lower() in cp.org_handles or (any(c.isupper() for c in h[1:]) and not any(c.isdigit() for c in h)):
-            continue
+    for m in post.personal_handles:
         cands.append((m.start(), m.end(), "other_id", "strong"))
     names = [re.sub(r"[\W_]", "", text[p.start:p.end].lower()) for p in post.people if p.role == "person"]
     for link in post.links:

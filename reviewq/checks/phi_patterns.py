@@ -10,21 +10,23 @@ import re
 
 # An identifier value after a keyword: letters/digits in groups joined by single - . / or space.
 _VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
-_SEP = r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:[:#]\s*)?"
+_SEP = (r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:(?:on file|on record|we have|listed|used|"
+        r"ending in|that ends in|ends in)\s*)?(?:[:#]\s*)?")
 KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
     ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
     ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
     ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
                     r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
-                    r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan id"),
+                    r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan(?: id| no\.?| number| #)"),
     ("account", r"account|acct\.?|a/c|card(?: number| no\.?| #)|full number is|routing(?: number| #)|"
                 r"invoice(?: #| number)|iban|bank account"),
     ("license", r"(?:driver'?s? |emt |nursing |medical |professional |pilot'?s? )?licen[cs]e(?! plate)|dl ?#|"
                 r"permit(?: #| number)|dea(?: #| number)?|npi|passport(?: #| number| no\.?)?"),
     ("device", r"serial(?: number| no\.?| #)?|s/n|sn|device(?: id| sn| serial| #| number)?|implant(?: id| #)|"
                r"udi|imei|mac address"),
-    ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id"),
+    ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id|"
+                 r"rx ?(?:#|number|no\.?)|prescription(?: #| number| no\.?)|order(?: #| number)"),
 ]
 # Run KEYWORD on the lower-case copy (fast), then VALUE at its end on the folded text (case matters).
 KEYWORD = re.compile("(?<![a-z0-9])(?:" + "|".join(r"(?P<%s>%s)" % (cat, kw) for cat, kw in KEYWORDS) + ")"
@@ -43,6 +45,9 @@ HANDLE = re.compile(r"(?<![\w@./])@(?P<h>[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9
 PHONE = re.compile(
     r"(?<![\w+$#.\-/])(?:\+\s?1[-. ]?\s?|1[-. ])?(?:\(\d{3}\)\s?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\w-]|\.\d)"
     r"|(?<![\w+$#.\-/])\+\s?1\s?\d{10}(?!\d)")
+PHONE_BARE = re.compile(r"(?<![\w+$#.\-/])(?:1)?[2-9]\d{9}(?![\w-])")
+PHONE_BARE_BEFORE = re.compile(r"\b(?:call|calls|called|calling|text|texts|texted|voicemail|phone|cell|mobile|"
+                               r"number|reach|reached|dial|tel|contact)\b[^.!?\d]{0,30}$")
 ZIP = re.compile(r"\bzip(?: ?code)?:?\s*(?P<v>\d{5}(?:-\d{4})?)\b")
 STREET = re.compile(
     r"\b\d{1,6}(?:\s+[NSEW]\.?)?\s+(?:[A-Z0-9][A-Za-z0-9]*\.?\s+){1,3}"
@@ -53,7 +58,7 @@ STREET = re.compile(
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
                   r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)\s*[#-]?\s*"
-                  r"(?P<v>(?:[a-z]{2,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3})?)(?![\w-])"
+                  r"(?P<v>(?:[a-z]{2,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
@@ -61,7 +66,13 @@ VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup
                            r"civic|corolla|camry|leaf|soul|outback|malibu|f-150)\b[^.!?()]{0,25}\(\s*"
                            r"(?P<v>(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}-?[a-z0-9]{2,5})\s*\)")
 SSN_BARE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
-TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])")
+TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
+# "she lives in Ozark", "heading home to Clinton": a town after a word about where someone lives.
+TOWN_AFTER_HOME = re.compile(
+    r"\b(?:lives?|living|lived|resides?|residing|resident|moved|moving|hometown|native|grew up|raised|"
+    r"home|back home|heading home|headed home|went home|going home|returns? home|returned home)"
+    r"\s+(?:(?:is|was)\s+)?(?:in|to|of|from)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])"
+    r"(?!\s*[#-]?\s*\d)")
 PERSONAL_SITES = ("caringbridge.org", "gofundme.com", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
                   "twitter.com", "x.com", "linkedin.com", "youtube.com", "blogspot.com", "wordpress.com",
                   "medium.com", "venmo.com", "cash.app", "givesendgo.com", "spotfund.com", "mealtrain.com",
@@ -81,5 +92,6 @@ ORG_PHONE_BEFORE = re.compile(
     r"|\b(?:call|text|dial)\s*)[:\-–—]?\s*(?:at|on|is)?\s*[:\-–—]?\s*$")
 PERSONAL_PHONE_BEFORE = re.compile(
     r"\b(?:her|his|him|their|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
-    r"mom|dad|family|call back|tried you|reach (?:her|him|them)|fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$"
+    r"mom|dad|family|call back|tried you|voicemail|left a message|reach (?:her|him|them)|"
+    r"fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$|\bback at\s*$"
     r"|\b(?:her|his|their)\b[^.!?\d]{0,30}$")
