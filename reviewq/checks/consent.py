@@ -27,6 +27,8 @@ SUBJECT = re.compile(
     r"teen|teenager|veteran|family|couple|newborn|preemie|twins|sweet pea|superstar)\b"
     r"|\bpatient(?:'s|’s) (?:journey|story|recovery|words)\b|\bone of our (?:[\w-]+ ){0,2}(?:patients|survivors|"
     r"moms|mothers|dads|fathers|families|babies|kids|graduates|grads|warriors|veterans|heroes|fighters)\b"
+    r"|\b(?:a|an|one|this|our) (?:\d{1,3}|[a-z]+(?:-[a-z]+)*)-(?:year|month|week|day)-(?:old|young)\b"
+    r"|\b(?:a|an) (?:local|young|retired|former|proud) [\w-]+ (?:talks|shares|tells|describes|recalls|explains)\b"
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
@@ -47,7 +49,8 @@ STORY = re.compile(
     r"airlifted|passed|lost a|service is|go get|cheering|every share|help with costs|loves?|follow|recovery|"
     r"discharged|(?:going|heading|headed|coming|came|is|back) home|honou?r\w*|brave|alert|decorated|"
     r"graduat\w+|got (?:her|his|their) [\w-]+ (?:out|off|removed)|(?:his|her|their) (?:smile|advice)|"
-    r"talks about|shares how|opens up)\b|!!"
+    r"talks about|shares how|opens up|tells|smile|rest in peace|rip|in memory|memorial|"
+    r"condolences|heartbroken|miss (?:you|your|her|him|them)|marked|marks)\b|!!"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
     r"|[📸🎥📹🎬🎉🥳🎈🎊🎂]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
 OPERATIONAL = re.compile(

@@ -24,7 +24,7 @@ PATIENT_WORDS = re.compile(
     r"\b(?:patient(?!s)(?! (?:portal|transport\w*|experience|safety|care|education|services?|advocates?|"
     r"relations|navigators?|access|financial)\b)|(?<![,/] )(?<!,)pt(?!,)|resident(?! physicians?)(?=\W)|admitted|discharged?|"
     r"d\.?o\.?b|born|birthday|turns|passed away|prayers|get well|recover\w*|surgery|diagnos\w+|"
-    r"fundraiser|feeling better|bed|icu|nicu|er visit|appointment|test results|mrn|ssn|medicare|medicaid|"
+    r"fundraiser|feeling better|chemo\w*|transplant|ventilator|dialysis|rang the bell|trach|bypass|intubat\w+|extubat\w+|bed|icu|nicu|er visit|appointment|test results|mrn|ssn|medicare|medicaid|"
     r"insurance|billing|refund|records request|medication|labs|mychart|daughter|son|wife|husband|"
     r"mom|dad|baby|grand(?:son|daughter|kids|children)|family of|her (?:rehab|stay|visit|recovery)|"
     r"went home|beat (?:her|his|their)|your (?:message|visit|appointment|account|balance|recovery|surgery))\b")

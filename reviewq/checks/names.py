@@ -78,7 +78,8 @@ STAFF_SENTENCE = re.compile(
     r"daisy|for (?:leading|organizing|organising|coordinating|running|hosting|spearheading|championing|"
     r"mentoring|teaching|launching|planning|their leadership|her leadership|his leadership)|leadership|"
     r"board[- ]certified|keynote|grand rounds|published|grant|residency|fellowship|"
-    r"event chairs?|co-?chairs?|our (?:own|team)|speaker|panelist|donor|donat\w+|gift of|endowed|"
+    r"event chairs?|co-?chairs?|our (?:own|team)|speakers?|panelists?|donors?|donat\w+|gift of|endowed|"
+    r"funding|funded|underwrit\w+|sponsors?|"
     r"generous|gift to|philanthrop\w+|volunteer\w*|employee|colleague\w*|coworker\w*|"
     r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b")
 PATIENT_SENTENCE = re.compile(
@@ -185,8 +186,15 @@ def find_people(post) -> list[Person]:
     for s, e, strong in spans:
         if text[s:e].lower() in known:
             continue
-        people.append(Person(s, e, _role(text, lower, s, e), strong))
+        role = _role(text, lower, s, e)
+        if role == "person" and people and people[-1].role != "person" and \
+                _LIST_JOIN.match(text, people[-1].end, s) and _LIST_JOIN.match(text, people[-1].end, s).end() == s:
+            role = people[-1].role  # "donors Mei-Ling Castro and Ruben Adebayo", "Dr. A, B and C"
+        people.append(Person(s, e, role, strong))
     return people
+
+
+_LIST_JOIN = re.compile(r"(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
 
 
 def _adjacent(text: str, a, b) -> bool:
@@ -309,7 +317,7 @@ STOP = frozenset(
     "nrp facs facc faap facp cde cdces ibclc cma rma cst atc dmd od dc cns ccrn cen cpnp pmhnp msc ms bs "
     "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands".split()) | MONTHS_DAYS | PLACE_WORDS
 _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".split())
-_DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|that|every|each|its|"
+_DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
 NAME_LEFT_CUE = re.compile(
     r"(?:\b(?:mr|mrs|ms|miss|mx|master|patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
@@ -342,6 +350,7 @@ NAME_RIGHT_CUE = re.compile(
     r"daughter|grandson|granddaughter|chart|room|bed|surgery|transplant|appointment|insurance|card|"
     r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page)\b"
     r"|,\s+please\s+(?:visit|call|come|contact|see|stop)"
+    r"|,\s+(?:a|an|our|one of our)\s+(?:[\w-]+\s+){0,2}?(?:patients?|residents?|survivors?)\b"
     r")", re.IGNORECASE)
 _ORG_AFTER = re.compile(r"^(?:['’]s)?\s+(?:(?-i:[A-Z][\w'’-]*)\s+){0,2}?(?:" + "|".join(
     sorted((w for w in PLACE_WORDS if w.isalpha()), key=len, reverse=True))
@@ -569,7 +578,7 @@ def _lower_name(text, lower, run):
     return [best] if best else None
 
 
-_DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|that|every|each|its|any|some|no)"
+_DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|any|some|no)"
                              r"\s+(?:[a-z]+\s+)?$")
 
 

@@ -47,7 +47,8 @@ PHONE = re.compile(
     r"|(?<![\w+$#.\-/])\+\s?1\s?\d{10}(?!\d)")
 PHONE_BARE = re.compile(r"(?<![\w+$#.\-/])(?:1)?[2-9]\d{9}(?![\w-])")
 PHONE_BARE_BEFORE = re.compile(r"\b(?:call|calls|called|calling|text|texts|texted|voicemail|phone|cell|mobile|"
-                               r"number|reach|reached|dial|tel|contact)\b[^.!?\d]{0,30}$")
+                               r"number|reach|reached|dial|tel|contact)\b(?:[^.!?\d]|(?<=\b(?:mr|ms|dr|st))\.|"
+                               r"(?<=\bmrs)\.){0,30}$")
 ZIP = re.compile(r"\bzip(?: ?code)?:?\s*(?P<v>\d{5}(?:-\d{4})?)\b")
 STREET = re.compile(
     r"\b\d{1,6}(?:\s+[NSEW]\.?)?\s+(?:[A-Z0-9][A-Za-z0-9]*\.?\s+){1,3}"
