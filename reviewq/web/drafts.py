@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 
 from reviewq.core import workflow as wf
 from reviewq.core.errors import BlockingFindingsError, ValidationError
+from reviewq.core.permissions import can_create_draft
 from reviewq.extensions import db
 from reviewq.services.checking import load_policy
 from reviewq.services.common import get_visible_draft, now_utc
@@ -39,6 +40,9 @@ def _cursor(name: str) -> int | None:
 @bp.route("/")
 @login_required
 def home():
+    if not can_create_draft(current_user.actor()):
+        # Read-only accounts write nothing: the audit log is their starting page.
+        return redirect(url_for("audit.index"))
     rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True)),
                       after_id=_cursor("after"), limit=PAGE_SIZE)
     return render_template("drafts/home.html", drafts=rows, next_cursor=more)

@@ -194,3 +194,25 @@ def test_nav_hides_links_to_blueprints_that_are_not_registered(client, factory, 
     for endpoint, label in (("calendar.index", ">Calendar<"), ("consents.index", ">Consents<")):
         assert (label in html) == (endpoint in app.view_functions)
     assert ">Admin<" in html and ">Audit<" in html
+
+
+def test_crisis_freeze_banner_shows_on_every_page(client, factory, login, session):
+    from reviewq.services.freeze import freeze_releases
+    comms = factory.user("comms", name="Cora Comms")
+    login(factory.user("staff"))
+    assert "Crisis freeze is on" not in client.get("/").get_data(as_text=True)
+    freeze_releases(session, comms, reason="Incident at the Elm Street campus", now=factory.tick())
+    session.commit()
+    for path in ("/", "/drafts/new"):
+        html = client.get(path).get_data(as_text=True)
+        assert "Crisis freeze is on" in html and "Incident at the Elm Street campus" in html
+
+
+def test_auditor_lands_on_the_audit_log(client, factory, login):
+    login(factory.user("auditor"))
+    resp = client.get("/")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/audit")
+    page = client.get("/drafts/new")
+    resp = client.post("/drafts/new", data={"csrf_token": csrf_from(page), "body": "Hello", "channels": ["x"],
+                                            "action": "save"})
+    assert resp.status_code == 403 and "cannot write drafts" in resp.get_data(as_text=True)
