@@ -299,6 +299,10 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # UPPER-case names need such a cue. Words that only ever name things (Street, Clinic, months, ED)
 # never start or continue a name, and "a/our/your <Capitalised>" is a thing ("a Kia Soul").
 ENGLISH = _load("english_words.txt")
+# Kinship and courtesy titles from other languages, written before a name ("Doña Refugio", "Babcia Halina").
+KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela", "abuelo", "abuelita", "abuelito",
+              "babcia", "dziadek", "halmeoni", "harabeoji", "grandkid", "tía", "tío", "tita", "tito", "auntie",
+              "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
                        "ter ten dos das".split())
@@ -315,7 +319,8 @@ STOP = frozenset(
     "insurance member plan dob mrn ssn acct fax tel cell ref ticket transfer re fwd fw "
     "bsn msn dnp aprn fnp crna cnm dpt otr ccc rrt rd rdn ld ldn pharmd rph mba mph mha lcsw lmsw msw lpc "
     "nrp facs facc faap facp cde cdces ibclc cma rma cst atc dmd od dc cns ccrn cen cpnp pmhnp msc ms bs "
-    "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands".split()) | MONTHS_DAYS | PLACE_WORDS
+    "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands".split()) | MONTHS_DAYS | PLACE_WORDS \
+    | frozenset(KIN_TITLES)
 _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".split())
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
@@ -327,7 +332,8 @@ NAME_LEFT_CUE = re.compile(
     r"thinking of|family of|named|welcome|welcoming|reminder for|update for|paging|for user|user|"
     r"returned by|left by|belonging to|belongs to|congrats to|congratulations to|shout-?out to|"
     r"happy birthday(?: to)?|get well soon|meet|friend|neighbou?r|shout-?outs? to|cheers to|here'?s to|"
-    r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace)\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
+    r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace|" + "|".join(KIN_TITLES) +
+    r")\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
 _STRONG_LEFT = re.compile(
     r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
     r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
@@ -489,7 +495,7 @@ def _cap_name(text, lower, run, shape, commercial=False):
             return None
         if commercial and not (left or right):
             return None  # a brand in a promotion ("15% off Zestra Hydration socks")
-        lead = _first_score(run[0][3]) > 0  # not "Hear Eun-ji": an English word does not start a name
+        lead = run[0][3] not in _IMPERATIVE  # "Hear Eun-ji's story", "Follow Renée": a verb, then the name
         if lead and (score >= 3 or (score >= 2 and (left or right))):
             return [(s, e, True)]
         if lead and score >= 2 and not _SENT_START.search(text[max(0, s - 3):s]) \
@@ -516,6 +522,10 @@ def _cap_name(text, lower, run, shape, commercial=False):
     return None
 
 
+_IMPERATIVE = frozenset(
+    "hear meet watch join read see listen help support follow welcome congratulate celebrate thank ask visit "
+    "call text email share send give donate learn discover check find get try vote cheer wish say tell greet "
+    "honor honour remember pray hug tag like subscribe".split())
 _LAST_INITIAL = re.compile(r" [A-Z]\.(?![A-Za-z.])(?! [A-Z][a-z])")
 _VOC_BEFORE = re.compile(r"(?:,|\b(?:congrats|congratulations|thanks|thank you|welcome|hi|hey|hello|dear))\s*$")
 _VOC_AFTER = re.compile(r"^\s*[!.?](?:\s|$)|^\s*$")

@@ -55,7 +55,7 @@ STREET = re.compile(
     r"(?:St|Street|Rd|Road|Ave|Avenue|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Pl|Place|Ct|Court|Pkwy|Parkway|"
     r"Cir|Circle|Ter|Terrace|Hwy|Highway|Trl|Trail|Loop|Sq|Square|Row|Pike|Run)\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[\w-]+)?"
-    r"(?:,\s+[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
+    r"(?:,\s+[A-Z][a-z]+(?:['’-][a-z]+)?(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
                   r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)\s*[#-]?\s*"
