@@ -39,7 +39,7 @@ def me():
 @operation(bp, "/queue", "GET", summary="Drafts waiting for a decision you can make, oldest first",
            tag="workflow", responses={200: {"description": "your queue", "schema": S.QUEUE_OUT}})
 def queue():
-    rows = queries.review_queue(db.session, current())
+    rows = out.preload(db.session, queries.review_queue(db.session, current()))
     return ok({"drafts": [out.draft_summary(d) for d in rows], "counts": queries.stage_counts(db.session)})
 
 
@@ -58,7 +58,8 @@ def calendar(args):
     rows = calendar_entries(db.session, current(), start, end,
                             channels=[args["channel"]] if "channel" in args else None,
                             states=[args["state"]] if "state" in args else None)
-    return ok({"entries": [out.draft_summary(d) for d in rows], "from": iso(start), "to": iso(end)})
+    return ok({"entries": [out.draft_summary(d) for d in out.preload(db.session, rows)], "from": iso(start),
+               "to": iso(end)})
 
 
 @operation(bp, "/consents", "GET", summary="The consent registry, newest first", tag="consents",

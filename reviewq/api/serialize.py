@@ -15,6 +15,15 @@ from reviewq.models import AuditEvent, Consent, Decision, Draft, User
 MAX_HISTORY = 1000
 
 
+def preload(session: Session, drafts: list[Draft]) -> list[Draft]:
+    """Load the revisions of many drafts in a few queries instead of one per draft (lists, calendar)."""
+    from sqlalchemy.orm import selectinload
+    ids = [d.id for d in drafts if "revisions" not in d.__dict__]
+    for i in range(0, len(ids), 500):
+        session.scalars(select(Draft).where(Draft.id.in_(ids[i:i + 500])).options(selectinload(Draft.revisions))).all()
+    return drafts
+
+
 def person(user: User | None) -> dict | None:
     return None if user is None else {"id": user.id, "name": user.name}
 
