@@ -472,9 +472,9 @@ _SENT_START = re.compile(r"(?:^|[.!?:;—–\-\n\"“(]|[^\w\s,'’&])\s*$")
 
 
 def _cues(text: str, lower: str, s: int, e: int):
-    left = lower[max(0, s - 40):s]
     right = text[e:e + 60]
-    return NAME_LEFT_CUE.search(left), _STRONG_LEFT.search(left), NAME_RIGHT_CUE.match(right)
+    a = max(0, s - 30)  # every cue is shorter; pos/endpos keep \b honest at the window's edge
+    return NAME_LEFT_CUE.search(lower, a, s), _STRONG_LEFT.search(lower, a, s), NAME_RIGHT_CUE.match(right)
 
 
 def _cap_name(text, lower, run, shape, commercial=False):
@@ -601,7 +601,7 @@ def _not_a_name(text, lower, s, e) -> bool:
     left = lower[max(0, s - 40):s]
     tail = left[-20:]
     if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \
-            and not (NAME_LEFT_CUE.search(left) or _STRONG_LEFT.search(left)):
+            and not (NAME_LEFT_CUE.search(lower, max(0, s - 30), s) or _STRONG_LEFT.search(lower, max(0, s - 30), s)):
         return True
     if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 6]):
         return True
