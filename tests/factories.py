@@ -14,10 +14,15 @@ from reviewq.services.users import create_token, create_user
 PASSWORD = "correct horse battery"
 _seq = itertools.count(1)
 STAGE_ROLES = ("reviewer", "legal", "comms")
-# A 1x1 PNG with nothing in it.
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
-       b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND"
-       b"\xaeB`\x82")
+def _png() -> bytes:
+    from PIL import Image
+    buf = io.BytesIO()
+    Image.new("RGB", (4, 4), (240, 240, 240)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+# A small plain PNG with nothing in it.
+PNG = _png()
 
 
 def csrf_from(resp) -> str:

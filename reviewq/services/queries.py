@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import Select, and_, exists, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from reviewq.core import workflow as wf
 from reviewq.core.errors import ValidationError
@@ -102,6 +102,7 @@ def review_queue(session: Session, user: User, limit: int = 200) -> list[Draft]:
     if not states:
         return []
     q = (select(Draft).where(Draft.state.in_(states), Draft.author_id != user.id)
+         .options(selectinload(Draft.decisions))
          .order_by(Draft.stage_entered_at.asc(), Draft.id.asc()).limit(limit))
     rows = list(session.scalars(q).unique())
     # Drop drafts where this person already approved another stage of the current revision.
