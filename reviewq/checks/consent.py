@@ -69,6 +69,8 @@ BABY_NAME = re.compile(r"\b[Bb]aby [A-Z]")
 # The author saying the patient agreed is itself a sign of a patient feature (and not consent: see MESSAGE).
 PERMISSION = re.compile(
     r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:\w+ ){0,2}?(?:permission|consent|blessing)\b"
+    r"(?! (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|illustrators?|creators?|designers?|"
+    r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents') (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")

@@ -128,6 +128,8 @@ def test_patient_features_need_consent(text):
     "Visitor update: from Mar. 3, two visitors at a time per patient room. Thank you! 💙",
     "Lost and found: a hearing aid (serial HX44120) that belongs to our patient Oona Vale. Please bring it to the desk!",
     "Our patient portal is down tonight. Thank you for your patience!",
+    "Shared with permission from the artist: this mural now brightens our pediatric wing.",
+    "Meet Biscuit, our newest therapy dog! He visits 3 West on Tuesdays.",
 ])
 def test_not_patient_features(text):
     assert not flags(text, "consent")
