@@ -33,7 +33,9 @@ PATIENT_WORDS = re.compile(
 PERSONAL_HANDLE_CONTEXT = re.compile(
     r"\b(?:feeling better|get well|glad you|so glad|welcome home|home|recover\w*|follow (?:his|her|their)|"
     r"(?:his|her|their) (?:journey|story|page|fundraiser)|congrat\w*|happy birthday|miss you|praying|"
-    r"prayers|thinking of you|proud of you|you did it|walk out|walked out|went home|going home|healing)\b")
+    r"prayers|thinking of you|proud of you|you did it|walk out|walked out|went home|going home|healing|"
+    r"(?:hey|hi|hello|dear) @|your (?:post|review|comment|message|visit|stay|experience|wait|care|bill)|long wait|"
+    r"make (?:it|this|things) right|sorry (?:about|for|to hear))\b")
 
 
 @dataclass

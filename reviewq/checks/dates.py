@@ -39,7 +39,7 @@ AGE = re.compile(
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
     r"|\bat " + _NUM % 4 + r"(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
     r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))"
-    r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*\)"
+    r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*!*\s*\)"
     r"|\b(?:who is|who's|who was|she is|he is|she's|he's|is now|is|was)\s+" + _NUM % 6 +
     r"(?=\s+(?:and|years|yrs|today|this|but|now|going|yet)\b|\s*[,.!;—–]|\s*$)"
     r"|\b(?:celebrat\w*|turn\w*|mark\w*|reach\w*|hit|hits)\s+" + _NUM % 7 +

@@ -22,8 +22,8 @@ def _load(name: str) -> frozenset[str]:
     return frozenset(w.strip() for w in text.splitlines() if w.strip())
 
 
-FIRST = _load("first_names.txt")
-LAST = _load("surnames.txt")
+FIRST = _load("first_names.txt") | _load("first_names_intl.txt")
+LAST = _load("surnames.txt") | _load("surnames_intl.txt")
 # Names that are also ordinary English words ("Grace", "Will", "Hunter"): alone they need a cue.
 WORDS = _load("name_words.txt") | frozenset(
     "january february march april may june july august september october november december "
@@ -138,7 +138,13 @@ def _tokens(text: str):
 _NOT_FAMILY_NAME = frozenset(
     "a an the and or our your my his her their its this that these those whole entire extended same other "
     "host foster military new big little happy first last next every each any".split()) | MONTHS_DAYS
-FAMILY = re.compile(r"\b[Tt]he ([^\W\d_]+(?:[-'’][^\W\d_]+)*) [Ff]amily\b")
+FAMILY = re.compile(r"(?:\b[Tt]he |(?<=, )|(?<=^))([^\W\d_]+(?:[-'’][^\W\d_]+)*) [Ff]amily\b")
+# A name in Chinese, Japanese or Korean script, with its romanisation or a cue beside it: "to 王秀英 (Wang Xiuying)".
+CJK_NAME = re.compile(r"(?<![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])"
+                      r"(?:[\u4e00-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}|[\u3040-\u30ff\u4e00-\u9fff]{2,6})"
+                      r"(?![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])")
+_ROMANISED_AFTER = re.compile(r"\s*\(\s*[A-Z][a-z]+(?:[- ][A-Z]?[a-z]+){0,2}\s*\)")
+_BABY_LEFT = re.compile(r"\b(?:baby|patient|pt)\s+$")
 _CAPW = r"(?:[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)"
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r"(?: (?:(?:van|von|der|den|de|da|del|"
                        r"di|du|la|le|al|bin|ibn) )*" + _CAPW + r"){0,2})")
@@ -170,6 +176,10 @@ def find_people(post) -> list[Person]:
             spans.append((m.start(1), m.end(1), True))
     for m in HONORIFIC.finditer(text):
         spans.append((m.start(1), m.end(1), True))
+    if not text.isascii():
+        for m in CJK_NAME.finditer(text):
+            if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()):
+                spans.append((m.start(), m.end(), True))
     spans.extend(contextual_names(text, lower, COMMERCIAL.search(lower) is not None))
     for m in INITIAL_SURNAME.finditer(text):
         if _last_score(_plain(m.group(1))) == 2 and not _not_a_name(text, lower, m.start(), m.end()):
@@ -267,7 +277,8 @@ ROLE_NOUN_BEFORE = re.compile(
     r"pharmacists?|techs?|technicians?|colleagues?|coworkers?|co-workers?|staff(?:ers?)?|employees?|"
     r"interns?|residents|fellows?|midwives|midwife|dietitians?|educators?|coordinators?|managers?|"
     r"directors?|chief|cna|rn|np|lpn|emt|medic|security officer|housekeeper|custodian|receptionist|"
-    r"scheduler|navigator|donors?|trustees?|sponsors?|author|speaker|artist|coach|workers?|aides?|"
+    r"scheduler|navigator|donors?|trustees?|sponsors?|author|speaker|artist|coach|workers?|aides?|judges?|"
+    r"panelists?|hosts?|emcees?|presenters?|organi[sz]ers?|winners?|finalists?|nominees?|"
     r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
     r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$")
 PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
@@ -319,7 +330,9 @@ STOP = frozenset(
     "insurance member plan dob mrn ssn acct fax tel cell ref ticket transfer re fwd fw "
     "bsn msn dnp aprn fnp crna cnm dpt otr ccc rrt rd rdn ld ldn pharmd rph mba mph mha lcsw lmsw msw lpc "
     "nrp facs facc faap facp cde cdces ibclc cma rma cst atc dmd od dc cns ccrn cen cpnp pmhnp msc ms bs "
-    "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands".split()) | MONTHS_DAYS | PLACE_WORDS \
+    "esq dpm ches lpn lvn cna saint co inc llc ltd corp company brands "
+    "instagram facebook tiktok youtube twitter linkedin snapchat pinterest threads whatsapp venmo gofundme "
+    "caringbridge mychart zoom google apple amazon spotify bluesky reddit".split()) | MONTHS_DAYS | PLACE_WORDS \
     | frozenset(KIN_TITLES)
 _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".split())
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
@@ -345,16 +358,19 @@ NAME_RIGHT_CUE = re.compile(
     r"|\s*\(\s*(?:\d{1,3}|age|dob|mrn|ig:|@)"
     r"|\s*/\s*(?:dob|mrn|\d)|\s*\|\s*(?:dob|mrn)"
     r"|\s+(?:in|to|from)\s+(?:room|rm\.?|bed|bay|icu|nicu)\b|\s*(?:→|->)"
-    r"|\s+(?:mrn|dob|d\.o\.b)\b"
+    r"|\s+(?:mrn|dob|d\.o\.b|ssn|ss#|medicare|medicaid|member id|acct)\b|,\s+(?:your|you|you're|we)\b"
     r"|\s+(?:of|from)\s+(?-i:[A-Z][^\W\d_]+(?:\s+[A-Z][^\W\d_]+)?)\s*(?:,|is|was|who|has|had|just|turned|\d)"
     r"|\s+(?:is|was|has been|had)\s+(?:fighting|battling|recovering|admitted|discharged|home|a patient|"
     r"\d{2,3}|ninety|one hundred|blogging)|\s+(?:went home|is going home|is heading home|was discharged|"
     r"passed away|rang the bell)\b"
     r"|['’]s\s+(?:[\w-]+\s+){1,3}(?:story|journey|recovery|fundraiser|page|surgery|transplant|diagnosis|"
-    r"treatment|battle|fight|birthday|discharge|video|photo|testimonial)\b"
+    r"treatment|battle|fight|birthday|discharge|video|photo|testimonial|paperwork|forms?|ssn|mrn|dob|claim|"
+    r"account|records?|chart|license|licence|card|appointment|results|prescription|medications?|pump|device)\b"
     r"|(?:['’]s?)\s+(?:plan|insulin|discharge|recovery|journey|story|family|mom|dad|wife|husband|son|"
     r"daughter|grandson|granddaughter|chart|room|bed|surgery|transplant|appointment|insurance|card|"
-    r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page)\b"
+    r"wallet|records?|prescription|medication|results|labs?|pump|device|caringbridge|gofundme|page|"
+    r"paperwork|forms?|ssn|mrn|dob|medicare|medicaid|claim|bill|account|referral|license|licence|"
+    r"driver'?s|refill|chart|biopsy|scan|mri|x-ray|follow-up|visit|stay|name|belongings|glasses|keys)\b"
     r"|,\s+please\s+(?:visit|call|come|contact|see|stop)"
     r"|,\s+(?:a|an|our|one of our)\s+(?:[\w-]+\s+){0,2}?(?:patients?|residents?|survivors?)\b"
     r")", re.IGNORECASE)
@@ -434,6 +450,9 @@ def _phrases(text: str):
                 cur.append(t)
                 continue
             runs.append(cur)
+            if gap == " " and same and len(cur) >= 4 and t[4] == "lower" and prev[3] not in STOP:
+                cur = [prev, t]  # lower-case runs overlap by a word, so a name is never cut in two
+                continue
         cur = [t]
     if cur:
         runs.append(cur)
@@ -499,7 +518,7 @@ def _cap_name(text, lower, run, shape, commercial=False):
         if lead and (score >= 3 or (score >= 2 and (left or right))):
             return [(s, e, True)]
         if lead and score >= 2 and not _SENT_START.search(text[max(0, s - 3):s]) \
-                and not _STATE_AFTER.match(text[e:e + 5]):
+                and not _STATE_AFTER.match(text[e:e + 12]):
             return [(s, e, True)]  # "our littlest warrior Thabo Wolf": capitalised mid-sentence
         if left or right:
             # "Happy Ifeoma" / "Welcome Baby": keep the name-like tail
@@ -509,6 +528,8 @@ def _cap_name(text, lower, run, shape, commercial=False):
         return None
     w = run[0][3]
     fs = _first_score(w)
+    if fs == 0 and w not in STOP and _BABY_LEFT.search(text, max(0, s - 10), s):  # lower-case cue: not "Patient Relations"
+        return [(s, e, True)]  # "baby Major", "our patient Will": a cue this close makes any word a name
     if fs == 0:
         return None
     if commercial and not (strong_left or right):
@@ -542,9 +563,44 @@ _LOWER_CUE_WORDS = frozenset(
 _PREV_WORD = re.compile(r"([a-z]+)\W{0,3}$")
 
 
+def _namey_lower(w: str, known) -> bool:
+    return len(w) >= 3 and w not in ENGLISH and w not in STOP and w in known
+
+
+def _unmarked_lower(text, run):
+    """A lower-case name with no cue: "pick up sakura nwosu-bello at ...", "— emeka h., on his ...".
+
+    Two words that are in no English word list, at least one of them a known first name or surname
+    (or a known first name and an initial). Hashtags and handles are not names.
+    """
+    if text[max(0, run[0][0] - 1):run[0][0]] in ("#", "@", "/", ".", "_"):
+        return None
+    for j in range(len(run) - 1):
+        a, b = run[j][3], run[j + 1][3]
+        if len(b) == 1 and text[run[j + 1][1]:run[j + 1][1] + 1] == "." and _namey_lower(a, FIRST):
+            return [(run[j][0], run[j + 1][1] + 1, True)]  # "emeka h."
+        if a in ENGLISH or b in ENGLISH or a in STOP or b in STOP or len(a) < 3 or len(b) < 3:
+            continue
+        if a in FIRST or (b in LAST and b not in FIRST) or (b.split("-")[0] in LAST):
+            end = run[j + 1][1]
+            if j + 2 < len(run) and _namey_lower(run[j + 2][3], LAST):
+                end = run[j + 2][1]
+            return [(run[j][0], end, True)]
+    return None
+
+
+_LOWER_VOCATIVE = re.compile(r"(?:,|\b(?:hi|hey|hello|dear|thanks|congrats))\s*$")
+
+
 def _lower_name(text, lower, run):
     # lower-case names only with a strong cue, 1-3 words that look like names
     s0, e0 = run[0][0], run[-1][1]
+    got = _unmarked_lower(text, run)
+    if got:
+        return got
+    if len(run) == 1 and _namey_lower(run[0][3], FIRST) and _LOWER_VOCATIVE.search(lower, max(0, s0 - 8), s0) \
+            and _VOC_AFTER.match(text[e0:e0 + 3]):
+        return [(s0, e0, True)]  # "thanks for the kind words, kwabena!"
     pw = _PREV_WORD.search(lower, max(0, s0 - 14), s0)
     left = None
     if pw and pw.group(1) in _LOWER_CUE_WORDS:
@@ -603,7 +659,7 @@ def _not_a_name(text, lower, s, e) -> bool:
     if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \
             and not (NAME_LEFT_CUE.search(lower, max(0, s - 30), s) or _STRONG_LEFT.search(lower, max(0, s - 30), s)):
         return True
-    if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 6]):
+    if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 12]):
         return True
     first = w.split()[0] if w.split() else w
     if first.rstrip(".") in _MONTH_ABBR and re.match(r"\.?\s*\d", text[s + len(first):s + len(first) + 4]):

@@ -13,7 +13,7 @@ import re
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
-from reviewq.checks.names import STOP, _sentence_bounds
+from reviewq.checks.names import ENGLISH, STOP, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -28,7 +28,7 @@ LABEL = {"name": "a person's name", "address": "a home address or town", "date":
 STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email",
                     "phone", "fax", "age", "url"})
 EVENT_BEFORE = re.compile(
-    r"\b(?:event|join us|workshop|class|session|webinar|drive|opens?|opening|starting|starts?|hours|until|"
+    r"\b(?:event|join us|workshop|class|session|webinar|drive|contest|competition|challenge|sale|show|opens?|opening|starting|starts?|hours|until|"
     r"through|register|deadline|expo|fair|walk(?!\s+(?:out|in|into|down|again|through|home))|celebrat\w*|awareness|screenings?|festival|gala|meeting|"
     r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?|clinic|join|"
     r"apply|applications?|rsvp|sign up|signups?|due|closes?|closed|shots?|cake|party|potluck|lunch|"
@@ -56,9 +56,11 @@ def check(post) -> list[Finding]:
         if m and m.group("v").split()[-1].lower() not in _NOT_TOWN:
             cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
     if subject:
-        for m in P.TOWN_AFTER_HOME.finditer(text):
+        events = [m for m in P.TOWN_AFTER_EVENT.finditer(text)
+                  if " " in m.group("v") or m.group("v").lower() not in ENGLISH]  # not "bring it to Admitting"
+        for m in list(P.TOWN_AFTER_HOME.finditer(text)) + events:
             v = m.group("v")
-            if v.split()[-1].lower() not in _NOT_TOWN and v.split()[0].lower() not in STOP \
+            if v.split()[-1].lower() not in _NOT_TOWN and (v.split()[0].lower() not in STOP or " " in v) \
                     and not _WE_BEFORE.search(lower, max(0, m.start() - 25), m.start()) \
                     and v.lower() not in post.policy.compiled.org_names:
                 cands.append((m.start("v"), m.end("v"), "address", "strong"))
@@ -90,6 +92,11 @@ _HOME_BEFORE = re.compile(r"\b(?:her|his|their|my|your|lives?|lived|living|home|
 
 
 _DIGITS3 = re.compile(r"\d{3}")
+_DEVICE_ID = re.compile(r"(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{6,}|\d[\d-]{6,}\d")
+# After a date: it is someone's appointment or care, not an event ("before your 13 February appointment").
+PATIENT_AFTER = re.compile(r"^\s*(?:appointment|appt|visit|surgery|procedure|follow-?up|biopsy|results|"
+                           r"discharge|admission|scan|mri|test|labs?|infusion|delivery|due date)\b")
+_YOUR_BEFORE = re.compile(r"\b(?:your|his|her|their)\s+(?:[a-z]+\s+)?$")
 
 
 def _identifiers(post, text, cands) -> None:
@@ -101,7 +108,12 @@ def _identifiers(post, text, cands) -> None:
         v = P.VALUE.match(text, m.end())
         if v is None or sum(ch.isdigit() for ch in v.group()) < 2:
             continue
-        cands.append((v.start(), v.end(), m.lastgroup, "strong"))
+        cat = m.lastgroup
+        if cat == "device2":
+            if not _DEVICE_ID.fullmatch(v.group()):
+                continue  # "pump 2", "monitor 2024": a model or a year, not a unit id
+            cat = "device"
+        cands.append((v.start(), v.end(), cat, "strong"))
     for rx, cat, on in ((P.SSN, "ssn", text), (P.CARD, "account", text), (P.IPV4, "ip", text),
                         (P.IPV6, "ip", lower), (P.MAC, "device", lower), (P.VIN, "vehicle", text)):
         for m in rx.finditer(on):
@@ -178,7 +190,8 @@ def _dated(post, text, subject, cands) -> None:
         a, b = _sentence_bounds(text, s, e)
         if any(a <= p.start < b for p in people):
             cands.append((s, e, "date", "strong"))  # a date in a sentence about a patient
-        elif PATIENT_BEFORE.search(before):
+        elif (PATIENT_BEFORE.search(before) or PATIENT_AFTER.match(lower, e)
+              or (subject and _YOUR_BEFORE.search(before))):
             cands.append((s, e, "date", "strong" if subject or post.patient_context else "weak"))
         elif (subject or any(c[2] == "age" for c in cands)) and not EVENT_BEFORE.search(before):
             cands.append((s, e, "date", "strong"))

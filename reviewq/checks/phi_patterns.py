@@ -25,6 +25,10 @@ KEYWORDS = [
                 r"permit(?: #| number)|dea(?: #| number)?|npi|passport(?: #| number| no\.?)?"),
     ("device", r"serial(?: number| no\.?| #)?|s/n|sn|device(?: id| sn| serial| #| number)?|implant(?: id| #)|"
                r"udi|imei|mac address"),
+    # a named medical device followed by its unit id: "CPAP unit LDPEE1S18V", "insulin pump 44-XT-2093"
+    ("device2", r"(?:cpap|bipap|apap|concentrator|insulin pump|pump|glucose monitor|cgm|monitor|receiver|"
+                r"hearing aid|pacemaker|defibrillator|icd|nebuli[sz]er|ventilator|wheelchair|walker|"
+                r"scooter|tens unit|sensor|transmitter)(?: unit| machine| device)?"),
     ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id|"
                  r"rx ?(?:#|number|no\.?)|prescription(?: #| number| no\.?)|order(?: #| number)"),
 ]
@@ -67,6 +71,14 @@ VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup
                            r"civic|corolla|camry|leaf|soul|outback|malibu|f-150)\b[^.!?()]{0,25}\(\s*"
                            r"(?P<v>(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}-?[a-z0-9]{2,5})\s*\)")
 SSN_BARE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
+# "the crash near Elk Hollow", "drop them off in Fairhaven Glen", "works as an EMT in West Tillman": a place
+# tied to what happened to someone or where they live or work (phi.py keeps it only in a post about someone).
+TOWN_AFTER_EVENT = re.compile(
+    r"\b(?:(?:crash|accident|collision|wreck|fire|fall|incident|rollover|flood|storm|tornado|shooting|drowning)"
+    r"\s+(?:near|in|outside(?: of)?|on the way to|just outside)"
+    r"|(?:drop|bring|deliver|take|mail|send|ship)\w*\s+(?:(?:it|them|him|her|these|those|the \w+)\s+)?(?:off\s+)?(?:in|to)"
+    r"|works?\s+(?:as\s+(?:an?\s+)?(?:[\w-]+\s+){1,3}?)?in|farms?\s+(?:near|in|outside))"
+    r"\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
 TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
 # "she lives in Ozark", "heading home to Clinton": a town after a word about where someone lives.
 TOWN_AFTER_HOME = re.compile(
