@@ -18,7 +18,7 @@ from reviewq.checks.base import Finding
 RULE = "consent.patient_story"
 _NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education|services?|advocates?|access|"
                r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
-               r"liaisons?|lift|day|week|month|care team|resources?|advisory|council)\b)")
+               r"liaisons?|lift|day|week|month|care team|resources?|advisory|council|(?:&|and) family)\b)")
 SUBJECT = re.compile(
     r"\b(?:our|a|this|former|proud|the) (?:\w+ )?(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
     r"|\b(?:patient|video|audio|written) (?:testimonials?|story|stories|spotlight)\b|^\W*testimonial\b"
@@ -35,7 +35,7 @@ SUBJECT = re.compile(
     r"|\bgrateful (?:mom|mother|dad|father|parent|parents|family|patient|daughter|son|wife|husband)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
-    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+")
+    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"
@@ -68,10 +68,10 @@ _YOUR_CARE = re.compile(r"\byour (?:[\w-]+ ){0,2}(?:surgery|replacement|transpla
 BABY_NAME = re.compile(r"\b[Bb]aby [A-Z]")
 # The author saying the patient agreed is itself a sign of a patient feature (and not consent: see MESSAGE).
 PERMISSION = re.compile(
-    r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:\w+ ){0,2}?(?:permission|consent|blessing)\b"
+    r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:[\w'’]+ ){0,2}?(?:permission|consent|blessing)\b"
     r"(?! (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|illustrators?|creators?|designers?|"
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
-    r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents') (?:permission|consent|blessing)\b"
+    r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
 # SUBJECT, STORY, OPERATIONAL and KINDS run on the lower-case copy.
@@ -83,20 +83,113 @@ MESSAGE = ("This post features a patient (their story, name, photo or video). HI
 FIX = "Link the patient's signed consent record to this draft (covering these channels), or remove what identifies them."
 
 
+# ---- the scored decision ------------------------------------------------------------------------------
+# Is this post a story about one identifiable person receiving care, meant for the public? No single cue
+# decides: each kind of evidence adds to a score, and internal or operational wording takes away.
+# Who (at least one is needed): a named person who is not staff/donor, an anonymous patient ("this
+# 5-year-old", "one of our survivors"), a permission assertion, a personal handle, a narrative about one
+# individual ("He came in with ...", "This little superhero ...", "Twin girls born at 26 weeks ..."), a
+# first-person quote about care, an age over the policy's limit.
+# What makes it a feature (at least one): story/celebration/gratitude words, media (photo, video), a care
+# event told about the person, celebratory emoji and exclamations, hashtags about patients.
+# What makes it internal: requests to colleagues, records/billing/IT words, "wrong chart", "do not post".
+NARRATIVE = re.compile(
+    r"(?:^|[.!?…]\s+|[—–]\s*|\n)\W*(?:he|she)\s+(?:just\s+|also\s+|finally\s+)?(?:came|comes|was|is|has|had|finished|beat|"
+    r"walked|rang|went|survived|got|turned|arrived|left|brought|drove|showed|told|says|said|took|made|started|"
+    r"learned|spent|fought|completed|graduated|celebrated|returned|visited|wanted|asked)\b"
+    r"|\bthis (?:little|brave|sweet|tiny|young|amazing|strong|courageous|incredible|fierce|mighty) [a-z-]+"
+    r"|\b(?:twin|triplet) (?:girls|boys|sisters|brothers|babies)\b|\btwins\b|\bborn (?:at|weighing) \d+"
+    r"|\b(?:girl|boy|baby|little one) (?:who|born)\b")
+FIRST_PERSON_QUOTE = re.compile(r"['\"“‘][^'\"“”‘’]{0,120}\b(?:i|me|my|i'm|i've|i was)\b[^'\"“”‘’]{0,120}['\"”’]")
+CARE_EVENT = re.compile(
+    r"\b(?:radiation|chemo\w*|transplant|surgery|discharged|admitted|diagnos\w+|gunshot|stroke|heart attack|"
+    r"cancer|tumou?r|came in with|treated|recover\w*|rang the bell|dialysis|fracture|sepsis|trach|hospice|"
+    r"post-op|rounds? of|cared for|bypass|amputation|delivered|preemie|weeks early|"
+    r"trasplante|cirug[ií]a|sali[oó] del hospital|dad[oa] de alta|operaci[oó]n|rétablissement)\b")
+EXTRA_STORY = re.compile(
+    r"\b(?:beat (?:our|the|everyone|every)|challenge (?:him|her|them)|(?:also|now) (?:a|an) (?:retired|former|proud)|"
+    r"still in (?:his|her|their)|after \d+ years|drove|brought|look at|felicidades|feliz|enhorabuena|gracias|"
+    r"f[ée]licitations|bravo|parab[ée]ns|mabuhay|salamat)\b|#\w*(?:patient|love|proud|grateful|thankful|hero|"
+    r"miracle|fighter|strong|brave)\w*")
+CELEBRATE = re.compile(r"[!💙💚💛💜❤🥹😭😂🥰🦸🙏👏💪🎉🥳]")
+INTERNAL = re.compile(
+    r"\b(?:legit|not sure who|who to ask|please (?:fix|log|wipe|resend|update|correct|flag|check|confirm|"
+    r"verify|advise|help|remove|delete|reach out)|wrong (?:chart|chat|account|window|thread|patient|file)|"
+    r"scanned|deleting|delete|audit|password|reset|do not post|don't post|note to self|pls|thx|fyi|asap|"
+    r"prior auth|pre-?auth|case mgmt|paperwork|refurb|intake form|visible in|needs (?:his|her|their) "
+    r"(?:ssn|mrn|dob|insurance|signature)|can (?:someone|anyone|it|you|we|pharmacy|security)|"
+    r"(?:him|her|team|it|hr) flag|anyone (?:recogni[sz]e|know|seen)|with (?:any )?info|"
+    r"call (?:security|the front desk|the desk|billing|admitting|us)|tow(?:ed| truck)|pick(?: |-)?up|"
+    r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary)\b"
+    r"|^\W*(?:[\w&/-]+ ){0,2}(?:team|desk|crew|dept|staff|unit)\s*:")
+_ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisory Council", "Patient Relations"
+
+
+def _anonymous_subject(text: str, lower: str):
+    for m in SUBJECT.finditer(lower):
+        i = lower.find("patient", m.start(), m.end())
+        if i >= 0 and text[i] == "P" and _ORG_PATIENT.match(text, i + 7):
+            continue  # a department named after patients, not a patient
+        return m
+    return None
+
+
+def _decide(post, text, lower, people, subject):
+    """(score, is_feature): the weighed evidence that the post features a patient."""
+    who = 2 if people else 0
+    if subject is not None:
+        who += 2
+    narrative = NARRATIVE.search(lower)
+    quote = FIRST_PERSON_QUOTE.search(lower)
+    if quote and not people and any(p.role != "person" for p in post.people):
+        quote = None  # "'I became a nurse because ...' Meet Ana Ruiz, charge nurse": the staff member's words
+    if narrative:
+        who += 2
+    if quote:
+        who += 2
+    if any(v > post.policy.phi_age_over for *_, v in post.ages):
+        who += 1
+    if who < 2:
+        return 0, False
+    feature = 0.0
+    if STORY.search(lower):
+        feature += 1
+    if CARE_EVENT.search(lower):
+        feature += 1
+    if EXTRA_STORY.search(lower):
+        feature += 1
+    if narrative or quote:
+        feature += 1
+    if CELEBRATE.search(text):
+        feature += 0.5
+    internal = 0
+    if OPERATIONAL.search(lower):
+        internal += 1
+    if INTERNAL.search(lower):
+        internal += 1
+    # Public-facing: the feature cues outweigh the internal ones (a request to colleagues that happens to
+    # say "thanks" or tell what the patient did is still an internal note).
+    public = min(feature, 2.0) - 1.5 * internal
+    score = min(who, 4) + public
+    return score, public >= 1 and score >= 3
+
+
 def check(post) -> list[Finding]:
     text, lower = post.folded.text, post.folded.lower
     personal = post.patient_context or _YOUR_CARE.search(post.folded.lower) is not None
     people = [p for p in post.people if p.role == "person" and (p.strong or personal)]
-    subject = SUBJECT.search(lower) or BABY_NAME.search(text) or PERMISSION.search(lower)
+    subject = _anonymous_subject(text, lower) or BABY_NAME.search(text)
+    permission = PERMISSION.search(lower)
     handles = post.personal_handles
     if subject is None and handles:
         subject = handles[0]
+    if permission is not None:
+        subject = subject or permission  # the author says the patient agreed: a patient feature, whatever else
+    elif not _decide(post, text, lower, people, subject)[1]:
+        return []
     if subject is None and not people:
-        return []
-    if OPERATIONAL.search(lower) and subject is None:
-        return []
-    story = STORY.search(lower)
-    if story is None:
+        subject = NARRATIVE.search(lower) or FIRST_PERSON_QUOTE.search(lower) or CARE_EVENT.search(lower)
+    if subject is None and not people:
         return []
     kinds = {"story"} | ({"name"} if people else set())
     kinds |= {k for k, rx in KINDS if rx.search(lower)}

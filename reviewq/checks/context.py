@@ -78,6 +78,12 @@ class Post:
         return out
 
     @cached_property
+    def ages(self) -> list[tuple[int, int, int]]:
+        """(start, end, value) of every stated age (folded-text offsets)."""
+        from reviewq.checks.dates import find_ages
+        return find_ages(self.folded.lower)
+
+    @cached_property
     def people(self):
         from reviewq.checks.names import find_people
         return find_people(self)

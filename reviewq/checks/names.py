@@ -269,7 +269,14 @@ _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 
 STAFF_POST = re.compile(r"\b(?:night|day|evening|overnight|weekend) shift\b|\bshift (?:crew|team)\b|"
-                        r"\b(?:nurses|staff|employee|volunteer) (?:week|appreciation|day)\b")
+                        r"\b(?:nurses|staff|employee|volunteer) (?:week|appreciation|day)\b|"
+                        r"\bwe (?:honou?r|celebrate|thank|salute|recogni[sz]e|appreciate|applaud) (?:our|the|every)\b"
+                        r"[^.!?]{0,40}\b(?:team|staff|crew|nurses|techs|department|unit|colleagues|employees|"
+                        r"volunteers|workers|housekeepers|heroes)\b|\bwho worked\b|#\w+week\b")
+# A gift or donation thanked in the post: the people thanked are donors (not patients) unless their sentence
+# says otherwise ("Thank you, Ana and Lev Kirsch! Your gift of $40,000 ...").
+DONOR_POST = re.compile(r"\byour (?:generous |kind )?(?:gift|donation|pledge|bequest|grant|contribution)s?\b|"
+                        r"\bgift of \$|\$[\d.,]+ ?(?:million|thousand|[mk]\b)")
 INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\. ([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)")
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
 ROLE_NOUN_BEFORE = re.compile(
@@ -295,7 +302,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "staff"
     if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
-    if STAFF_POST.search(lower) and not PATIENT_SENTENCE.search(lower):
+    if (STAFF_POST.search(lower) and not PATIENT_SENTENCE.search(lower)) or \
+            (DONOR_POST.search(lower) and not PATIENT_SENTENCE.search(sentence)):
         return "staff"  # "Night shift on 5 West ... Shoutout to Keiko, Ray and Will"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
@@ -651,6 +659,9 @@ _DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|thi
 _PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|serving|visit|downtown|uptown)\s+$")
 
 
+_SINCE_YEAR = re.compile(r"\s+since\s+(?:19|20)\d\d\b")  # "caring for Maple Hollow since 1961": a place
+
+
 def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
@@ -659,7 +670,7 @@ def _not_a_name(text, lower, s, e) -> bool:
     if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \
             and not (NAME_LEFT_CUE.search(lower, max(0, s - 30), s) or _STRONG_LEFT.search(lower, max(0, s - 30), s)):
         return True
-    if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 12]):
+    if _ORG_AFTER.match(text[e:e + 40]) or _STATE_AFTER.match(text[e:e + 12]) or _SINCE_YEAR.match(text, e):
         return True
     first = w.split()[0] if w.split() else w
     if first.rstrip(".") in _MONTH_ABBR and re.match(r"\.?\s*\d", text[s + len(first):s + len(first) + 4]):

@@ -178,7 +178,7 @@ def _dated(post, text, subject, cands) -> None:
     over = post.policy.phi_age_over
     lower = post.folded.lower
     people = [p for p in post.people if p.role == "person"]
-    for s, e, value in find_ages(lower):
+    for s, e, value in post.ages:
         if value > over:
             if text[s - 1:s] == "(" and not any(0 <= s - p.end <= 3 for p in people):
                 continue  # "(97)" is an age only right after a person's name
