@@ -38,6 +38,9 @@ PERSONAL_HANDLE_CONTEXT = re.compile(
     r"make (?:it|this|things) right|sorry (?:about|for|to hear))\b")
 
 
+_OUR_HANDLE_BEFORE = re.compile(r"\b(?:follow|find|tag|join) us\b[^.!?@]{0,20}$|\bour\b[^.!?@]{0,45}$")
+
+
 @dataclass
 class Post:
     text: str
@@ -71,6 +74,8 @@ class Post:
             h = m.group("h")
             if h.lower() in cp.org_handles or (any(c.isupper() for c in h[1:]) and not any(c.isdigit() for c in h)):
                 continue
+            if _OUR_HANDLE_BEFORE.search(self.folded.lower, max(0, m.start() - 60), m.start()):
+                continue  # "Follow our stories on Instagram (@ourhospital)", "follow us @..."
             out.append(m)
         if out and not (self.patient_context or PERSONAL_HANDLE_CONTEXT.search(self.folded.lower)
                         or any(p.role == "person" for p in self.people)):

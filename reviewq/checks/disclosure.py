@@ -19,7 +19,8 @@ RULE = "disclosure.sponsored"
 ENDORSEMENT = re.compile(
     r"\b\d{1,2}\s?%\s*off\b|\blink in (?:bio|profile)\b|\bgiveaway\b|\bgiving away\b|\benter to win\b"
     r"|\b(?:shop|buy|order|get yours|grab yours|available|on sale)\b[^.!?]{0,40}?(?:https?://|www\.|\b\w+\.com\b)"
-    r"|\bshop (?:the|our|their|now)\b|\bget yours\b|\bbuy now\b|\baffiliate\b|[?&](?:ref|aff|affiliate|tag)="
+    r"|\bshop (?:the|our|their|now|here|link)\b|\b(?:swipe up|tap|click|link) (?:to|and) (?:shop|buy|order)\b"
+    r"|\bswipe up\b|\bget yours\b|\bbuy now\b|\baffiliate\b|[?&](?:ref|aff|affiliate|tag)="
     r"|\bswears? by\b|\b(?:dietitian|doctor|nurse|pharmacist|therapist)[- ]approved\b|\bpartnered with\b"
     r"|\bthanks to @\w+ for\b|\b(?:promo|discount|coupon|referral|affiliate) codes?\b"
     r"|\b(?:dm|message) us for (?:a |the |your )?(?:discount|deal|code|coupon|promo)")

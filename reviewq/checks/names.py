@@ -287,9 +287,13 @@ ROLE_NOUN_BEFORE = re.compile(
     r"scheduler|navigator|donors?|trustees?|sponsors?|author|speaker|artist|coach|workers?|aides?|judges?|"
     r"panelists?|hosts?|emcees?|presenters?|organi[sz]ers?|winners?|finalists?|nominees?|"
     r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
-    r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$")
+    r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$"
+    r"|\b(?:judges|panelists|hosts|speakers|presenters|organi[sz]ers|emcees|volunteers|co-?chairs|chairs)\s*:\s+$")
 PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
                           r"^[^.!?]{0,40}turned-patient\b")
+
+
+_COMMUNITY_AFTER = re.compile(r",?\s+for (?:trusting|choosing|supporting|believing in|welcoming) us\b")
 
 
 def _role(text: str, lower: str, s: int, e: int) -> str:
@@ -297,6 +301,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
     sentence = lower[a:b]
     if PATIENT_SELF.search(lower[e:e + 40]):
         return "person"  # "our own paramedic Kofi Quispe was a patient here"
+    if _COMMUNITY_AFTER.match(lower, e):
+        return "public"  # "Thank you, Wrenfield, for trusting us with your care": a town or community addressed
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) \
             or ROLE_AFTER.match(lower[e:e + 40]):
         return "staff"

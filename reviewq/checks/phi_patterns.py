@@ -78,7 +78,7 @@ TOWN_AFTER_EVENT = re.compile(
     r"\s+(?:near|in|outside(?: of)?|on the way to|just outside)"
     r"|(?:drop|bring|deliver|take|mail|send|ship)\w*\s+(?:(?:it|them|him|her|these|those|the \w+)\s+)?(?:off\s+)?(?:in|to)"
     r"|works?\s+(?:as\s+(?:an?\s+)?(?:[\w-]+\s+){1,3}?)?in|farms?\s+(?:near|in|outside))"
-    r"\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
+    r"\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+){0,2})(?![\w])(?!\s*[#-]?\s*\d)")
 TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
 # "she lives in Ozark", "heading home to Clinton": a town after a word about where someone lives.
 TOWN_AFTER_HOME = re.compile(

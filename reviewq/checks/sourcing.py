@@ -23,7 +23,7 @@ CLAIM = re.compile(
     r"|\b\d+(?:\.\d+)?\s?(?:%|percent)(?!\s*off\b)(?!\s*discount)"
     r"|\b(?:lowers?|lowering|reduces?|reducing|cuts?|boosts?|boosting|improves?|improving|prevents?|"
     r"preventing|reverses?|slows?|increases?|raises?|doubles?|halves?|triples?)\s+"
-    r"(?:(?:your|the|their|his|her|a|one's|our)\s+)?(?:[\w-]+(?:'s|’s)\s+)?"
+    r"(?:(?:your|the|their|his|her|a|one's|our)\s+)?(?:[\w-]+(?:'s|’s)\s+)?(?:[\w-]+\s+){0,2}?"
     r"(?:risk|chances?|odds|blood pressure|cholesterol|blood sugar|memory|immunity|immune|metabolism|"
     r"heart health|brain|language|life ?span|longevity|weight|inflammation|symptoms|fall risk|cancer|"
     r"mortality|death|hospitali[sz]ations?)\b"
@@ -48,10 +48,17 @@ BAD_LINK = ("This link is not an authoritative source for the health claim (blog
             "shorteners and look-alike domains such as cdc.gov.example.info do not count).")
 
 
+# A percentage in a sentence about a price is a discount, not a health claim ("Save 15% with code X").
+_PRICE_NEAR = re.compile(r"\b(?:save|saves|saving|savings|code|coupon|discount|promo|off|deal|sale|checkout|"
+                         r"price|order|shop)\b")
+
+
 def _claims(text: str):
     for m in CLAIM.finditer(text):
         if "%" in m.group() or "percent" in m.group():
             if NOT_CLAIM_AFTER_PERCENT.match(text[m.end():m.end() + 20]):
+                continue
+            if _PRICE_NEAR.search(text, max(0, m.start() - 40), min(len(text), m.end() + 25)):
                 continue
         if m.group().strip():
             yield m
