@@ -1,7 +1,7 @@
 """Releases: blackout windows, release holds, iCalendar feed tokens, release attempt log.
 
 Revision ID: 0004_releases
-Revises: 0001
+Revises: 0003_slack
 Create Date: 2026-11-22 11:45:20.791234
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0004_releases'
-down_revision = '0001'
+down_revision = '0003_slack'
 branch_labels = None
 depends_on = None
 
