@@ -21,8 +21,7 @@ def jobs():
     for module, name in (("reviewq.services.scans", "scan_due"),
                          ("reviewq.integrations.slack.dispatch", "deliver_due"),
                          ("reviewq.services.reminders", "remind_due"),
-                         ("reviewq.services.releases", "release_due"),
-                         ("reviewq.publishers.dispatch", "deliver_due")):
+                         ("reviewq.services.releases", "release_due")):
         try:
             mod = __import__(module, fromlist=[name])
         except ModuleNotFoundError as e:
