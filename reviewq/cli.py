@@ -107,7 +107,7 @@ def worker(once, interval):
     _require_schema(app)
     if once:
         done = run_once(app)
-        click.echo(" ".join(f"{k.rsplit('.', 2)[-2]}={v}" for k, v in done.items()) or "nothing to do")
+        click.echo(" ".join(f"{k}={v}" for k, v in done.items()))
         return
     run_forever(app, interval)
 

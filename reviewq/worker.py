@@ -17,19 +17,11 @@ log = logging.getLogger("reviewq.worker")
 
 def jobs():
     """The jobs of one pass, in order: (name, callable(app, now) -> int of items handled)."""
-    found = []
-    for module, name in (("reviewq.services.scans", "scan_due"),
-                         ("reviewq.integrations.slack.dispatch", "deliver_due"),
-                         ("reviewq.services.reminders", "remind_due"),
-                         ("reviewq.services.releases", "release_due")):
-        try:
-            mod = __import__(module, fromlist=[name])
-        except ModuleNotFoundError as e:
-            if e.name and module.startswith(e.name):
-                continue
-            raise
-        found.append((f"{module}.{name}", getattr(mod, name)))
-    return found
+    from reviewq.integrations.slack.dispatch import deliver_due
+    from reviewq.services.releases import release_due
+    from reviewq.services.reminders import remind_due
+    from reviewq.services.scans import scan_due
+    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due)]
 
 
 def run_once(app) -> dict[str, int]:
