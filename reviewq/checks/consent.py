@@ -125,7 +125,17 @@ INTERNAL = re.compile(
 _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisory Council", "Patient Relations"
 
 
+# Prefilters: SUBJECT and NARRATIVE cannot match unless one of these is in the lower-case text.
+_SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
+                 "describes", "recalls", "explains", "grad", "alumni", "babies", "warrior", "survivor", "grateful",
+                 "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
+                 "our old", "our young", "our little", "our tini")
+_NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
+
+
 def _anonymous_subject(text: str, lower: str):
+    if not any(k in lower for k in _SUBJECT_KEYS):
+        return None
     for m in SUBJECT.finditer(lower):
         i = lower.find("patient", m.start(), m.end())
         if i >= 0 and text[i] == "P" and _ORG_PATIENT.match(text, i + 7):
@@ -139,7 +149,7 @@ def _decide(post, text, lower, people, subject):
     who = 2 if people else 0
     if subject is not None:
         who += 2
-    narrative = NARRATIVE.search(lower)
+    narrative = NARRATIVE.search(lower) if any(k in lower for k in _NARRATIVE_KEYS) else None
     quote = FIRST_PERSON_QUOTE.search(lower)
     if quote and not people and any(p.role != "person" for p in post.people):
         quote = None  # "'I became a nurse because ...' Meet Ana Ruiz, charge nurse": the staff member's words
@@ -188,7 +198,8 @@ def check(post) -> list[Finding]:
     elif not _decide(post, text, lower, people, subject)[1]:
         return []
     if subject is None and not people:
-        subject = NARRATIVE.search(lower) or FIRST_PERSON_QUOTE.search(lower) or CARE_EVENT.search(lower)
+        subject = (NARRATIVE.search(lower) or FIRST_PERSON_QUOTE.search(lower) or CARE_EVENT.search(lower)
+                   or re.search(r"\S", lower))
     if subject is None and not people:
         return []
     kinds = {"story"} | ({"name"} if people else set())

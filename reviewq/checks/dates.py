@@ -46,6 +46,10 @@ AGE = re.compile(
     r"\s+years?\b(?!\s+(?:of|since|serving|caring|in business|as))")
 
 
+_DIGIT = re.compile(r"\d")
+_NUMBERISH = re.compile(r"\d\d|hundred|ninety|eighty|seventy|sixty|fifty|forty")
+
+
 def valid_date(m: re.Match) -> bool:
     for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3"), ("m4", "d4")):
         if m.group(mk):
@@ -78,12 +82,16 @@ def age_value(word: str) -> int:
 
 def find_dates(text: str):
     """(start, end) of each date-like span in `text`."""
+    if not _DIGIT.search(text):
+        return []  # every date has a digit
     return [m.span() for m in DATE.finditer(text) if valid_date(m)]
 
 
 def find_ages(text: str):
     """(start, end, value) of each stated age in `text`."""
     out = []
+    if not _NUMBERISH.search(text):
+        return out  # every age is digits or a spoken number from forty up
     for m in AGE.finditer(text):
         g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7") if m.group(k))
         s, e = m.span(g)

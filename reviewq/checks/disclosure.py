@@ -27,6 +27,10 @@ ENDORSEMENT = re.compile(
 CASED = re.compile(
     r"\b(?:[Cc]ode|CODE):?\s+[A-Z][A-Z0-9]{2,}\b|\b(?:[Uu]se|[Ee]nter|[Aa]pply)\s+[A-Z][A-Z0-9]{3,}\b|\b[A-Z]{2,}\d{1,3}\b(?=[^.!?]{0,30}\b(?:off|save|discount))"
     r"|\b(?:[Oo]ur|[Mm]y)\s+(?:\w+\s+){0,3}?(?:love|loves|recommend|recommends|swear by)\s+[A-Z]")
+# Prefilter: ENDORSEMENT cannot match unless one of these is in the lower-case text.
+_KEYS = ("%", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
+         "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
+         "tap ", "click ", "link to", "link and")
 MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure. The FTC requires paid or "
            "gifted promotions to be clearly labelled, and undisclosed endorsements by clinicians erode trust.")
 FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with <brand>\" (or remove the promotion)."
@@ -34,7 +38,8 @@ FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with
 
 def check(post) -> list[Finding]:
     text = post.folded.text
-    m = ENDORSEMENT.search(post.folded.lower) or CASED.search(text)
+    lower = post.folded.lower
+    m = (ENDORSEMENT.search(lower) if any(k in lower for k in _KEYS) else None) or CASED.search(text)
     if m is None:
         return []
     if post.policy.compiled.disclosure.search(post.folded.lower):

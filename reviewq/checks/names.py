@@ -144,6 +144,10 @@ CJK_NAME = re.compile(r"(?<![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])"
                       r"(?:[\u4e00-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}|[\u3040-\u30ff\u4e00-\u9fff]{2,6})"
                       r"(?![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])")
 _ROMANISED_AFTER = re.compile(r"\s*\(\s*[A-Z][a-z]+(?:[- ][A-Z]?[a-z]+){0,2}\s*\)")
+_HAS_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
+# Prefilters: a big alternation is only run when one of the words it needs is in the post.
+_COMMERCIAL_KEYS = ("%", "code", "link in bio", "shop", "#ad", "sponsor", "partner", "courtesy of", "giveaway",
+                    "discount", "checkout")
 _BABY_LEFT = re.compile(r"\b(?:baby|patient|pt)\s+$")
 _CAPW = r"(?:[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)"
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r"(?: (?:(?:van|von|der|den|de|da|del|"
@@ -169,18 +173,19 @@ def find_people(post) -> list[Person]:
         if not _not_a_name(text, lower, s, e):
             spans.append((s, e, strong))
         i = end_index + 1
-    for m in FAMILY.finditer(text):
+    for m in FAMILY.finditer(text) if "amily" in text else ():
         w = m.group(1).lower()
         if (w in LAST or w not in ENGLISH) and w not in _NOT_FAMILY_NAME \
                 and not _ORG_AFTER.match(text[m.end():m.end() + 30]):
             spans.append((m.start(1), m.end(1), True))
     for m in HONORIFIC.finditer(text):
         spans.append((m.start(1), m.end(1), True))
-    if not text.isascii():
+    if not text.isascii() and _HAS_CJK.search(text):
         for m in CJK_NAME.finditer(text):
             if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()):
                 spans.append((m.start(), m.end(), True))
-    spans.extend(contextual_names(text, lower, COMMERCIAL.search(lower) is not None))
+    commercial = any(k in lower for k in _COMMERCIAL_KEYS) and COMMERCIAL.search(lower) is not None
+    spans.extend(contextual_names(text, lower, commercial))
     for m in INITIAL_SURNAME.finditer(text):
         if _last_score(_plain(m.group(1))) == 2 and not _not_a_name(text, lower, m.start(), m.end()):
             spans.append((m.start(), m.end(), True))
@@ -483,6 +488,8 @@ def contextual_names(text: str, lower: str, commercial: bool = False):
         shape = run[0][4]
         if shape not in ("cap", "upper", "lower"):
             continue
+        if shape == "lower" and all(t[3] in ENGLISH and t[3] not in FIRST for t in run):
+            continue  # prefilter: a lower-case name needs a word that is a first name or not English
         # drop leading/trailing words that cannot be part of a name
         while run and (run[0][3] in STOP or run[0][3] in _PARTICLES):
             run = run[1:]

@@ -29,8 +29,13 @@ class Link:
     path: str
 
 
+_MAYBE_LINK = re.compile(r"[A-Za-z0-9]\.[A-Za-z]{2}|://")  # every link has a dot before its TLD
+
+
 def find_links(text: str) -> list[Link]:
     links = []
+    if not _MAYBE_LINK.search(text):
+        return links
     for m in URL.finditer(text):
         s, e = m.span()
         while e > s and text[e - 1] in _TRAILING:
