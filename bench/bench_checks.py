@@ -49,12 +49,13 @@ def main() -> int:
     from reviewq.checks import run_all
     run_all("warm up", ["x"])
     import_s = time.perf_counter() - t0
-    best = 0.0
+    best = best_cpu = 0.0
     for _ in range(args.rounds):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         for p in posts:
             run_all(p["text"], p.get("channels", []))
         best = max(best, len(posts) / (time.perf_counter() - t))
+        best_cpu = max(best_cpu, len(posts) / max(time.process_time() - c, 1e-9))
     one = json.dumps(posts[0]) + "\n"
     starts = []
     for _ in range(3):
@@ -66,6 +67,8 @@ def main() -> int:
     print(f"posts: {len(posts)} from {source}")
     print(f"import + first post in-process: {import_s:.3f}s")
     print(f"throughput (one core, start-up excluded, best of {args.rounds}): {best:,.0f} posts/s")
+    # CPU time is the steadier figure on a shared machine: waiting for the core does not count.
+    print(f"throughput by CPU time (best of {args.rounds}): {best_cpu:,.0f} posts/s")
     print(f"start-up (python -m reviewq.checks, 1 post, median of 3): {starts[1]:.3f}s")
     return 0
 
