@@ -151,8 +151,10 @@ def _decide(post, text, lower, people, subject):
         who += 2
     narrative = NARRATIVE.search(lower) if any(k in lower for k in _NARRATIVE_KEYS) else None
     quote = FIRST_PERSON_QUOTE.search(lower)
-    if quote and not people and any(p.role != "person" for p in post.people):
-        quote = None  # "'I became a nurse because ...' Meet Ana Ruiz, charge nurse": the staff member's words
+    if not people and any(p.role != "person" for p in post.people):
+        # "'I became a nurse because ...' Meet Ana Ruiz, charge nurse", "Meet Dr. Ruiz! She started here in
+        # 2005 ...": the words and the story are the staff member's
+        quote = narrative = None
     if narrative:
         who += 2
     if quote:

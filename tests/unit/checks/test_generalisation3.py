@@ -129,3 +129,8 @@ def test_discounts_are_not_health_claims(text):
 def test_swipe_up_to_shop_needs_disclosure():
     assert flags("Our night shift runs on ComfyStep clogs 👟 Swipe up to shop!", "disclosure")
     assert not flags("Our night shift runs on ComfyStep clogs 👟 Swipe up to shop! #ad", "disclosure")
+
+
+def test_a_staff_profile_told_as_a_narrative_is_not_a_patient_story():
+    text = "Meet Dr. Oyelaran Quist! She started here as a volunteer in 1998 and now leads our stroke team. 💙"
+    assert not flags(text, "consent")
