@@ -38,12 +38,13 @@ AGE = re.compile(
     r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
     r"|\bat " + _NUM % 4 + r"(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
-    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= (?:who|is|was|of|from|and|has|had|lives|still))"
+    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= [a-z])"
     r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*!*\s*\)"
     r"|\b(?:who is|who's|who was|she is|he is|she's|he's|is now|is|was)\s+" + _NUM % 6 +
     r"(?=\s+(?:and|years|yrs|today|this|but|now|going|yet)\b|\s*[,.!;—–]|\s*$)"
     r"|\b(?:celebrat\w*|turn\w*|mark\w*|reach\w*|hit|hits)\s+" + _NUM % 7 +
-    r"\s+years?\b(?!\s+(?:of|since|serving|caring|in business|as))")
+    r"\s+years?\b(?!\s+(?:of|since|serving|caring|in business|as))"
+    r"|\b(?:makes? (?:her|him|them|me)|reaching|reached|reach|hitting)\s+(?P<n8>" + _SPOKEN + r")(?=\s*[?!.,;—–]|\s*$)")
 
 
 _DIGIT = re.compile(r"\d")
@@ -93,7 +94,7 @@ def find_ages(text: str):
     if not _NUMBERISH.search(text):
         return out  # every age is digits or a spoken number from forty up
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

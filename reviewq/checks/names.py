@@ -81,15 +81,18 @@ STAFF_SENTENCE = re.compile(
     r"event chairs?|co-?chairs?|our (?:own|team)|speakers?|panelists?|donors?|donat\w+|gift of|endowed|"
     r"funding|funded|underwrit\w+|sponsors?|"
     r"generous|gift to|philanthrop\w+|volunteer\w*|employee|colleague\w*|coworker\w*|"
-    r"state senator|senator|mayor|governor|congress\w*|councilmember|secretary)\b")
+    r"state senator|senator|(?<![\"“])mayor(?![\"”])|governor|congress\w*|councilmember|secretary)\b")
 PATIENT_SENTENCE = re.compile(
     r"\b(?:patient(?!s)|pt|resident(?!s| physician)|admitted|discharged|dob|born|birthday|turns|"
-    r"passed away|get well|recover\w*|surgery|daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
+    r"passed away|get well|recover\w*|surgery|transplant(?! program)\w*|received (?:a|an|her|his) new|"
+    r"chemo\w*|radiation|diagnos\w+|cancer-free|year-old|"
+    r"daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
     r"your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
     r"granddaughter|grandma|grandpa|meet|hi|hello|hey|dear|thanks|named|resident|mr|mrs|ms|miss|mx)\.?,?|"
-    r"\b(?:thank you|sharing|congrats|congratulations|love|remember|to|for),|[—–-]|^|[.!?]\s*)\s*$")
+    r"\b(?:thank you|sharing|congrats|congratulations|love|remember|to|for|yours),|\bthis is|\btwins?|\blittle|"
+    r"[—–-]|^|[.!?]\s*)\s*$")
 # TITLE_BEFORE, ROLE_AFTER, STAFF_SENTENCE, PATIENT_SENTENCE and STRONG_CUE_BEFORE run on lower-case text.
 
 
@@ -148,7 +151,7 @@ _HAS_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # Prefilters: a big alternation is only run when one of the words it needs is in the post.
 _COMMERCIAL_KEYS = ("%", "code", "link in bio", "shop", "#ad", "sponsor", "partner", "courtesy of", "giveaway",
                     "discount", "checkout")
-_BABY_LEFT = re.compile(r"\b(?:baby|patient|pt)\s+$")
+_BABY_LEFT = re.compile(r"\b(?:baby|patient|pt|(?i:twins?)|little|this is)\s+$|\byours,\s+$")
 _CAPW = r"(?:[A-Z][^\W\d_]*(?:[-'’][^\W\d_]+)*)"
 HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r"(?: (?:(?:van|von|der|den|de|da|del|"
                        r"di|du|la|le|al|bin|ibn) )*" + _CAPW + r"){0,2})")
@@ -206,7 +209,50 @@ def find_people(post) -> list[Person]:
                 _LIST_JOIN.match(text, people[-1].end, s) and _LIST_JOIN.match(text, people[-1].end, s).end() == s:
             role = people[-1].role  # "donors Mei-Ling Castro and Ruben Adebayo", "Dr. A, B and C"
         people.append(Person(s, e, role, strong))
+    if any(p.role == "person" for p in people):
+        people = _repeats(text, lower, people)
     return people
+
+
+_CONJ_LEFT = re.compile(r"(?<![\w'’-])([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*(?: [A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)?) (?:and|&) $")
+_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+
+
+def _repeats(text: str, lower: str, people: list[Person]) -> list[Person]:
+    """Once a word is a patient's name in a post, its other occurrences are too, in any case
+    ("Otis Okafor ... otis died peacefully"); a capitalised pair joined to a patient's name by "and" is a
+    person as well ("Rowan Fox and Ezra Lindqvist renewed their vows")."""
+    taken = [(p.start, p.end) for p in people]
+    names = set()
+    extra = []
+    for p in people:
+        if p.role != "person":
+            continue
+        for w in _WORD.findall(lower[p.start:p.end]):
+            if len(w) >= 3 and w not in ENGLISH and (w not in STOP or w in MONTHS_DAYS):
+                names.add(w)
+        m = _CONJ_LEFT.search(text, max(0, p.start - 40), p.start)
+        if m and m.end() == p.start:
+            ws = _WORD.findall(m.group(1).lower())
+            if not any(w in STOP for w in ws) and (_last_score(ws[-1]) >= 1 or ws[-1] in FIRST) and \
+                    not _not_a_name(text, lower, m.start(1), m.end(1)) and \
+                    not any(a < m.end(1) and m.start(1) < b for a, b in taken):
+                extra.append(Person(m.start(1), m.end(1), "person", True))
+                taken.append((m.start(1), m.end(1)))
+    if names:
+        for m in _WORD.finditer(lower):
+            w = m.group()
+            if w not in names or any(a < m.end() and m.start() < b for a, b in taken):
+                continue
+            s, e = m.span()
+            if text[max(0, s - 1):s] in ("@", "#", "/", ".", "_") or text[s:e].isupper() and len(w) <= 3:
+                continue
+            if w in MONTHS_DAYS and (not text[s].isupper() or _not_a_name(text, lower, s, e)
+                                     or re.match(r"\.?\s*\d", text[e:e + 4])):
+                continue
+            extra.append(Person(s, e, "person", True))
+            taken.append((s, e))
+    return sorted(people + extra, key=lambda p: p.start) if extra else people
 
 
 _LIST_JOIN = re.compile(r"(?:,\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+)")
@@ -247,7 +293,8 @@ def _match_at(text: str, lower: str, toks, i):
         surname_like = nl in LAST or nl in FIRST or (
             group == "C" and not ambiguous and _shape(nw) == "cap" and nl not in WORDS)
         if nshape == group and nw.isalpha() and len(nw) > 1 and surname_like \
-                and not (group == "L" and ambiguous) and not (group == "C" and lw in MONTHS_DAYS):
+                and not (group == "L" and ambiguous) and not (group == "C" and lw in MONTHS_DAYS and not (
+                    lw in FIRST and nl not in MONTHS_DAYS and (nl in LAST or nl not in ENGLISH))):
             end_i, end = i + 1, ne
             if i + 2 < len(toks) and _adjacent(text, nxt, toks[i + 2]):
                 t3 = toks[i + 2]
@@ -308,8 +355,10 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "person"  # "our own paramedic Kofi Quispe was a patient here"
     if _COMMUNITY_AFTER.match(lower, e):
         return "public"  # "Thank you, Wrenfield, for trusting us with your care": a town or community addressed
-    if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) \
-            or ROLE_AFTER.match(lower[e:e + 40]):
+    ra = ROLE_AFTER.match(lower[e:e + 40])
+    if ra and lower[e:e + 1] != "," and ra.group().endswith("s") and not ra.group().endswith("ss"):
+        ra = None  # "Tell Lan the nurses say hi": a plural role after a name without a comma is not hers
+    if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) or ra:
         return "staff"
     if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
@@ -363,13 +412,14 @@ NAME_LEFT_CUE = re.compile(
     r"parents|kiddo|hi|hello|hey|dear|congrats|congratulations|thank you|thanks|prayers for|praying for|"
     r"thinking of|family of|named|welcome|welcoming|reminder for|update for|paging|for user|user|"
     r"returned by|left by|belonging to|belongs to|congrats to|congratulations to|shout-?out to|"
-    r"happy birthday(?: to)?|get well soon|meet|friend|neighbou?r|shout-?outs? to|cheers to|here'?s to|"
+    r"happy birthday(?: to)?|get well soon|meet|friend|neighbou?r|this is|tell|twins?|little|yours,|shout-?outs? to|cheers to|here'?s to|"
     r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace|" + "|".join(KIN_TITLES) +
     r")\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
 _STRONG_LEFT = re.compile(
     r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
     r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
-    r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear|friend|neighbou?r)\.?,?\s*$"
+    r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear|friend|neighbou?r|this is|twins?|(?-i:little)|"
+    r"yours,)\.?,?\s*$"
     r"|[\"”]\s*[—–~-]\s*$")
 NAME_RIGHT_CUE = re.compile(
     r"^(?:['’]s?)?(?:,\s*(?:\d{1,3}|(?:age|aged)\s*\d{1,3}|dob|d\.o\.b|mrn|who\b|whose\b|ninety|eighty|seventy|"
@@ -382,7 +432,8 @@ NAME_RIGHT_CUE = re.compile(
     r"|\s+(?:is|was|has been|had)\s+(?:fighting|battling|recovering|admitted|discharged|home|a patient|"
     r"\d{2,3}|ninety|one hundred|blogging)|\s+(?:went home|is going home|is heading home|was discharged|"
     r"passed away|rang the bell)\b"
-    r"|['’]s\s+(?:[\w-]+\s+){1,3}(?:story|journey|recovery|fundraiser|page|surgery|transplant|diagnosis|"
+    r"|\s+(?:[a-z]+ed|tore|beat|went|came|got|made|gave|told|says|said)\s+(?:[\w-]+\s+){0,3}?(?:his|her|he|she|him)\b"
+    r"|['’]s\s+(?:[\w-]+\s+){1,5}(?:story|journey|recovery|fundraiser|page|surgery|transplant|diagnosis|"
     r"treatment|battle|fight|birthday|discharge|video|photo|testimonial|paperwork|forms?|ssn|mrn|dob|claim|"
     r"account|records?|chart|license|licence|card|appointment|results|prescription|medications?|pump|device)\b"
     r"|(?:['’]s?)\s+(?:plan|insulin|discharge|recovery|journey|story|family|mom|dad|wife|husband|son|"
@@ -424,11 +475,17 @@ def _word_shape(w: str) -> str:
 _STATE_AFTER = re.compile(r"^,?\s+[A-Z]{2}(?:\s+\d{5}|[,.!]|$)")
 
 
+def _english_compound(lw: str) -> bool:
+    """"night-shift", "t-shirts", "follow-up": every part an English word (or a letter), none a name."""
+    parts = [p for p in lw.split("-") if p]
+    return len(parts) > 1 and all((p in ENGLISH or len(p) == 1) and p not in FIRST and p not in LAST for p in parts)
+
+
 def _first_score(lw: str) -> int:
     if lw in STOP:
         return 0
     first = lw in FIRST or lw.split("-")[0] in FIRST
-    word = lw in ENGLISH
+    word = lw in ENGLISH or ("-" in lw and not first and _english_compound(lw))
     if first and not word:
         return 2
     if first or not word:
@@ -525,6 +582,8 @@ def _cap_name(text, lower, run, shape, commercial=False):
     if shape == "upper":
         if len(run) < 2 and not (strong_left or right):
             return None
+        if len(run) < 2 and run[0][3] in ENGLISH and run[0][3] not in FIRST and not right:
+            return None  # "this is YOURS": shouting, not a name
         if any(len(t[2]) < 3 for t in run) and not strong_left:
             return None
     if _not_a_name(text, lower, s, e):
@@ -666,7 +725,7 @@ def _lower_name(text, lower, run):
 
 
 _DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|any|some|no)"
-                             r"\s+(?:[a-z]+\s+)?$")
+                             r"\s+(?:(?!is\s|was\s)[a-z]+\s+)?$")
 
 
 _PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|serving|visit|downtown|uptown)\s+$")

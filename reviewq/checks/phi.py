@@ -33,7 +33,8 @@ EVENT_BEFORE = re.compile(
     r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?|clinic|join|"
     r"apply|applications?|rsvp|sign up|signups?|due|closes?|closed|shots?|cake|party|potluck|lunch|"
     r"breakfast|dinner|reception|ceremony|luncheon|run|race|5k|tournament|classes|sessions|lot|parking|"
-    r"visiting|vaccines?|flu|drop[- ]in|walk[- ]in|free|starts?|begins?|through|thru|by)\b[^.!?]{0,50}$")
+    r"visiting|vaccines?|flu|drop[- ]in|walk[- ]in|free|starts?|begins?|through|thru|by)\b(?<!radiation session)"
+    r"(?<!chemo session)(?<!therapy session)(?<!treatment session)[^.!?]{0,50}$")
 PATIENT_BEFORE = re.compile(
     r"\b(?:dob|d\.o\.b|born|birth\w*|admitted|admission|discharged|passed away|died|surgery|procedure|visit|"
     r"appointment|results|since|delivered|diagnosed|came into|arrived|injur\w+|accident|moved to|"
@@ -85,13 +86,16 @@ def check(post) -> list[Finding]:
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
                                r"send|mail|bring|visit us|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
                                r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$")
-_NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er bed room rm unit floor".split())
+_NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er bed room rm unit floor school work action "
+                      "january february march april may june july august september october november december "
+                      "monday tuesday wednesday thursday friday saturday sunday".split())
 _WE_BEFORE = re.compile(r"\b(?:we|our|us|clinic|office|hospital|practice|team|center|centre)\b[^.!?]{0,12}$")
 _HOME_BEFORE = re.compile(r"\b(?:her|his|their|my|your|lives?|lived|living|home|house|apartment|resides?|"
                           r"address|mail(?:ed)? to|ship(?:ped)? to)\b[^.!?]{0,40}$")
 
 
 _DIGITS3 = re.compile(r"\d{3}")
+_ARTICLE_PATH = re.compile(r"/[\w@.-]+/[a-z0-9]+(?:-[a-z0-9]+){2,}")
 _DEVICE_ID = re.compile(r"(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9-]{6,}|\d[\d-]{6,}\d")
 # After a date: it is someone's appointment or care, not an event ("before your 13 February appointment").
 PATIENT_AFTER = re.compile(r"^\s*(?:appointment|appt|visit|surgery|procedure|follow-?up|biopsy|results|"
@@ -181,7 +185,9 @@ def _dated(post, text, subject, cands) -> None:
     for s, e, value in post.ages:
         if value > over:
             if text[s - 1:s] == "(" and not any(0 <= s - p.end <= 3 for p in people):
-                continue  # "(97)" is an age only right after a person's name
+                continue
+            if any(0 <= s - p.end <= 3 and p.role != "person" for p in post.people):
+                continue  # "<volunteer>, 91, who has volunteered ...": staff are not PHI  # "(97)" is an age only right after a person's name
             cands.append((s, e, "age", "strong"))
     for s, e in find_dates(lower):
         before = lower[max(0, s - 45):s]
@@ -226,5 +232,7 @@ def _contextual(post, text, subject, cands) -> None:
         named = any(len(n) > 3 and n in bare for n in names)
         if personal_site and not (subject or post.patient_context) and not named:
             continue
+        if personal_site and not subject and not named and _ARTICLE_PATH.search(link.path):
+            continue  # a citation: an article on a blogging site in a post that names no one
         if personal_site or named:
             cands.append((link.start, link.end, "url", "strong"))

@@ -16,7 +16,7 @@ KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
     ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
     ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
-    ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
+    ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|ins\.?(?= ?[#:]? ?[a-z0-9]*\d)|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
                     r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
                     r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan(?: id| no\.?| number| #)"),
     ("account", r"account|acct\.?|a/c|card(?: number| no\.?| #)|full number is|routing(?: number| #)|"
@@ -62,8 +62,8 @@ STREET = re.compile(
     r"(?:,\s+[A-Z][a-z]+(?:['’-][a-z]+)?(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
-                  r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)\s*[#-]?\s*"
-                  r"(?P<v>(?:[a-z]{2,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
+                  r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)(?:\s+(?:number|no\.?))?\s*[#(-]?\s*"
+                  r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
@@ -79,12 +79,12 @@ TOWN_AFTER_EVENT = re.compile(
     r"|(?:drop|bring|deliver|take|mail|send|ship)\w*\s+(?:(?:it|them|him|her|these|those|the \w+)\s+)?(?:off\s+)?(?:in|to)"
     r"|works?\s+(?:as\s+(?:an?\s+)?(?:[\w-]+\s+){1,3}?)?in|farms?\s+(?:near|in|outside))"
     r"\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+){0,2})(?![\w])(?!\s*[#-]?\s*\d)")
-TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])(?!\s*[#-]?\s*\d)")
+TOWN_AFTER_NAME = re.compile(r"^\s+(?:from|of)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?(?![\w])(?!\s*[#-]?\s*\d)|\d{5}(?![\w-]))")
 # "she lives in Ozark", "heading home to Clinton": a town after a word about where someone lives.
 TOWN_AFTER_HOME = re.compile(
     r"\b(?:lives?|living|lived|resides?|residing|resident|moved|moving|hometown|native|grew up|raised|"
-    r"home|back home|heading home|headed home|went home|going home|returns? home|returned home)"
-    r"\s+(?:(?:is|was)\s+)?(?:in|to|of|from)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?)(?![\w])"
+    r"home|back home|heading home|headed home|went home|going home|returns? home|returned home|back)"
+    r"\s+(?:(?:is|was)\s+)?[\"“]?(?:in|to|of|from|near)\s+(?P<v>[A-Z][^\W\d_]+(?:\s[A-Z][^\W\d_]+)?(?:,\s[A-Z]{2}(?:\s\d{5}(?:-\d{4})?)?(?!\d))?)(?![\w])"
     r"(?!\s*[#-]?\s*\d)")
 PERSONAL_SITES = ("caringbridge.org", "gofundme.com", "instagram.com", "facebook.com", "fb.com", "tiktok.com",
                   "twitter.com", "x.com", "linkedin.com", "youtube.com", "blogspot.com", "wordpress.com",
@@ -106,5 +106,6 @@ ORG_PHONE_BEFORE = re.compile(
 PERSONAL_PHONE_BEFORE = re.compile(
     r"\b(?:her|his|him|their|you|your|my|cell|mobile|home|personal|pharmacy|wife|husband|daughter|son|"
     r"mom|dad|family|call back|tried you|voicemail|left a message|reach (?:her|him|them)|"
-    r"fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$|\bback at\s*$"
+    r"fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$|\bback at\s*$|\bcb\s*:?\s*$"
+    r"|\b(?:will|would|can|to|found|he'll|she'll|they'll)(?: (?:please|then|also))? call\s*(?:at|on)?\s*$"
     r"|\b(?:her|his|their)\b[^.!?\d]{0,30}$")
