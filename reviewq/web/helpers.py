@@ -70,9 +70,31 @@ def queue_count() -> int:
     """How many drafts wait for a decision the signed-in user can make (the nav badge)."""
     if not current_user.is_authenticated or not wf.waiting_states_for(current_user.roles):
         return 0
+    from flask import g
+    if "queue_count" not in g:
+        g.queue_count = _count_waiting(current_user)
+    return g.queue_count
+
+
+def _count_waiting(user) -> int:
+    """The size of services.queries.review_queue as two COUNTs: runs on every page for approvers.
+
+    All waiting drafts by others, minus those this person already approved at an
+    earlier stage of the same revision (driven by their own decisions, so both
+    counts use an index; a correlated NOT EXISTS took seconds on SQLite).
+    """
+    from sqlalchemy import func, select
+
     from reviewq.extensions import db
-    from reviewq.services.queries import review_queue
-    return len(review_queue(db.session, current_user))
+    from reviewq.models import Decision, Draft
+    states = [s.value for s in wf.waiting_states_for(user.roles)]
+    waiting = (Draft.state.in_(states), Draft.author_id != user.id)
+    total = db.session.scalar(select(func.count()).select_from(Draft).where(*waiting))
+    approved = db.session.scalar(
+        select(func.count(func.distinct(Decision.draft_id))).join(Draft, Draft.id == Decision.draft_id)
+        .where(Decision.user_id == user.id, Decision.decision == "approve", Decision.voided.is_(False),
+               Decision.revision_number == Draft.current_revision, *waiting))
+    return total - approved
 
 
 def template_globals() -> dict:

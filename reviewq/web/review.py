@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from reviewq.core import workflow as wf
 from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
 from reviewq.extensions import db
+from reviewq.models import Draft
 from reviewq.services.common import get_visible_draft, now_utc
 from reviewq.services.decisions import decide
 from reviewq.services.queries import review_queue, stage_counts
@@ -28,6 +31,10 @@ DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; 
 def queue():
     now = now_utc()
     rows = review_queue(db.session, current_user)
+    # Each row shows its text: load the current revisions in one query, not one per row.
+    if rows:
+        db.session.scalars(select(Draft).where(Draft.id.in_([d.id for d in rows]))
+                           .options(selectinload(Draft.revisions))).unique().all()
     items = [(d, waited(d.stage_entered_at, now)) for d in rows]
     stages = [s for s in wf.STAGES if current_user.has(s.role)]
     return render_template("review/queue.html", items=items, counts=stage_counts(db.session), stages=stages)

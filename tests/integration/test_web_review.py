@@ -158,3 +158,17 @@ def test_decision_without_csrf_token_is_400_and_not_recorded(client, factory, lo
     resp = client.post(f"/drafts/{draft.id}/decision", data={"decision": "approve", "revision": "1"})
     assert resp.status_code == 400
     assert fresh(session, draft.id).state == "pending_review"
+
+
+def test_nav_badge_counts_exactly_the_queue(client, factory, login, session):
+    both = factory.user("reviewer", "legal")
+    mine = factory.submit(factory.draft(author=both))          # own drafts never wait for me
+    approved = factory.submit(factory.draft())
+    factory.approve(approved, both)                              # now in legal, but I approved review
+    waiting = [factory.submit(factory.draft()) for _ in range(2)]
+    session.expire_all()   # requests share the test's session; start them from the database, as in production
+    login(both)
+    html = client.get("/review").get_data(as_text=True)
+    assert '<span class="badge" aria-label="2 waiting">2</span>' in html
+    assert all(f'href="/drafts/{d.id}"' in html for d in waiting)
+    assert f'href="/drafts/{approved.id}"' not in html and f'href="/drafts/{mine.id}"' not in html
