@@ -40,7 +40,8 @@ STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"
     r"prayers|thank you|thanks|meet|welcome|graduated|went home|beat (?:her|his|their)|fundraiser|"
-    r"recovery fund|support our|sweetest|favorite|favourite|says|rock star|hero|fighter|miracle|journey|"
+    r"recovery fund|support our|sweetest|photos|hearts? (?:is|are) full|vows|wedding|married|winner|proudly|"
+    r"good vibes|favorite|favourite|says|rock star|hero|fighter|miracle|journey|"
     r"inspir\w+|milestone|first steps|back on|back to|wanted to share|happy|proud|love|arrived|welcomes|"
     r"remember|wishing|oldest|youngest|kind words|lovely card|framed|before and after|transformation|"
     r"before & after|how far|has come|spotlight|cheer\w*|legend|thinking of|feeling better|so glad|"
@@ -54,7 +55,7 @@ STORY = re.compile(
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
     r"|[📸🎥📹🎬🎉🥳🎈🎊🎂]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
 OPERATIONAL = re.compile(
-    r"\b(?:please (?:bring|call|contact|fax|send|return|note|double check|whitelist|come|visit|move|add|verify)|"
+    r"\b(?:please (?:bring|call|contact|fax|send(?! (?:good|positive|healing|love|prayers|vibes|cards|wishes))|return|note|double check|whitelist|come|visit|move|add|verify)|"
     r"reminder for|refund|can someone|anyone from|it ticket|ticket|lockout|locked|timing out|session from|"
     r"login|log in|payment posted|(?:your|a|the|account|remaining|outstanding) balance|balance (?:due|owed|of \$)|denied|appeal\w*|hold-up|found (?:at|in|a|an)|lost (?:&|and) found|"
     r"valet|headlights|towed|blocking|transfer:|intake form|specimen|redraw|lab:|bed board|meal delivery|"
@@ -62,7 +63,8 @@ OPERATIONAL = re.compile(
     r"we received your message|sort out|dm us|records request|add it to the chart|per (?:her|his|their) request|"
     r"returned by|needs cleaning|left behind|is at the|it's at|waiting for you at|on file|undeliverable|"
     r"billing|records request|lost:|found a|is this your|could the owner|can it|draft:|wrong window|outage|"
-    r"registration note|is confirmed|is ready|locked out|follow-up call|needs a follow-up)\b")
+    r"registration note|is confirmed|is ready|locked out|follow-up call|needs a follow-up|is this yours|"
+    r"if found|who's missing|is missing|front desk has|bounced|still right|verification|who has this)\b")
 _YOUR_CARE = re.compile(r"\byour (?:[\w-]+ ){0,2}(?:surgery|replacement|transplant|recovery|treatment|chemo|rehab|"
                         r"therapy|procedure|stay|delivery|diagnosis)\b|\bfeeling better\b")
 BABY_NAME = re.compile(r"\b[Bb]aby [A-Z]")
@@ -104,21 +106,21 @@ FIRST_PERSON_QUOTE = re.compile(r"['\"“‘][^'\"“”‘’]{0,120}\b(?:i|me|
 CARE_EVENT = re.compile(
     r"\b(?:radiation|chemo\w*|transplant|surgery|discharged|admitted|diagnos\w+|gunshot|stroke|heart attack|"
     r"cancer|tumou?r|came in with|treated|recover\w*|rang the bell|dialysis|fracture|sepsis|trach|hospice|"
-    r"post-op|rounds? of|cared for|bypass|amputation|delivered|preemie|weeks early|"
+    r"post-op|rounds? of|cared for|bypass|discharge|outlived|amputation|delivered|preemie|weeks early|"
     r"trasplante|cirug[ií]a|sali[oó] del hospital|dad[oa] de alta|operaci[oó]n|rétablissement)\b")
 EXTRA_STORY = re.compile(
     r"\b(?:beat (?:our|the|everyone|every)|challenge (?:him|her|them)|(?:also|now) (?:a|an) (?:retired|former|proud)|"
     r"still in (?:his|her|their)|after \d+ years|drove|brought|look at|felicidades|feliz|enhorabuena|gracias|"
     r"f[ée]licitations|bravo|parab[ée]ns|mabuhay|salamat)\b|#\w*(?:patient|love|proud|grateful|thankful|hero|"
     r"miracle|fighter|strong|brave)\w*")
-CELEBRATE = re.compile(r"[!💙💚💛💜❤🥹😭😂🥰🦸🙏👏💪🎉🥳]")
+CELEBRATE = re.compile(r"[!💙💚💛💜❤💕💖🥹😭😂🥰🦸🙏👏💪🎉🥳🏆]")
 INTERNAL = re.compile(
     r"\b(?:legit|not sure who|who to ask|please (?:fix|log|wipe|resend|update|correct|flag|check|confirm|"
     r"verify|advise|help|remove|delete|reach out)|wrong (?:chart|chat|account|window|thread|patient|file)|"
     r"scanned|deleting|delete|audit|password|reset|do not post|don't post|note to self|pls|thx|fyi|asap|"
     r"prior auth|pre-?auth|case mgmt|paperwork|refurb|intake form|visible in|needs (?:his|her|their) "
     r"(?:ssn|mrn|dob|insurance|signature)|can (?:someone|anyone|it|you|we|pharmacy|security)|"
-    r"(?:him|her|team|it|hr) flag|anyone (?:recogni[sz]e|know|seen)|with (?:any )?info|"
+    r"(?:him|her|team|it|hr) flag|anyone (?:recogni[sz]e|know|seen)|for the group|who took|wants an update|with (?:any )?info|"
     r"call (?:security|the front desk|the desk|billing|admitting|us)|tow(?:ed| truck)|pick(?: |-)?up|"
     r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary)\b"
     r"|^\W*(?:[\w&/-]+ ){0,2}(?:team|desk|crew|dept|staff|unit)\s*:")

@@ -23,12 +23,13 @@ ENDORSEMENT = re.compile(
     r"|\bswipe up\b|\bget yours\b|\bbuy now\b|\baffiliate\b|[?&](?:ref|aff|affiliate|tag)="
     r"|\bswears? by\b|\b(?:dietitian|doctor|nurse|pharmacist|therapist)[- ]approved\b|\bpartnered with\b"
     r"|\bthanks to @\w+ for\b|\b(?:promo|discount|coupon|referral|affiliate) codes?\b"
-    r"|\b(?:dm|message) us for (?:a |the |your )?(?:discount|deal|code|coupon|promo)")
+    r"|\b(?:dm|message) us for (?:a |the |your )?(?:discount|deal|code|coupon|promo)"
+    r"|\b(?:\d-for-\d|bogo)\b[^.!?]{0,40}?(?:https?://|www\.)")
 CASED = re.compile(
     r"\b(?:[Cc]ode|CODE):?\s+[A-Z][A-Z0-9]{2,}\b|\b(?:[Uu]se|[Ee]nter|[Aa]pply)\s+[A-Z][A-Z0-9]{3,}\b|\b[A-Z]{2,}\d{1,3}\b(?=[^.!?]{0,30}\b(?:off|save|discount))"
     r"|\b(?:[Oo]ur|[Mm]y)\s+(?:\w+\s+){0,3}?(?:love|loves|recommend|recommends|swear by)\s+[A-Z]")
 # Prefilter: ENDORSEMENT cannot match unless one of these is in the lower-case text.
-_KEYS = ("%", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
+_KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
          "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
          "tap ", "click ", "link to", "link and")
 MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure. The FTC requires paid or "

@@ -322,6 +322,7 @@ _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 STAFF_POST = re.compile(r"\b(?:night|day|evening|overnight|weekend) shift\b|\bshift (?:crew|team)\b|"
                         r"\b(?:nurses|staff|employee|volunteer) (?:week|appreciation|day)\b|"
+                        r"\b(?:volunteer|staff|employee|nurse|team|colleague|caregiver) (?:spotlight|of the month)\b|"
                         r"\bwe (?:honou?r|celebrate|thank|salute|recogni[sz]e|appreciate|applaud) (?:our|the|every)\b"
                         r"[^.!?]{0,40}\b(?:team|staff|crew|nurses|techs|department|unit|colleagues|employees|"
                         r"volunteers|workers|housekeepers|heroes)\b|\bwho worked\b|#\w+week\b")
@@ -728,7 +729,7 @@ _DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|thi
                              r"\s+(?:(?!is\s|was\s)[a-z]+\s+)?$")
 
 
-_PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|serving|visit|downtown|uptown)\s+$")
+_PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|serving|visit|downtown|uptown|part of)\s+$")
 
 
 _SINCE_YEAR = re.compile(r"\s+since\s+(?:19|20)\d\d\b")  # "caring for Maple Hollow since 1961": a place

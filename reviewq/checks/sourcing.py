@@ -39,7 +39,8 @@ CLAIM = re.compile(
     r"energy|focus|mood|joint|pain|anxiety|stress|digestion|immune system|hormones?|pressure injur\w*)")
 NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales|every|each|all|the price|"
                                      r"purchases?|profits?)|match|(?:of )?(?:proceeds|profits)|goes to|will go|"
-                                     r"supports?|benefits?|donated)")
+                                     r"supports?|benefits?|donated"
+                                     r"|of (?:[\w.]+ ){0,2}?(?:hospitals|health systems|medical centers|employers|organi[sz]ations)\b)")
 MESSAGE = ("Health claim without a trusted source. Claims like this must link to an authoritative source "
            "(for example cdc.gov, nih.gov, medlineplus.gov, who.int, fda.gov, nejm.org); unsupported health "
            "claims can mislead patients and expose the hospital.")
