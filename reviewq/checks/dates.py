@@ -14,7 +14,7 @@ _WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)
 _ORD = r"(?:st|nd|rd|th)?"
 DATE = re.compile(
     r"(?<![\w/.\-])(?:"
-    r"" + _WEEKDAY + r"?" + _MONTH + r"\.?\s+\d{1,2}" + _ORD + r"(?:,?\s+\d{4})?(?![\d:])"
+    r"" + _WEEKDAY + r"?" + _MONTH + r"\.?\s+\d{1,2}" + _ORD + r"(?:,?\s+\d{4})?(?!\d|:\d)"
     r"|" + _WEEKDAY + r"?\d{1,2}" + _ORD + r"\s+(?:of\s+)?" + _MONTH + r"\.?(?:,?\s+\d{4})?(?!\w)"
     r"|\d{1,2}[-/ ]" + _MONTH + r"[-/ ](?:\d{4}|\d{2})(?![\w-])"
     r"|" + _WEEKDAY + r"?(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/(?:\d{4}|\d{2}))?(?![\d/])"

@@ -291,7 +291,9 @@ def _match_at(text: str, lower: str, toks, i):
         if nl in PLACE_WORDS:
             return None
         surname_like = nl in LAST or nl in FIRST or (
-            group == "C" and not ambiguous and _shape(nw) == "cap" and nl not in WORDS)
+            group == "C" and not ambiguous and _shape(nw) == "cap" and nl not in WORDS) or (
+            group == "C" and lw in MONTHS_DAYS and _shape(nw) == "cap" and nl not in ENGLISH and nl not in WORDS
+            and nl not in MONTHS_DAYS)  # "June Okonjo": a month that is a first name, then an unknown surname
         if nshape == group and nw.isalpha() and len(nw) > 1 and surname_like \
                 and not (group == "L" and ambiguous) and not (group == "C" and lw in MONTHS_DAYS and not (
                     lw in FIRST and nl not in MONTHS_DAYS and (nl in LAST or nl not in ENGLISH))):
