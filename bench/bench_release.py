@@ -35,8 +35,18 @@ sys.path.insert(0, str(REPO))
 from reviewq.db import make_engine  # noqa: E402
 from reviewq.migrate import upgrade  # noqa: E402
 from reviewq.models import Decision, Draft, Revision, Setting, User, UserRole  # noqa: E402
+from reviewq.services.settings import RELEASE_DEFAULTS  # noqa: E402
 
 BENCH_DB = "reviewq_bench"
+
+
+class _Server(ThreadingHTTPServer):
+    # Workers publish from several threads each; socketserver's default accept queue of 5
+    # would reset connections of a burst before the handler ever sees them.
+    request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        pass  # the killed worker's connections reset; that is the point of the bench
 
 
 class Receiver:
@@ -49,6 +59,9 @@ class Receiver:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"   # keep-alive, like a real publisher's HTTP server
+            disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 now = datetime.now(timezone.utc)
@@ -70,7 +83,7 @@ class Receiver:
             def log_message(self, *a):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/publish"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -89,7 +102,7 @@ def recreate_db(admin: str, drop_only: bool = False) -> None:
             conn.execute(f"CREATE DATABASE {BENCH_DB}")
 
 
-def seed(engine, n: int, release_at: datetime) -> None:
+def seed(engine, n: int, release_at: datetime, batch: int, concurrency: int) -> None:
     from reviewq.models.audit import AuditHead  # noqa: F401  (created by the migration)
     now = datetime.now(timezone.utc)
     with engine.begin() as c:
@@ -98,7 +111,8 @@ def seed(engine, n: int, release_at: datetime) -> None:
             ids[role] = c.execute(insert(User).values(email=f"{role}@bench.test", name=role.title(), active=True,
                                                       created_at=now).returning(User.id)).scalar_one()
             c.execute(insert(UserRole).values(user_id=ids[role], role=role))
-        c.execute(insert(Setting).values(key="release", value={"lease_seconds": 15, "batch": 10,
+        c.execute(insert(Setting).values(key="release", value={"lease_seconds": 15, "batch": batch,
+                                                               "publish_concurrency": concurrency,
                                                                "webhook_timeout_seconds": 5.0}, updated_at=now))
         body = "Flu shots are available at every clinic this week."
         for start in range(0, n, 1000):
@@ -130,6 +144,9 @@ def main() -> int:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--lead", type=float, default=20.0, help="seconds from seeding until the posts fall due")
     ap.add_argument("--timeout", type=float, default=900.0)
+    ap.add_argument("--batch", type=int, default=RELEASE_DEFAULTS["batch"], help="posts per claim (setting)")
+    ap.add_argument("--concurrency", type=int, default=RELEASE_DEFAULTS["publish_concurrency"],
+                    help="publish calls at once per worker (setting)")
     args = ap.parse_args()
     base = os.environ.get("REVIEWQ_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/test"
     admin, url = _admin_url(base)
@@ -145,7 +162,7 @@ def run(args, url: str) -> int:
     upgrade(engine)
     release_at = (datetime.now(timezone.utc) + timedelta(seconds=args.lead)).replace(microsecond=0)
     t0 = time.monotonic()
-    seed(engine, args.posts, release_at)
+    seed(engine, args.posts, release_at, args.batch, args.concurrency)
     print(f"seeded {args.posts} posts due at {release_at:%H:%M:%S} in {time.monotonic() - t0:.1f} s")
     rx = Receiver()
     env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_PUBLISH_WEBHOOK_URL": rx.url,
@@ -180,16 +197,23 @@ def run(args, url: str) -> int:
             "SELECT EXTRACT(EPOCH FROM published_at - release_at) FROM drafts WHERE state = 'published'"))]
         retried = c.scalar(text("SELECT count(*) FROM (SELECT draft_id FROM release_attempts "
                                 "GROUP BY draft_id HAVING count(*) > 1) t"))
+        per_worker = c.execute(text(
+            "SELECT worker, count(*), EXTRACT(EPOCH FROM max(finished_at) - min(started_at)) FROM release_attempts "
+            "WHERE outcome = 'published' GROUP BY worker ORDER BY worker")).all()
     engine.dispose()
     delivered = len(rx.keys_by_draft)
     duplicates = sum(len(keys) - 1 for keys in rx.keys_by_draft.values())   # a second post for one release
     repeated = sum(n - 1 for n in rx.by_key.values())                       # same key sent again (deduped)
     lags = list(rx.lag.values())
-    print(f"posts {args.posts}, workers {args.workers} (1 killed), webhook requests {rx.requests}")
+    print(f"posts {args.posts}, workers {args.workers} (1 killed), batch {args.batch}, "
+          f"publish concurrency {args.concurrency}, webhook requests {rx.requests}")
     print(f"delivered {delivered}, duplicates {duplicates}, missing {args.posts - delivered}, "
           f"repeated-key retries {repeated}, drafts retried after the kill {retried}, published in DB {published}")
     print(f"release lag (receiver): p50 {pct(lags, 50):.2f} s, p99 {pct(lags, 99):.2f} s, max {max(lags):.2f} s")
     print(f"release lag (published_at): p50 {pct(db_lag, 50):.2f} s, p99 {pct(db_lag, 99):.2f} s")
+    for worker, count, seconds in per_worker:   # first claim to last record of that worker's releases
+        print(f"worker {worker}: {count} published in {float(seconds or 0):.1f} s, "
+              f"{count / max(float(seconds or 0), 1e-3):.0f} releases/s")
     ok = duplicates == 0 and delivered == args.posts and published == args.posts
     print("OK" if ok else "FAILED")
     return 0 if ok else 1

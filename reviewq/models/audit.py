@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, select, update
+from sqlalchemy import ForeignKey, Integer, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from reviewq.models.base import Base, utcnow
@@ -48,11 +49,59 @@ def event_hash(prev_hash: str, seq: int, at: datetime, actor_id, action: str, dr
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+_QUEUED = "reviewq.audit.queued"
+
+
+@contextmanager
+def appending_in_bulk(session: Session):
+    """Inside, append_event queues its events; on leaving, they are chained and written in one go.
+
+    The same events in the same order with the same hashes as one append_event
+    call each, but the head row is locked and updated once and the rows go in
+    one INSERT: for a worker recording a batch of outcomes in one transaction.
+    Nothing is written if the block raises (the caller's transaction rolls back).
+    """
+    if _QUEUED in session.info:   # nested: the outermost block writes
+        yield
+        return
+    queued = session.info[_QUEUED] = []
+    try:
+        yield
+        _append_queued(session, queued)
+    finally:
+        session.info.pop(_QUEUED, None)
+
+
+def _append_queued(session: Session, queued: list[tuple]) -> None:
+    if not queued:
+        return
+    n = len(queued)
+    result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n))
+    if result.rowcount == 0:
+        session.add(AuditHead(id=1, seq=n, last_hash=GENESIS))
+        session.flush()
+    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
+                           .execution_options(populate_existing=True)).scalar_one()
+    seq, prev, rows = head.seq - n + 1, head.last_hash, []
+    for action, actor_id, draft_id, data, at in queued:
+        digest = event_hash(prev, seq, at, actor_id, action, draft_id, data)
+        rows.append({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "draft_id": draft_id,
+                     "data": data, "prev_hash": prev, "hash": digest})
+        seq, prev = seq + 1, digest
+    session.execute(insert(AuditEvent), rows)
+    head.last_hash = prev
+    session.flush()
+
+
 def append_event(session: Session, action: str, *, actor_id=None, draft_id=None, data=None,
-                 now: datetime | None = None) -> AuditEvent:
-    """Append one event to the chain inside the caller's transaction."""
+                 now: datetime | None = None) -> AuditEvent | None:
+    """Append one event to the chain inside the caller's transaction (None: queued, see appending_in_bulk)."""
     data = json.loads(json.dumps(data or {}, default=str))
     at = now or utcnow()
+    queued = session.info.get(_QUEUED)
+    if queued is not None:
+        queued.append((action, actor_id, draft_id, data, at))
+        return None
     # The UPDATE takes the head row's write lock first (PostgreSQL row lock, SQLite
     # database lock), so the read below sees the true last hash.
     result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))

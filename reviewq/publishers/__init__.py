@@ -2,7 +2,7 @@
 
 A publisher gets the finished payload and the release's idempotency key and
 answers with a PublishResult; it never touches the database (the release
-worker in reviewq.services.releases records the outcome).
+worker in reviewq.services.release_worker records the outcome).
 """
 from __future__ import annotations
 
@@ -16,10 +16,14 @@ class PublishResult:
     error: str | None = None     # why it failed; may quote the publisher, so callers mask PHI in it
 
 
-def publisher_for(settings, timeout: float = 10.0):
-    """The webhook publisher when REVIEWQ_PUBLISH_WEBHOOK_URL is set, else the outbox folder."""
+def publisher_for(settings, timeout: float = 10.0, concurrency: int = 1):
+    """The webhook publisher when REVIEWQ_PUBLISH_WEBHOOK_URL is set, else the outbox folder.
+
+    Both are safe to call from `concurrency` threads at once; call close() when done.
+    """
     if settings.publish_webhook_url:
         from reviewq.publishers.webhook import WebhookPublisher
-        return WebhookPublisher(settings.publish_webhook_url, settings.publish_webhook_secret or "", timeout)
+        return WebhookPublisher(settings.publish_webhook_url, settings.publish_webhook_secret or "", timeout,
+                                concurrency)
     from reviewq.publishers.outbox import OutboxFolderPublisher
     return OutboxFolderPublisher(settings.outbox_dir)

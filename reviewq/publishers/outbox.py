@@ -2,7 +2,8 @@
 
 The file is named by the idempotency key and written atomically (temp file,
 fsync, rename), so a retry of the same release overwrites its own file instead
-of adding a second post, and a reader never sees half a file.
+of adding a second post, and a reader never sees half a file. Safe to call from
+several threads at once (each write has its own temp file).
 """
 from __future__ import annotations
 
@@ -40,3 +41,6 @@ class OutboxFolderPublisher:
         except OSError as e:
             return PublishResult(False, error=f"could not write to the outbox folder: {type(e).__name__}")
         return PublishResult(True, ref=f"outbox:{final.name}")
+
+    def close(self) -> None:
+        """Nothing to release: every publish opens and closes its own file."""

@@ -38,7 +38,10 @@ def iso_utc(dt: datetime) -> str:
 
 
 def build_payload(draft, revision, *, channels, approvals, base_url: str, secret: str, now: datetime) -> dict:
-    """The contract's body: draft_id, revision, text, channels, release_at, attachments, approvals."""
+    """The contract's body: draft_id, revision, text, channels, release_at, attachments, approvals.
+
+    `revision` has number, body and attachments; each approval has stage, user_id, name, created_at, via.
+    """
     return {
         "draft_id": draft.id,
         "revision": revision.number,
@@ -48,6 +51,6 @@ def build_payload(draft, revision, *, channels, approvals, base_url: str, secret
         "attachments": [{"id": a["id"], "url": media_url(base_url, secret, a["id"], a["sha256"], now),
                          "alt_text": a.get("alt_text", ""), "content_type": a["content_type"],
                          "sha256": a["sha256"]} for a in revision.attachments],
-        "approvals": [{"stage": d.stage, "user_id": d.user_id, "name": d.user.name,
-                       "decided_at": iso_utc(d.created_at), "via": d.via} for d in approvals],
+        "approvals": [{"stage": a.stage, "user_id": a.user_id, "name": a.name,
+                       "decided_at": iso_utc(a.created_at), "via": a.via} for a in approvals],
     }

@@ -22,7 +22,8 @@ RELEASE_DEFAULTS = {
     "approval_max_age_days": 90,              # older approvals are held at release (0: never expire)
     "webhook_timeout_seconds": 10.0,
     "lease_seconds": 120,                     # how long a worker's claim on a due post lasts
-    "batch": 10,                              # posts claimed per claim transaction
+    "batch": 50,                              # posts claimed, re-checked and recorded per transaction
+    "publish_concurrency": 8,                 # publisher calls one worker makes at the same time
 }
 
 

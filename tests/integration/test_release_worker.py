@@ -22,11 +22,18 @@ from reviewq.services.settings import release_settings, update_release_settings
 SECRET = "webhook-secret"
 
 
+class _Server(ThreadingHTTPServer):
+    # Workers publish from several threads each; socketserver's default accept queue of 5
+    # would reset connections of a burst before the handler ever sees them.
+    request_queue_size = 128
+
+
 class Receiver:
     """A local publisher: records every request; `script` says how to answer the next ones."""
 
     def __init__(self):
         self.requests, self.accepted, self.script = [], {}, []
+        self.fail_drafts: set[int] = set()   # always answer 503 for these drafts
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -34,6 +41,8 @@ class Receiver:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 outer.requests.append((dict(self.headers), body))
                 status, delay = outer.script.pop(0) if outer.script else (200, 0)
+                if json.loads(body)["draft_id"] in outer.fail_drafts:
+                    status = 503
                 time.sleep(delay)
                 key = self.headers["Idempotency-Key"]
                 if 200 <= status < 300:  # honour the key like a real publisher: one post per key
@@ -51,7 +60,7 @@ class Receiver:
             def log_message(self, *a):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_port}/publish"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
@@ -198,10 +207,9 @@ def test_freeze_after_claim_is_seen_before_publishing(app, factory, session, tea
     [claim] = claim_due(db, factory.now + timedelta(minutes=10), release_settings(session))
     F.freeze_releases(session, team["comms"], reason="now", now=factory.now)
     session.commit()
-    from reviewq.services.release_worker import prepare
+    from reviewq.services.release_worker import prepare_batch
     with db.transaction() as s:
-        assert prepare(s, app.config["REVIEWQ"], d.id, claim[1], claim[2], factory.now + timedelta(minutes=10)) \
-            is None
+        assert prepare_batch(s, app.config["REVIEWQ"], [claim], factory.now + timedelta(minutes=10)) == (None, 0)
     assert _fresh(session, d).state == "scheduled" and _fresh(session, d).release_claimed_until is None
 
 

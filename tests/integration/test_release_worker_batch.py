@@ -1,0 +1,163 @@
+"""The batch path of the release worker: one post held or failing among others, lost leases, the publish gate."""
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from reviewq.extensions import db
+from reviewq.models import AuditEvent, Consent, Draft, ReleaseAttempt, ReleaseHold, draft_consents
+from reviewq.models.audit import verify_chain
+from reviewq.publishers import publisher_for
+from reviewq.services import freeze as F
+from reviewq.services.release_record import LEASE_LOST, record_batch
+from reviewq.services.release_worker import (SQLITE_MAX_BATCH, PublishGate, claim_due, claim_lease, prepare_batch,
+                                             release_batch, release_due)
+from reviewq.services.settings import release_settings, update_release_settings
+from tests.integration.test_release_worker import _due, _fresh, _many_due, receiver, team  # noqa: F401 (fixtures)
+
+
+def _actions(session, draft_id):
+    return session.scalars(select(AuditEvent.action).where(AuditEvent.draft_id == draft_id)
+                           .order_by(AuditEvent.seq)).all()
+
+
+def _chain_ok(session):
+    checked, broken, reason = verify_chain(session)
+    assert broken is None and reason == "" and checked > 0
+
+
+def test_one_post_failing_its_recheck_is_held_and_the_rest_of_the_batch_goes_out(app, factory, session, team,
+                                                                                   receiver):
+    a, bad, c = _due(factory, session, team), _due(factory, session, team), _due(factory, session, team)
+    consent = Consent(subject_name="Jane Roe", covers=["name"], created_by_id=team["comms"].id,
+                      revoked_at=factory.now)
+    session.add(consent)
+    session.flush()
+    session.execute(draft_consents.insert().values(draft_id=bad.id, consent_id=consent.id))
+    session.commit()
+    assert release_due(app, factory.now + timedelta(minutes=10)) == 3
+    assert [_fresh(session, d).state for d in (a, bad, c)] == ["published", "scheduled", "published"]
+    assert {int(h["Idempotency-Key"].split("-")[1]) for h, _ in receiver.requests} == {a.id, c.id}
+    [hold] = session.scalars(select(ReleaseHold).where(ReleaseHold.draft_id == bad.id)).all()
+    assert f"Consent record #{consent.id}" in hold.reason and _fresh(session, bad).release_claimed_until is None
+    assert _actions(session, a.id)[-1] == "release.publish" and _actions(session, c.id)[-1] == "release.publish"
+    assert _actions(session, bad.id)[-1] == "release.hold"
+    outcomes = dict(session.execute(select(ReleaseAttempt.draft_id, ReleaseAttempt.outcome)).all())
+    assert outcomes == {a.id: "published", bad.id: "held", c.id: "published"}
+    _chain_ok(session)
+
+
+def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(app, factory, session, team, receiver):
+    posts = [_due(factory, session, team) for _ in range(4)]
+    receiver.fail_drafts = {posts[1].id, posts[3].id}
+    t = factory.now + timedelta(minutes=10)
+    assert release_due(app, t) == 4
+    states = [_fresh(session, d) for d in posts]
+    assert [d.state for d in states] == ["published", "scheduled", "published", "scheduled"]
+    for d in (states[1], states[3]):
+        assert d.release_attempts == 1 and "HTTP 503" in d.release_error and d.release_claimed_until is None
+        assert t + timedelta(seconds=30) <= d.next_attempt_at < t + timedelta(seconds=90)   # first backoff
+        assert _actions(session, d.id)[-1] == "release.fail"
+    assert states[0].publisher_ref.startswith("post-release-") and states[0].release_error is None
+    receiver.fail_drafts = set()
+    assert release_due(app, t + timedelta(minutes=2)) == 2
+    assert all(_fresh(session, d).state == "published" for d in posts)
+    keys = [h["Idempotency-Key"] for h, _ in receiver.requests]
+    assert len(keys) == 6 and len(set(keys)) == 4 and set(receiver.accepted.values()) == {1}
+    _chain_ok(session)
+
+
+def _claim_and_publish(app, session, t):
+    """Worker A: claim, re-check and publish a batch, but do not record yet (it stalls)."""
+    rules = release_settings(session)
+    claims = claim_due(db, t, rules)
+    with db.transaction() as s:
+        ready, held = prepare_batch(s, app.config["REVIEWQ"], claims, t)
+    publisher = publisher_for(app.config["REVIEWQ"])
+    results = [publisher.publish(r.payload, r.claim.key) for r in ready]
+    assert held == 0 and all(r.ok for r in results)
+    return claims, results, claim_lease(rules)
+
+
+def test_worker_that_lost_its_lease_mid_batch_marks_nothing_published(app, factory, session, team, receiver):
+    posts = [_due(factory, session, team) for _ in range(3)]
+    t = factory.now + timedelta(minutes=10)
+    claims_a, results_a, lease = _claim_and_publish(app, session, t)
+    later = t + lease + timedelta(seconds=1)
+    claims_b = claim_due(db, later, release_settings(session))          # worker B takes the expired leases over
+    assert sorted(c.draft_id for c in claims_b) == sorted(d.id for d in posts)
+    with db.transaction() as s:                                          # A wakes up and records
+        record_batch(s, list(zip(claims_a, results_a)), later, None)
+    for d in posts:
+        d = _fresh(session, d)
+        assert d.state == "scheduled" and d.published_at is None and d.release_claimed_until == claims_b[0].lease_until
+        assert "release.publish" not in _actions(session, d.id)
+    a_rows = session.scalars(select(ReleaseAttempt).where(ReleaseAttempt.id.in_([c.attempt_id for c in claims_a])))
+    assert {(r.outcome, r.error) for r in a_rows} == {("published", LEASE_LOST)}
+    # B finishes the job with the same keys; the publisher shows one post per key.
+    done, complete = release_batch(db, app.config["REVIEWQ"], publisher_for(app.config["REVIEWQ"]),
+                                   _Inline(), claims_b, lambda: later, 10.0)
+    assert (done, complete) == (3, True)
+    assert all(_fresh(session, d).state == "published" for d in posts)
+    assert [_actions(session, d.id).count("release.publish") for d in posts] == [1, 1, 1]
+    # Both workers sent each post, with the same key: a publisher honouring it shows three posts.
+    assert sorted(c.key for c in claims_a) == sorted(c.key for c in claims_b) == sorted(receiver.accepted)
+    assert set(receiver.accepted.values()) == {2}
+    _chain_ok(session)
+
+
+def test_stalled_worker_whose_lease_nobody_took_still_records(app, factory, session, team, receiver):
+    d = _due(factory, session, team)
+    t = factory.now + timedelta(minutes=10)
+    claims, results, lease = _claim_and_publish(app, session, t)
+    with db.transaction() as s:
+        record_batch(s, list(zip(claims, results)), t + lease + timedelta(seconds=5), None)
+    assert _fresh(session, d).state == "published"
+
+
+class _Inline:
+    """map() in the calling thread (a stand-in for the worker's thread pool)."""
+
+    def map(self, fn, items):
+        return [fn(x) for x in items]
+
+
+def test_posts_the_lease_cannot_cover_are_not_started_and_are_given_back(app, factory, session, team, receiver):
+    posts = [_due(factory, session, team) for _ in range(2)]
+    t = factory.now + timedelta(minutes=10)
+    claims = claim_due(db, t, release_settings(session))
+    lease = claim_lease(release_settings(session))
+    times = iter([t, t + lease, t + lease, t + lease])   # the pass stalls between re-check and publishing
+    done, complete = release_batch(db, app.config["REVIEWQ"], publisher_for(app.config["REVIEWQ"]), _Inline(),
+                                   claims, lambda: next(times), 10.0)
+    assert (done, complete) == (0, False) and receiver.requests == []
+    for d in posts:
+        d = _fresh(session, d)
+        assert d.state == "scheduled" and d.release_claimed_until is None and d.release_attempts == 0
+    errors = set(session.scalars(select(ReleaseAttempt.error)).all())
+    assert errors == {"not started: the lease would have run out during the call"}
+    assert release_due(app, t + timedelta(minutes=1)) == 2          # the next pass sends them
+    assert all(_fresh(session, d).state == "published" for d in posts)
+
+
+def test_freeze_during_a_batch_stops_the_calls_not_yet_started(app, factory, session, team):
+    d = _due(factory, session, team)
+    t = factory.now + timedelta(minutes=10)
+    gate = PublishGate(db, lambda: t, t + timedelta(minutes=2), 10.0)
+    assert gate.may_start()
+    F.freeze_releases(session, team["comms"], reason="incident", now=factory.now)
+    session.commit()
+    gate.checked = time.monotonic() - 5      # a second has passed since the gate last read the freeze
+    assert not gate.may_start() and gate.why_not == "crisis freeze"
+    assert _fresh(session, d).state == "scheduled"
+
+
+def test_claims_are_capped_on_sqlite(app, factory, session, team):
+    _many_due(factory, session, team, SQLITE_MAX_BATCH + 5)
+    update_release_settings(session, factory.user("admin"), {"batch": 100}, now=factory.now)
+    session.commit()
+    claims = claim_due(db, factory.now + timedelta(minutes=10), release_settings(session))
+    assert len(claims) == (SQLITE_MAX_BATCH + 5 if db.is_postgres else SQLITE_MAX_BATCH)
+    assert len({c.attempt_id for c in claims}) == len(claims)
