@@ -30,12 +30,9 @@ def create_app(settings=None) -> "Flask":
     security.init_app(app)
     errors.init_app(app)
 
+    from reviewq import api
     from reviewq.web import register_blueprints
     register_blueprints(app)
-    from reviewq import api
-    from reviewq.web import account, consents
     api.init_app(app)
-    app.register_blueprint(account.bp)
-    app.register_blueprint(consents.bp)
     register_signal_handlers()
     return app

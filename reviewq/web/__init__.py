@@ -3,14 +3,8 @@ from __future__ import annotations
 
 
 def register_blueprints(app) -> None:
-    from reviewq.web import admin, admin_slack, auth, drafts, review, slack
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(drafts.bp)
-    app.register_blueprint(review.bp)
-    app.register_blueprint(admin.bp)
-    app.register_blueprint(admin.audit_bp)
-    app.register_blueprint(slack.bp)
-    app.register_blueprint(admin_slack.bp)
-    from reviewq.web import calendar, releases
-    app.register_blueprint(calendar.bp)
-    app.register_blueprint(releases.bp)
+    from reviewq.web import (account, admin, admin_slack, auth, calendar, consents, drafts, policy, releases,
+                             review, slack)
+    for bp in (auth.bp, drafts.bp, review.bp, admin.bp, admin.audit_bp, policy.bp, admin_slack.bp, slack.bp,
+               calendar.bp, releases.bp, account.bp, consents.bp):
+        app.register_blueprint(bp)
