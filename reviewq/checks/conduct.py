@@ -16,7 +16,7 @@ RULES = (
         r"\b(?:dm|message|send|email|comment|reply|tell|share with)\s+(?:us|me)?\s*(?:below\s+)?(?:with\s+)?"
         r"your\s+(?:\w+\s+)?(?:date of birth|dob|birthday|medical record|mrn|insurance|member id|ssn|"
         r"social security|diagnos\w+|symptoms|medications?|test results|lab results|health history|"
-        r"condition|address|phone number)\b", re.IGNORECASE),
+        r"condition|address|phone number)\b"), ("your",),
      "This asks people to share health or identifying details in public or by social media message, which "
      "is not a secure channel and makes us handle PHI outside our systems.",
      "Point people to the patient portal or a phone line instead."),
@@ -25,23 +25,28 @@ RULES = (
         r"skip|quit|take|switch)\b(?:\s+\w+){0,3}\s+(?:your\s+)?(?:dose|medication|meds|pills|insulin|"
         r"prescription|antibiotics?|\w+(?:ol|in|ine|ide|am|ax|an)\b)"
         r"|\byou (?:don'?t|do not) need (?:to see )?(?:a |your )?(?:doctor|er|emergency)"
-        r"|\b(?:sounds|looks) like you have\b", re.IGNORECASE),
+        r"|\b(?:sounds|looks) like you have\b"), ("you", "u "),
      "This reads as medical advice to one person. Advice needs an examination and belongs in a visit, "
      "not a public post.", "Give general information and invite the person to contact their clinician."),
     ("unprofessional", "conduct.unprofessional", re.compile(
         r"\b(?:wtf|damn|dammit|crap|hell no|shit\w*|fuck\w*|bitch\w*|ass(?:hole)?|bastard|pissed|"
-        r"frequent flyers?|crazy patient|psycho|drunk(?:s)? again|gomer|retard\w*|idiot\w*|stupid)\b",
-        re.IGNORECASE),
+        r"frequent flyers?|crazy patient|psycho|drunk(?:s)? again|gomer|retard\w*|idiot\w*|stupid)\b"), (),
      "This language is unprofessional for a hospital account or mocks patients, which harms trust.",
      "Rephrase in a respectful, professional tone."),
 )
 
 
+# Each pattern is written in lower case and runs on the lower-case copy; a pattern with keys runs only when
+# one of them is in the post (prefilter).
+
+
 def check(post) -> list[Finding]:
-    text = post.folded.text
+    lower = post.folded.lower
     out = []
-    for category, rule, rx, message, fix in RULES:
-        m = rx.search(text)
+    for category, rule, rx, keys, message, fix in RULES:
+        if keys and not any(k in lower for k in keys):
+            continue
+        m = rx.search(lower)
         if m:
             out.append(post.finding("conduct", category, "warn", m.start(), m.end(), message, rule, fix))
     return out

@@ -32,6 +32,8 @@ CASED = re.compile(
 _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
          "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
          "tap ", "click ", "link to", "link and")
+# Prefilter: CASED cannot match unless one of these is in the lower-case text.
+_CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")
 MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure. The FTC requires paid or "
            "gifted promotions to be clearly labelled, and undisclosed endorsements by clinicians erode trust.")
 FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with <brand>\" (or remove the promotion)."
@@ -40,7 +42,8 @@ FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with
 def check(post) -> list[Finding]:
     text = post.folded.text
     lower = post.folded.lower
-    m = (ENDORSEMENT.search(lower) if any(k in lower for k in _KEYS) else None) or CASED.search(text)
+    m = (ENDORSEMENT.search(lower) if any(k in lower for k in _KEYS) else None) or \
+        (CASED.search(text) if any(k in lower for k in _CASED_KEYS) else None)
     if m is None:
         return []
     if post.policy.compiled.disclosure.search(post.folded.lower):

@@ -247,6 +247,10 @@ def _repeats(text: str, lower: str, people: list[Person]) -> list[Person]:
             s, e = m.span()
             if text[max(0, s - 1):s] in ("@", "#", "/", ".", "_") or text[s:e].isupper() and len(w) <= 3:
                 continue
+            a, b = lower.rfind(" ", 0, s) + 1, lower.find(" ", e)
+            chunk = lower[a:b if b >= 0 else len(lower)]
+            if "@" in chunk or "/" in chunk or "_" in chunk:
+                continue  # part of an e-mail address, a link or a handle
             if w in MONTHS_DAYS and (not text[s].isupper() or _not_a_name(text, lower, s, e)
                                      or re.match(r"\.?\s*\d", text[e:e + 4])):
                 continue

@@ -118,8 +118,15 @@ def _identifiers(post, text, cands) -> None:
                 continue  # "pump 2", "monitor 2024": a model or a year, not a unit id
             cat = "device"
         cands.append((v.start(), v.end(), cat, "strong"))
-    for rx, cat, on in ((P.SSN, "ssn", text), (P.CARD, "account", text), (P.IPV4, "ip", text),
-                        (P.IPV6, "ip", lower), (P.MAC, "device", lower), (P.VIN, "vehicle", text)):
+    ndig = sum(map(str.isdigit, text))
+    colons = lower.count(":")
+    for rx, cat, on, possible in (
+            (P.SSN, "ssn", text, ndig >= 9), (P.CARD, "account", text, ndig >= 15),
+            (P.IPV4, "ip", text, ndig >= 4 and text.count(".") >= 3),
+            (P.IPV6, "ip", lower, colons >= 7 or "::" in lower),
+            (P.MAC, "device", lower, colons >= 5 or lower.count("-") >= 5), (P.VIN, "vehicle", text, True)):
+        if not possible:
+            continue  # prefilter: too few digits or separators for the shape
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
     for m in P.VEHICLE_PAREN.finditer(lower):
