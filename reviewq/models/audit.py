@@ -88,7 +88,7 @@ def _append_queued(session: Session, queued: list[tuple]) -> None:
         rows.append({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "draft_id": draft_id,
                      "data": data, "prev_hash": prev, "hash": digest})
         seq, prev = seq + 1, digest
-    session.execute(insert(AuditEvent), rows)
+    session.execute(insert(AuditEvent), rows)   # an executemany (pipelined on PostgreSQL)
     head.last_hash = prev
     session.flush()
 

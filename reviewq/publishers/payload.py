@@ -40,7 +40,8 @@ def iso_utc(dt: datetime) -> str:
 def build_payload(draft, revision, *, channels, approvals, base_url: str, secret: str, now: datetime) -> dict:
     """The contract's body: draft_id, revision, text, channels, release_at, attachments, approvals.
 
-    `revision` has number, body and attachments; each approval has stage, user_id, name, created_at, via.
+    `revision` has number, body and attachments; each approval has stage, user_id, created_at, via
+    and the approver's name (a Decision, or the release worker's lighter Approval row).
     """
     return {
         "draft_id": draft.id,
@@ -51,6 +52,10 @@ def build_payload(draft, revision, *, channels, approvals, base_url: str, secret
         "attachments": [{"id": a["id"], "url": media_url(base_url, secret, a["id"], a["sha256"], now),
                          "alt_text": a.get("alt_text", ""), "content_type": a["content_type"],
                          "sha256": a["sha256"]} for a in revision.attachments],
-        "approvals": [{"stage": a.stage, "user_id": a.user_id, "name": a.name,
+        "approvals": [{"stage": a.stage, "user_id": a.user_id, "name": _name(a),
                        "decided_at": iso_utc(a.created_at), "via": a.via} for a in approvals],
     }
+
+
+def _name(approval) -> str:
+    return approval.name if hasattr(approval, "name") else approval.user.name

@@ -18,19 +18,20 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm import Session
 
 from reviewq import checks
 from reviewq.checks import AttachmentInfo, ConsentInfo
 from reviewq.core import roles as R
 from reviewq.core import schedule as S
 from reviewq.core import workflow as wf
-from reviewq.models import Consent, Decision, Draft, ReleaseHold, Revision, User, draft_consents
-from reviewq.services.checking import load_policy
+from reviewq.models import Consent, Decision, Draft, ReleaseHold, Revision, Setting, User, draft_consents
+from reviewq.services.checking import POLICY_KEY, load_policy
 from reviewq.services.freeze import hold_rules
-from reviewq.services.settings import release_settings
+from reviewq.services.settings import FREEZE_KEY, RELEASE_KEY, release_settings
 
 STAGE_NAMES = frozenset(st.name for st in wf.STAGES)
+SETTING_KEYS = (FREEZE_KEY, RELEASE_KEY, POLICY_KEY)
 
 
 class Approval(NamedTuple):
@@ -49,11 +50,21 @@ class RevisionRow(NamedTuple):
     attachments: list
 
 
+class DraftRow(NamedTuple):
+    id: int
+    state: str
+    current_revision: int
+    channels: list
+    release_at: datetime
+    release_claimed_until: datetime | None
+    scheduled_by_id: int | None
+
+
 @dataclass
 class Candidate:
     """One claimed post with everything its re-check and its payload need."""
 
-    draft: Draft
+    draft: DraftRow
     revision: RevisionRow | None = None
     approvals: list[Approval] = field(default_factory=list)
     consents: list[ConsentInfo] = field(default_factory=list)
@@ -73,11 +84,13 @@ class Rules:
 def load_candidates(s: Session, ids: list[int]) -> dict[int, Candidate]:
     """The posts `ids` (locked FOR UPDATE on PostgreSQL) with their revision, approvals, consents, scheduler.
 
-    Drafts are ORM objects (signals carry them); the rest is read as plain rows, which is what
-    makes a batch cheap: no identity map, no relationship loading for thousands of objects.
+    Everything is read as plain rows, which is what makes a batch cheap: no identity map, no
+    relationship loading. The caller loads the ORM Draft of the few posts it holds.
     """
-    drafts = s.execute(select(Draft).where(Draft.id.in_(ids)).order_by(Draft.id).options(lazyload(Draft.author))
-                       .with_for_update(of=Draft).execution_options(populate_existing=True)).scalars().all()
+    drafts = [DraftRow(*r) for r in s.execute(
+        select(Draft.id, Draft.state, Draft.current_revision, Draft.channels, Draft.release_at,
+               Draft.release_claimed_until, Draft.scheduled_by_id)
+        .where(Draft.id.in_(ids)).order_by(Draft.id).with_for_update(of=Draft))]
     found = {d.id: Candidate(d) for d in drafts}
     current = and_(Draft.id == Revision.draft_id, Draft.current_revision == Revision.number)
     for draft_id, *rev in s.execute(select(Revision.draft_id, Revision.number, Revision.body, Revision.attachments)
@@ -110,6 +123,8 @@ def _consents(s: Session, ids: list[int]) -> list[tuple[int, ConsentInfo]]:
 
 
 def load_rules(s: Session, settings, ids: list[int]) -> Rules:
+    # One query puts every setting row the checks read into the session: the lookups below find them there.
+    s.scalars(select(Setting).where(Setting.key.in_(SETTING_KEYS)).execution_options(populate_existing=True)).all()
     held = s.scalars(select(ReleaseHold.draft_id).where(ReleaseHold.draft_id.in_(ids), ReleaseHold.kind == "draft",
                                                         ReleaseHold.lifted_at.is_(None)))
     return Rules(frozenset(held), hold_rules(s), load_policy(s, settings.policy_file),

@@ -196,12 +196,13 @@ def prepare_batch(s: Session, settings, claims: list[Claim], now: datetime) -> t
         (mine if ours else lost).append(c)
     finish_attempts(s, [(c.attempt_id, "failed", "unscheduled or taken over before publishing", None)
                         for c in lost], now)
+    rules = RC.load_rules(s, settings, [c.draft_id for c in mine])
     if freeze_state(s):  # frozen after the claim: leave them for whoever lifts the freeze
-        for c in mine:
-            found[c.draft_id].draft.release_claimed_until = None
+        s.execute(update(Draft).where(Draft.id.in_([c.draft_id for c in mine]))
+                  .values(release_claimed_until=None, version=Draft.version + 1)
+                  .execution_options(synchronize_session=False))
         finish_attempts(s, [(c.attempt_id, "held", "crisis freeze", None) for c in mine], now)
         return None, 0
-    rules = RC.load_rules(s, settings, [c.draft_id for c in mine])
     ready, held = [], 0
     with appending_in_bulk(s):  # the audit rows of the posts held here
         for c in mine:
@@ -221,8 +222,9 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
         return None, False
     draft = cand.draft
     if reason:
-        draft.release_claimed_until = None
-        hold_draft(s, draft, reason=reason, now=now, source_hold_id=source)
+        held = s.get(Draft, draft.id, populate_existing=True)   # locked by load_candidates
+        held.release_claimed_until = None
+        hold_draft(s, held, reason=reason, now=now, source_hold_id=source)
         finish_attempts(s, [(claim.attempt_id, "held", reason, None)], now)
         return None, True
     payload = build_payload(draft, cand.revision, channels=draft.channels, approvals=cand.approvals,
