@@ -86,7 +86,17 @@ def settings(migrated, tmp_path):
 
 @pytest.fixture
 def app(settings):
+    from flask import g
     app = create_app(settings)
+
+    # The `session` fixture's app context outlives requests, and flask-login and Flask-WTF
+    # cache the user and the CSRF token in g: forget them so each request works from its
+    # own session cookie, as in production, where every request has a fresh context.
+    @app.before_request
+    def _request_state_from_cookie_only():
+        g.pop("_login_user", None)
+        g.pop("csrf_token", None)
+
     yield app
     _db.session.remove()
     _empty_all_tables(_db.engine)

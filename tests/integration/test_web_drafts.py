@@ -5,7 +5,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from flask import g
 from PIL import Image
 from sqlalchemy import func, select
 
@@ -21,19 +20,6 @@ def png(colour=(30, 120, 200)) -> bytes:
     buf = io.BytesIO()
     Image.new("RGB", (40, 30), colour).save(buf, "PNG")
     return buf.getvalue()
-
-
-@pytest.fixture(autouse=True)
-def _csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-
-    # The test's app context outlives requests, and flask-login and Flask-WTF cache the
-    # user and the CSRF token in g: forget them so each request works from its own
-    # session cookie, as in production.
-    @app.before_request
-    def _user_from_cookie_only():
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
 
 
 @pytest.fixture

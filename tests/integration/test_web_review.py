@@ -4,25 +4,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import g
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Decision, Draft
 from reviewq.services.drafts import edit_draft
 from tests.factories import csrf_from
-
-
-@pytest.fixture(autouse=True)
-def _csrf_on(app):
-    app.config["WTF_CSRF_ENABLED"] = True
-
-    # The test's app context outlives requests, and flask-login and Flask-WTF cache the
-    # user and the CSRF token in g: forget them so each request works from its own
-    # session cookie, as in production.
-    @app.before_request
-    def _user_from_cookie_only():
-        g.pop("_login_user", None)
-        g.pop("csrf_token", None)
 
 
 def decide(client, draft_id, decision, comment="", revision=None, page=None):
