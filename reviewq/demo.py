@@ -20,6 +20,8 @@ DEMO_USERS = [
     ("admin@demo.reviewq.test", "Alex Admin", ["admin"]),
     ("auditor@demo.reviewq.test", "Ari Auditor", ["auditor"]),
 ]
+PHI_EXAMPLE = ("So proud of Mrs. Alvarez in room 412, who walked the whole ward today after her hip surgery "
+               "on March 3! 💪 Studies show early walking cuts recovery time in half.")
 DEMO_POSTS = [
     "Flu shots are available at all our clinics this week, no appointment needed. Bring your insurance card! 💉",
     "Congratulations to our night-shift nurses on the new Magnet recognition! 🎉 #NursesWeek",
@@ -31,7 +33,7 @@ DEMO_POSTS = [
 
 def ensure_demo_data(session, now) -> list:
     from reviewq.models import Draft, User
-    from reviewq.services import decisions, drafts
+    from reviewq.services import decisions, drafts, releases
     from reviewq.services.checking import load_policy
     from reviewq.services.users import create_user
     users = {}
@@ -46,11 +48,19 @@ def ensure_demo_data(session, now) -> list:
     made = [drafts.create_draft(session, users["staff"], body=body, channels=["facebook", "x"],
                                 requested_release_at=now + timedelta(days=i + 1), now=now) for i, body in
             enumerate(DEMO_POSTS)]
-    # Leave one as a draft; walk the others part-way through the chain.
-    for d, steps in zip(made[1:], (0, 1, 2, 3)):
+    made += [drafts.create_draft(session, users["staff"], body=body, channels=["instagram", "facebook"],
+                                 requested_release_at=now + timedelta(days=3 + i, hours=2), now=now)
+             for i, body in enumerate(DEMO_POSTS[:2])]
+    # Leave one as a draft; walk the others part-way through the chain; schedule the last two.
+    for d, steps in zip(made[1:], (0, 1, 2, 3, 3, 3)):
         drafts.submit_draft(session, users["staff"], d.id, now=now, policy=policy)
         for role in ("reviewer", "legal", "comms")[:steps]:
             decisions.decide(session, users[role], d.id, "approve", revision=d.current_revision, now=now)
+    for d in made[-2:]:
+        releases.schedule_release(session, users["comms"], d.id, release_at=d.requested_release_at, now=now)
+    # A draft that shows what the checks catch when its author presses "Check and submit".
+    drafts.create_draft(session, users["staff"], body=PHI_EXAMPLE, channels=["facebook"],
+                        requested_release_at=None, now=now)
     return list(users.values())
 
 
