@@ -12,7 +12,6 @@ does that.
 """
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple

@@ -232,4 +232,4 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
     return Ready(claim, payload), False
 
 
-__all__ = ["Claim", "PublishResult", "claim_due", "prepare_batch", "release_batch", "release_due"]
+__all__ = ["Claim", "PublishGate", "claim_due", "claim_lease", "prepare_batch", "release_batch", "release_due"]

@@ -7,7 +7,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, Consent, Draft, ReleaseAttempt, ReleaseHold, draft_consents
+from reviewq.models import AuditEvent, Consent, ReleaseAttempt, ReleaseHold, draft_consents
 from reviewq.models.audit import verify_chain
 from reviewq.publishers import publisher_for
 from reviewq.services import freeze as F
