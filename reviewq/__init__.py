@@ -23,6 +23,8 @@ def create_app(settings=None) -> "Flask":
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(Path(__file__).parent / "static"), instance_path=str(settings.instance_dir))
     app.config.update(settings.flask_config())
+    from reviewq.services.users import configure_password_hashing
+    configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
     db.init_app(app)
     csrf.init_app(app)

@@ -32,6 +32,9 @@ class Settings:
     outbox_dir: Path | None = None
     policy_file: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Argon2id cost: argon2-cffi's defaults. Only the test suite lowers them, to keep it fast.
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
     testing: bool = False
     extra: dict = field(default_factory=dict)
 

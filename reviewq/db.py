@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import create_engine, event, make_url
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
@@ -43,8 +43,11 @@ class Database:
         self.session = scoped_session(sessionmaker(expire_on_commit=False))
 
     def configure(self, url: str) -> None:
+        self.session.remove()
+        if self.engine is not None and self.engine.url.render_as_string(hide_password=False) == \
+                make_url(url).render_as_string(hide_password=False):
+            return  # same database: keep the pool (app factories called again, e.g. per test)
         if self.engine is not None:
-            self.session.remove()
             self.engine.dispose()
         self.engine = make_engine(url)
         self.session.configure(bind=self.engine)

@@ -81,7 +81,9 @@ def _empty_all_tables(engine) -> None:
 def settings(migrated, tmp_path):
     return load_settings(env={}, instance_dir=tmp_path / "instance", database_url=migrated,
                          upload_dir=tmp_path / "uploads", outbox_dir=tmp_path / "outbox",
-                         secret_key="test-secret", testing=True)
+                         secret_key="test-secret", testing=True,
+                         # Cheap Argon2id parameters: the suite creates thousands of users.
+                         password_hash_time_cost=1, password_hash_memory_kib=64)
 
 
 @pytest.fixture

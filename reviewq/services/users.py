@@ -16,7 +16,7 @@ from reviewq.core.errors import ConflictError, PermissionDeniedError, Validation
 from reviewq.core.roles import ROLES
 from reviewq.models import ApiToken, LoginAttempt, User, UserRole
 
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile) until configured
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 MIN_PASSWORD = 10
@@ -107,6 +107,15 @@ def authenticate(session: Session, email, password, *, ip: str, now: datetime) -
 
 
 _DUMMY = _hasher.hash("not-a-real-password")
+
+
+def configure_password_hashing(time_cost: int, memory_kib: int) -> None:
+    """Set the Argon2id cost for new hashes (existing hashes are rehashed at their next sign-in)."""
+    global _hasher, _DUMMY
+    if (_hasher.time_cost, _hasher.memory_cost) == (time_cost, memory_kib):
+        return
+    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_kib)
+    _DUMMY = _hasher.hash("not-a-real-password")
 
 
 def _token_hash(token: str) -> str:
