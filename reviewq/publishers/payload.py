@@ -30,7 +30,9 @@ def media_link_valid(secret: str, attachment_id: int, sha256: str, expires, sig,
         return False
     if expires < now.timestamp() or not isinstance(sig, str):
         return False
-    return hmac.compare_digest(media_signature(secret, attachment_id, sha256, expires), sig)
+    # As bytes: compare_digest refuses str with non-ASCII characters (a TypeError, so a 500).
+    return hmac.compare_digest(media_signature(secret, attachment_id, sha256, expires).encode(),
+                               sig.encode("utf-8", "replace"))
 
 
 def iso_utc(dt: datetime) -> str:

@@ -11,15 +11,30 @@ from reviewq.core.permissions import can_view_draft
 from reviewq.models import Decision, Draft, User
 
 
+# Primary keys are INTEGER: 32-bit on PostgreSQL. A larger id is "no such row",
+# not an out-of-range error from the database.
+MAX_ID = 2**31 - 1
+
+
+def as_id(value) -> int | None:
+    """`value` as a row id, or None when it cannot name a row (not a number, < 1, too large)."""
+    if isinstance(value, bool):
+        return None
+    try:
+        n = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return n if 0 < n <= MAX_ID else None
+
+
 def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
 def lock_draft(session: Session, draft_id) -> Draft:
     """Load a draft holding its row lock (PostgreSQL FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
-    try:
-        draft_id = int(draft_id)
-    except (TypeError, ValueError):
+    draft_id = as_id(draft_id)
+    if draft_id is None:
         raise NotFoundError("No such draft.")
     draft = session.execute(select(Draft).where(Draft.id == draft_id).with_for_update(of=Draft)
                             .execution_options(populate_existing=True)).unique().scalar_one_or_none()
@@ -38,10 +53,8 @@ def get_visible_draft(session: Session, user: User, draft_id, *, lock: bool = Fa
     if lock:
         draft = lock_draft(session, draft_id)
     else:
-        try:
-            draft = session.get(Draft, int(draft_id))
-        except (TypeError, ValueError, OverflowError):
-            draft = None
+        draft_id = as_id(draft_id)
+        draft = session.get(Draft, draft_id) if draft_id is not None else None
     if draft is None or not visible(user, draft):
         raise NotFoundError("No such draft.")
     return draft

@@ -20,6 +20,7 @@ from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedEr
 from reviewq.core.permissions import can_freeze
 from reviewq.core.roles import CHANNELS
 from reviewq.models import BlackoutWindow, Draft, ReleaseHold, Setting, User
+from reviewq.services.common import as_id
 from reviewq.services.settings import FREEZE_KEY, FreezeState, freeze_state
 
 FREEZE_OVERDUE = "Became due during the crisis freeze; release it or reschedule it."
@@ -155,10 +156,8 @@ def lift_hold(session: Session, actor: User, hold_id, *, now: datetime, release_
 
 
 def _active_targeted(session, hold_id) -> ReleaseHold:
-    try:
-        hold = session.get(ReleaseHold, int(hold_id), with_for_update=True)
-    except (TypeError, ValueError):
-        hold = None
+    hold_id = as_id(hold_id)
+    hold = session.get(ReleaseHold, hold_id, with_for_update=True) if hold_id is not None else None
     if hold is None or hold.kind == "draft" or hold.lifted_at is not None:
         raise NotFoundError("No such active hold.")
     return hold
@@ -225,10 +224,8 @@ def add_blackout(session: Session, actor: User, *, starts_at: datetime, ends_at:
 
 def remove_blackout(session: Session, actor: User, window_id, *, now: datetime) -> None:
     _require(actor)
-    try:
-        w = session.get(BlackoutWindow, int(window_id))
-    except (TypeError, ValueError):
-        w = None
+    window_id = as_id(window_id)
+    w = session.get(BlackoutWindow, window_id) if window_id is not None else None
     if w is None:
         raise NotFoundError("No such blackout window.")
     signals.blackout_changed.send(w, session=session, actor=actor, now=now, change="removed",

@@ -16,7 +16,7 @@ from reviewq.core.permissions import can_manage_users, can_read_audit
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, User
 from reviewq.models.audit import verify_chain
-from reviewq.services.common import now_utc
+from reviewq.services.common import as_id, now_utc
 from reviewq.services.masking import masking_on, set_masking
 from reviewq.services.users import create_user, set_user_active, update_user
 from reviewq.web.forms import ConfirmForm, SettingsForm, UserEditForm, UserForm, field_errors
@@ -121,12 +121,12 @@ def index():
     q = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(AUDIT_PAGE + 1)
     draft = request.args.get("draft", "").strip()
     if draft:
-        if not draft.isdigit():
+        if as_id(draft) is None:
             abort(400, "The draft filter is a draft number.")
-        q = q.where(AuditEvent.draft_id == int(draft))
-    before = request.args.get("before", "")
-    if before.isdigit():
-        q = q.where(AuditEvent.seq < int(before))
+        q = q.where(AuditEvent.draft_id == as_id(draft))
+    before = as_id(request.args.get("before"))
+    if before is not None:
+        q = q.where(AuditEvent.seq < before)
     rows = db.session.scalars(q).all()
     more = len(rows) > AUDIT_PAGE
     rows = rows[:AUDIT_PAGE]

@@ -1,8 +1,6 @@
 """Sign in and out. Throttled per account and per address; every attempt is audited."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -13,6 +11,7 @@ from reviewq.core.errors import PermissionDeniedError
 from reviewq.extensions import db
 from reviewq.services.common import now_utc
 from reviewq.services.users import authenticate
+from reviewq.web.helpers import local_path
 
 bp = Blueprint("auth", __name__)
 
@@ -23,12 +22,7 @@ class LoginForm(FlaskForm):
 
 
 def _safe_next(target: str | None) -> str:
-    if not target:
-        return url_for("drafts.home")
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return url_for("drafts.home")
-    return target
+    return local_path(target) or url_for("drafts.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -19,9 +19,10 @@ from reviewq.core.errors import ReviewqError, ValidationError
 from reviewq.core.permissions import can_freeze, can_schedule
 from reviewq.core.roles import CHANNELS
 from reviewq.extensions import db
-from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.services.common import as_id, get_visible_draft, now_utc
 from reviewq.services.freeze import active_holds, blackout_windows, draft_holds, lift_draft_holds
 from reviewq.services.releases import calendar_entries, clash_warnings, schedule_release, unschedule_release
+from reviewq.web.helpers import local_path
 
 bp = Blueprint("calendar", __name__)
 VIEWS = ("month", "week", "agenda")
@@ -64,9 +65,10 @@ def _filters():
     channels = [c for c in request.args.getlist("channel") if c]
     states = [s for s in request.args.getlist("state") if s]
     author = request.args.get("author") or None
-    if author is not None and not author.isdigit():
+    author_id = as_id(author)  # str.isdigit() passes "²" and 20-digit numbers
+    if author is not None and author_id is None:
         raise ValidationError("Choose an author from the list.", {"author": "not a user id"})
-    return channels, states, int(author) if author else None
+    return channels, states, author_id
 
 
 @bp.route("/calendar")
@@ -98,8 +100,8 @@ def index():
 
 
 def _back(draft_id: int):
-    target = request.form.get("next") or ""
-    if target.startswith("/") and not target.startswith("//"):
+    target = local_path(request.form.get("next"))
+    if target:
         return redirect(target)
     return redirect(url_for("drafts.view", draft_id=draft_id) + "#release")
 

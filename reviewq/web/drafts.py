@@ -16,7 +16,7 @@ from reviewq.core.errors import BlockingFindingsError, ValidationError
 from reviewq.core.permissions import can_create_draft
 from reviewq.extensions import db
 from reviewq.services.checking import load_policy
-from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.services.common import as_id, get_visible_draft, now_utc
 from reviewq.services.drafts import Upload, create_draft, edit_draft, submit_draft, withdraw_draft
 from reviewq.services.queries import DraftFilter, drafts_query, page
 from reviewq.storage import path_of
@@ -33,8 +33,7 @@ def _settings():
 
 
 def _cursor(name: str) -> int | None:
-    raw = request.args.get(name, "")
-    return int(raw) if raw.isdigit() else None
+    return as_id(request.args.get(name))
 
 
 @bp.route("/")
@@ -49,8 +48,9 @@ def home():
 
 
 def _int_or_none(raw) -> int | None:
+    """The revision the form was made from; a value that is no revision number never matches (409)."""
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
+    return (as_id(raw) or 0) if raw else None
 
 
 def _justifications() -> dict[str, str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlsplit
 
 from flask import current_app, url_for
 from flask_login import current_user
@@ -27,6 +28,20 @@ STATE_LABELS = {
 DECISION_LABELS = {"approve": "Approved", "request_changes": "Requested changes", "reject": "Rejected"}
 SEVERITY_RANK = {"block": 3, "warn": 2, "info": 1}
 SEVERITY_LABELS = {"block": "Must fix", "warn": "Needs justification", "info": "Note"}
+
+
+def local_path(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirects).
+
+    Browsers read a backslash as a slash and drop tabs and newlines, so
+    "/\\evil.com" and "/\t/evil.com" would leave the site like "//evil.com".
+    """
+    if not target or not target.startswith("/") or "\\" in target:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
 
 
 def org_tz():

@@ -18,7 +18,7 @@ from reviewq.extensions import db
 from reviewq.models import Attachment
 from reviewq.services import calendar_feed as feed
 from reviewq.services import freeze as F
-from reviewq.services.common import now_utc
+from reviewq.services.common import as_id, now_utc
 from reviewq.services.releases import calendar_entries
 from reviewq.services.settings import freeze_state
 
@@ -66,7 +66,7 @@ def freeze_off():
         flash("Tick the confirmation to lift the freeze.", "error")
         return redirect(url_for("releases.freeze"))
     try:
-        ids = [int(i) for i in request.form.getlist("release") if i.isdigit()]
+        ids = [n for n in map(as_id, request.form.getlist("release")) if n is not None]
         done = F.lift_freeze(db.session, current_user, now=now_utc(), release_ids=ids,
                              reason=request.form.get("reason", ""))
         db.session.commit()
@@ -97,7 +97,7 @@ def hold_lift(hold_id: int):
         return render_template("calendar/hold_lift.html", hold=F._active_targeted(db.session, hold_id),
                                held=F.held_by(db.session, hold_id))
     try:
-        ids = [int(i) for i in request.form.getlist("release") if i.isdigit()]
+        ids = [n for n in map(as_id, request.form.getlist("release")) if n is not None]
         done = F.lift_hold(db.session, current_user, hold_id, now=now_utc(), release_ids=ids)
         db.session.commit()
     except ReviewqError as e:

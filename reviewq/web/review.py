@@ -15,7 +15,7 @@ from reviewq.core import workflow as wf
 from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
 from reviewq.extensions import db
 from reviewq.models import Draft
-from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.services.common import as_id, get_visible_draft, now_utc
 from reviewq.services.decisions import decide
 from reviewq.services.queries import review_queue, stage_counts
 from reviewq.web.forms import ConfirmForm, DecisionForm
@@ -56,7 +56,8 @@ def _compare(draft):
         return None
     def pick(name, default):
         raw = request.args.get(name, "")
-        return int(raw) if raw.isdigit() and int(raw) in numbers else default
+        n = as_id(raw)
+        return n if n in numbers else default
     a, b = pick("from", numbers[-2]), pick("to", numbers[-1])
     by_number = {r.number: r for r in draft.revisions}
     return {"numbers": numbers, "from": a, "to": b,

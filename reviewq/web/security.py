@@ -4,15 +4,27 @@ from __future__ import annotations
 import secrets
 
 from flask import current_app, g, request
+from werkzeug.routing import IntegerConverter
 
 from reviewq.extensions import db, login_manager
+from reviewq.services.common import MAX_ID
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
        "form-action 'self'; frame-ancestors 'none'")
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in every route: 1 up to the database's INTEGER maximum; anything else is a 404."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app) -> None:
+    app.url_map.converters["int"] = IdConverter  # called before any blueprint adds its routes
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"

@@ -103,7 +103,8 @@ def parse(body: bytes, content_type: str | None):
         return Ignored(str(kind))
     except MalformedPayload:
         raise
-    except (UnicodeDecodeError, ValueError, KeyError, IndexError, TypeError, AttributeError) as e:
+    except (UnicodeDecodeError, ValueError, KeyError, IndexError, TypeError, AttributeError,
+            RecursionError) as e:  # RecursionError: JSON nested thousands deep
         raise MalformedPayload(f"unreadable payload ({type(e).__name__})") from None
 
 
