@@ -14,8 +14,26 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' 
        "form-action 'self'; frame-ancestors 'none'")
 
 
+def _whole_numbers_upto(limit: int) -> str:
+    """A regex for 1..limit written without leading zeros (e.g. 1..2147483647)."""
+    s = str(limit)
+    # [0-9], not \d, which also takes other scripts' digits.
+    alts = [f"[1-9][0-9]{{0,{len(s) - 2}}}"]  # fewer digits than limit
+    for i, digit in enumerate(s):  # same length: equal up to position i, then smaller
+        low = 1 if i == 0 else 0
+        if int(digit) > low:
+            alts.append(f"{s[:i]}[{low}-{int(digit) - 1}][0-9]{{{len(s) - i - 1}}}")
+    return "(?:" + "|".join(alts + [s]) + ")"
+
+
 class IdConverter(IntegerConverter):
-    """`<int:...>` in every route: 1 up to the database's INTEGER maximum; anything else is a 404."""
+    """`<int:...>` in every route: 1 up to the database's INTEGER maximum; anything else is a 404.
+
+    The range is in the regex, not only in to_python: Werkzeug matches methods
+    before it converts, so a PATCH to an id that fails conversion would be a 405.
+    """
+
+    regex = _whole_numbers_upto(MAX_ID)
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("min", 1)
