@@ -16,6 +16,15 @@ from reviewq.services.drafts import enter_state
 MAX_COMMENT = 5000
 
 
+def _storable(text: str) -> bool:
+    """False for NUL or a lone surrogate: Slack's JSON can carry "\\u0000" or "\\ud800", databases cannot."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text
+
+
 def decide(session: Session, actor: User, draft_id, decision: str, *, revision, comment: str = "",
            now: datetime, via: str = "web", expected_stage: str | None = None) -> Decision:
     """Record `actor`'s decision on the stage the draft waits in.
@@ -29,6 +38,8 @@ def decide(session: Session, actor: User, draft_id, decision: str, *, revision, 
         raise ValidationError("The comment must be text.", {"comment": "not text"})
     if len(comment) > MAX_COMMENT:
         raise ValidationError(f"Keep the comment under {MAX_COMMENT} characters.", {"comment": "too long"})
+    if not _storable(comment):
+        raise ValidationError("The comment contains a character that cannot be stored.", {"comment": "bad character"})
     try:
         revision = int(revision) if revision is not None else None
     except (TypeError, ValueError):

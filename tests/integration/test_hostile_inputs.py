@@ -370,3 +370,67 @@ def test_post_without_csrf_changes_nothing(client, admin, factory, session):
                                        "email": "x@example.org", "roles": ["admin"], "subject_name": "x"})
         assert resp.status_code == 400, (path, resp.status_code)
     assert _counts(session) == before
+
+
+# -- NUL and lone surrogates (PostgreSQL cannot store them; SQLite cannot encode surrogates) --------
+
+def test_sign_in_with_nul_in_the_email_is_400_and_records_nothing(client, factory, session):
+    from reviewq.models import LoginAttempt
+    user = factory.user("staff")
+    page = client.get("/login")
+    resp = client.post("/login", data={"email": user.email + "\x00", "password": "correct horse battery",
+                                       "csrf_token": csrf_from(page)})
+    assert resp.status_code == 400
+    assert "NUL" in resp.get_data(as_text=True)
+    assert session.scalar(select(func.count()).select_from(LoginAttempt)) == 0
+
+
+@pytest.mark.parametrize("path,data", [
+    ("/calendar/freeze/on", {"reason": "Incident\x00"}),
+    ("/account/tokens", {"name": "script\x00"}),
+    ("/admin/users/new", {"name": "New\x00 Person", "email": "new@example.org", "roles": ["staff"],
+                          "password": "a long enough password"}),
+    ("/consents", {"subject_name": "Jane\x00 Doe", "kind": "photo"}),
+    ("/calendar/holds", {"kind": "channel", "value": "facebook", "reason": "why\x00"}),
+    ("/calendar/blackouts", {"starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T11:00", "reason": "x\x00"}),
+])
+def test_nul_in_any_web_form_field_is_400_and_changes_nothing(client, admin, session, path, data):
+    before = _counts(session)
+    resp = client.post(path, data={**data, "csrf_token": _token(client)})
+    assert resp.status_code == 400, resp.status_code
+    assert _counts(session) == before
+
+
+def test_nul_in_a_query_or_an_upload_name_is_400(client, admin):
+    assert client.get("/consents?q=a%00b").status_code == 400
+    page = client.get("/drafts/new")
+    resp = client.post("/drafts/new", content_type="multipart/form-data", data={
+        "csrf_token": csrf_from(page), "body": "Flu shots this week.", "channels": ["facebook"], "action": "save",
+        "attachments-0-file": (__import__("io").BytesIO(PNG), "a\x00.png"), "attachments-0-alt_text": "x"})
+    assert resp.status_code == 400
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["nul", "surrogate"])
+def test_slack_payload_with_unstorable_text_is_400(client, slack, factory, session, bad):
+    factory.user("reviewer", slack_id="U0HOSTILE")
+    d = factory.submit(factory.draft())
+    before = _counts(session)
+    for payload in (block_actions("U0HOSTILE" + bad, "approve", json.dumps({"d": d.id, "r": 1, "s": "review"})),
+                    block_actions("U0HOSTILE", "approve", json.dumps({"d": d.id, "r": 1, "s": "review"}),
+                                  channel="C" + bad)):
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        assert _slack_post(client, body).status_code == 400
+    assert _counts(session) == before
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["nul", "surrogate"])
+def test_decision_comment_with_unstorable_text_is_a_validation_error(factory, session, bad):
+    from reviewq.core.errors import ValidationError
+    from reviewq.services.decisions import decide
+    reviewer = factory.user("reviewer")
+    d = factory.submit(factory.draft())
+    with pytest.raises(ValidationError) as e:
+        decide(session, reviewer, d.id, "reject", revision=1, comment="No" + bad, now=factory.tick())
+    assert "comment" in e.value.fields
+    session.rollback()
+    assert session.get(Draft, d.id).state == "pending_review"

@@ -95,6 +95,8 @@ def parse(body: bytes, content_type: str | None):
         payload = json.loads(form["payload"][0])
         if not isinstance(payload, dict):
             raise MalformedPayload("payload is not an object")
+        if not _storable(payload):
+            raise MalformedPayload("NUL or unpaired surrogate in the payload")
         kind = payload.get("type")
         if kind == "block_actions":
             return _button(payload)
@@ -106,6 +108,19 @@ def parse(body: bytes, content_type: str | None):
     except (UnicodeDecodeError, ValueError, KeyError, IndexError, TypeError, AttributeError,
             RecursionError) as e:  # RecursionError: JSON nested thousands deep
         raise MalformedPayload(f"unreadable payload ({type(e).__name__})") from None
+
+
+def _storable(data) -> bool:
+    """False if any string in `data` holds NUL or a lone surrogate (JSON allows both, databases do not)."""
+    if isinstance(data, str):
+        try:
+            data.encode("utf-8")
+        except UnicodeEncodeError:
+            return False
+        return "\x00" not in data
+    if isinstance(data, dict):
+        return all(_storable(k) and _storable(v) for k, v in data.items())
+    return all(_storable(v) for v in data) if isinstance(data, list) else True
 
 
 def _str(d: dict, key: str) -> str:
