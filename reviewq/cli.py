@@ -55,6 +55,7 @@ def user_add(email, name, roles, slack_id, password_stdin):
     from reviewq.services.users import create_user
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     app = _app()
+    _require_schema(app)
     from reviewq.extensions import db
     with app.app_context(), db.transaction() as s:
         u = create_user(s, email=email, name=name, roles=list(roles), password=password,
@@ -78,6 +79,7 @@ def token_create(email, name):
     from reviewq.services.common import now_utc
     from reviewq.services.users import create_token
     app = _app()
+    _require_schema(app)
     with app.app_context(), db.transaction() as s:
         u = s.scalar(select(User).where(User.email == email.strip().lower()))
         if u is None:

@@ -17,7 +17,7 @@ from reviewq.core.roles import ROLES
 from reviewq.models import ApiToken, LoginAttempt, User, UserRole
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile) until configured
-EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]+$")
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")  # no control chars
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 MIN_PASSWORD = 10
 # Failed attempts allowed per account and per address within the window.

@@ -434,3 +434,31 @@ def test_decision_comment_with_unstorable_text_is_a_validation_error(factory, se
     assert "comment" in e.value.fields
     session.rollback()
     assert session.get(Draft, d.id).state == "pending_review"
+
+
+# -- the command line --------------------------------------------------------------------------------
+
+def _cli(tmp_path, database_url, *args, stdin=""):
+    import os
+    import subprocess
+    import sys
+    env = {**os.environ, "REVIEWQ_DATABASE_URL": database_url, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
+           "REVIEWQ_SECRET_KEY": "cli-test"}
+    return subprocess.run([sys.executable, "-m", "reviewq", *args], input=stdin, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+@pytest.mark.parametrize("args", [("user", "add", "a@example.org", "--name", "A", "--role", "staff"),
+                                  ("token", "create", "a@example.org")], ids=["user-add", "token-create"])
+def test_cli_before_init_db_exits_2_naming_init_db(tmp_path, args):
+    r = _cli(tmp_path, f"sqlite:///{tmp_path / 'empty.db'}", *args)
+    assert r.returncode == 2 and "init-db" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
+
+@pytest.mark.parametrize("email", ["a\x01b@example.org", "ab@exa\x7fmple.org", "ab@example.org\x1b[2J"],
+                         ids=["soh", "del", "terminal-escape"])
+def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, migrated, session, email):
+    from reviewq.models import User
+    r = _cli(tmp_path, migrated, "user", "add", email, "--name", "A", "--role", "staff")
+    assert r.returncode == 2 and "e-mail" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert session.scalar(select(func.count()).select_from(User)) == 0
