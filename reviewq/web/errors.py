@@ -42,7 +42,10 @@ def init_app(app) -> None:
     @app.errorhandler(413)
     def too_large(e):
         limit = app.config["REVIEWQ"].max_upload_bytes // (1024 * 1024)
-        return error_response(413, f"The upload is too large. Files may be up to {limit} MB.")
+        # Also raised for one text field over Flask's MAX_FORM_MEMORY_SIZE (500 kB by default).
+        text_kb = (app.config.get("MAX_FORM_MEMORY_SIZE") or 500_000) // 1000
+        return error_response(413, f"The upload is too large. Files may be up to {limit} MB "
+                                   f"and a text field up to {text_kb} kB.")
 
     @app.errorhandler(HTTPException)
     def http_error(e: HTTPException):

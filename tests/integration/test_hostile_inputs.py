@@ -462,3 +462,50 @@ def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, mig
     r = _cli(tmp_path, migrated, "user", "add", email, "--name", "A", "--role", "staff")
     assert r.returncode == 2 and "e-mail" in r.stderr and "Traceback" not in r.stderr, r.stderr
     assert session.scalar(select(func.count()).select_from(User)) == 0
+
+
+# -- other people's rows ------------------------------------------------------------------------------
+
+def test_other_peoples_tokens_attachments_consents_and_holds_are_out_of_reach(client, factory, login, session):
+    from reviewq.models import ApiToken, Consent, ReleaseHold
+    from reviewq.services.consents import create_consent
+    from reviewq.services.freeze import place_hold
+    owner, comms = factory.user("staff"), factory.user("comms")
+    secret = factory.token(owner)
+    theirs = factory.draft(owner, body=MARKER, attachments=[("a.png", PNG, "alt")])
+    consent = create_consent(session, comms, subject_name="Jane Example", covers=["photo"], now=factory.tick())
+    hold = place_hold(session, comms, "channel", "facebook", reason="Check", now=factory.tick())
+    session.commit()
+    token_id, att_id, consent_id, hold_id = session.scalar(select(ApiToken.id)), theirs.attachments[0].id, \
+        consent.id, hold.id
+    intruder = login(factory.user("staff"))
+    mine = factory.draft(intruder)
+    csrf = _token(client)
+    answers = {
+        "token": client.post(f"/account/tokens/{token_id}/revoke", data={"csrf_token": csrf}),
+        "attachment": client.get(f"/drafts/{mine.id}/attachments/{att_id}"),
+        "their attachment": client.get(f"/drafts/{theirs.id}/attachments/{att_id}"),
+        "consent": client.post(f"/consents/{consent_id}/revoke", data={"csrf_token": csrf}),
+        "hold": client.post(f"/calendar/holds/{hold_id}/lift", data={"csrf_token": csrf}),
+        "link": client.get(f"/consents/link?draft_id={theirs.id}"),
+    }
+    for name, resp in answers.items():
+        # The freeze pages refuse with a flashed message on the page they redirect to.
+        assert resp.status_code in ((302,) if name == "hold" else (403, 404)), (name, resp.status_code)
+        assert "Zebra-Quokka" not in resp.get_data(as_text=True) and resp.data != PNG, name
+    session.expire_all()
+    assert session.get(ApiToken, token_id).revoked_at is None
+    assert session.get(Consent, consent_id).revoked_at is None
+    assert session.get(ReleaseHold, hold_id).lifted_at is None
+    assert client.get("/api/v1/me", headers={"Authorization": "Bearer " + secret}).status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/drafts/new", "/consents", "/account/tokens", "/login"])
+def test_a_one_megabyte_text_field_is_413_saying_what_the_limit_is(client, factory, login, session, path):
+    login(factory.user("staff", "comms"))
+    before = _counts(session)
+    resp = client.post(path, data={"csrf_token": _token(client), "body": "x" * (1024 * 1024),
+                                   "name": "x" * (1024 * 1024), "subject_name": "x" * (1024 * 1024)})
+    assert resp.status_code == 413
+    assert "text field up to 500 kB" in resp.get_data(as_text=True)
+    assert _counts(session) == before
