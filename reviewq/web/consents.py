@@ -19,6 +19,7 @@ from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
 from reviewq.extensions import db
 from reviewq.services import consents as svc
 from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.web.forms import _Choice
 
 bp = Blueprint("consents", __name__, url_prefix="/consents")
 PAGE = 100
@@ -31,9 +32,9 @@ class Checkboxes(SelectMultipleField):
 
 class ConsentForm(FlaskForm):
     subject_name = StringField("Name on the signed form", validators=[DataRequired(), Length(max=200)])
-    covers = Checkboxes("Covers", choices=[(c, c) for c in svc.COVERS],
+    covers = Checkboxes("Covers", choices=[_Choice(c, c) for c in svc.COVERS],
                         validators=[DataRequired(message="Tick what the consent covers.")])
-    channels = Checkboxes("Channels (none ticked: every channel)", choices=[(c, CHANNEL_LABELS[c]) for c in CHANNELS])
+    channels = Checkboxes("Channels (none ticked: every channel)", choices=[_Choice(c, CHANNEL_LABELS[c]) for c in CHANNELS])
     valid_from = DateField("Valid from (first day)", validators=[Optional()])
     valid_until = DateField("Valid until (last day)", validators=[Optional()])
     note = TextAreaField("Note (where the signed form is kept)", validators=[Optional(), Length(max=2000)])
