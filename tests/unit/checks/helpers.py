@@ -13,3 +13,12 @@ def flags(text, check, channels=("facebook",), **kw):
 
 def cats(findings):
     return {(f.category, f.text) for f in findings}
+
+
+def found(text, category):
+    """The texts flagged (block or warn) as PHI of `category`."""
+    return {f.text for f in phi(text) if f.category == category and f.severity in ("block", "warn")}
+
+
+def blocks(text):
+    return [f for f in phi(text) if f.severity == "block"]

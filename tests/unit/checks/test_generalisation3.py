@@ -4,15 +4,7 @@ Each test names the general rule it holds, with wording, names and places no lis
 """
 import pytest
 
-from tests.unit.checks.helpers import flags, phi
-
-
-def found(text, category):
-    return {f.text for f in phi(text) if f.category == category and f.severity in ("block", "warn")}
-
-
-def blocks(text):
-    return [f for f in phi(text) if f.severity == "block"]
+from tests.unit.checks.helpers import blocks, flags, found, phi
 
 
 # ---- names --------------------------------------------------------------------------------------

@@ -4,11 +4,7 @@ Each test names the general rule it holds, with wording, names and places no lis
 """
 import pytest
 
-from tests.unit.checks.helpers import flags, phi
-
-
-def found(text, category):
-    return {f.text for f in phi(text) if f.category == category and f.severity in ("block", "warn")}
+from tests.unit.checks.helpers import flags, found, phi
 
 
 # ---- names --------------------------------------------------------------------------------------
