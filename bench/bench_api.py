@@ -14,11 +14,12 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
+
+from _db import seeded  # bench/_db.py (scripts run from bench/)
 
 
 def _timed(client, path, headers, n):
@@ -40,17 +41,7 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        if url.startswith("postgresql"):
-            from sqlalchemy import create_engine, text
-            eng = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-            with eng.begin() as c:
-                c.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                c.execute(text("CREATE SCHEMA public"))
-            eng.dispose()
-        env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_INSTANCE_DIR": tmp}
-        for cmd in (["init-db"], ["seed", "--drafts", str(args.drafts)]):
-            subprocess.run([sys.executable, "-m", "reviewq", *cmd], env=env, check=True, capture_output=True)
-        os.environ.update(env)
+        os.environ.update(seeded(url, tmp, args.drafts))
         from sqlalchemy import select
 
         from reviewq import create_app

@@ -10,11 +10,11 @@ Prints drafts/s and the total time; the contract asks for 100,000 in well under 
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
+
+from _db import reset_schema, reviewq_env, run_reviewq  # bench/_db.py
 
 
 def main() -> int:
@@ -24,19 +24,11 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite:///{tmp}/bench.db"
-        if url.startswith("postgresql"):
-            from sqlalchemy import create_engine, text
-            eng = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-            with eng.begin() as c:
-                c.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-                c.execute(text("CREATE SCHEMA public"))
-            eng.dispose()
-        env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_INSTANCE_DIR": tmp}
-        run = lambda *a: subprocess.run([sys.executable, "-m", "reviewq", *a], env=env, check=True,  # noqa: E731
-                                        capture_output=True, text=True)
-        run("init-db")
+        reset_schema(url)
+        env = reviewq_env(url, tmp)
+        run_reviewq(env, "init-db")
         t0 = time.perf_counter()
-        run("seed", "--drafts", str(args.drafts))
+        run_reviewq(env, "seed", "--drafts", str(args.drafts))
         elapsed = time.perf_counter() - t0
     backend = url.split(":", 1)[0]
     print(f"seed: {args.drafts} drafts on {backend} in {elapsed:.1f} s ({args.drafts / elapsed:,.0f} drafts/s, "

@@ -15,10 +15,11 @@ import argparse
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+from _db import seeded  # bench/_db.py (scripts run from bench/)
 
 SEED_PASSWORD = "seeded-user-password"
 
@@ -44,17 +45,7 @@ def _signed_in(app, email):
 
 
 def _seed(url, tmp, drafts):
-    if url.startswith("postgresql"):
-        from sqlalchemy import create_engine, text
-        eng = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-        with eng.begin() as c:
-            c.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            c.execute(text("CREATE SCHEMA public"))
-        eng.dispose()
-    env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_INSTANCE_DIR": tmp}
-    for cmd in (["init-db"], ["seed", "--drafts", str(drafts)]):
-        subprocess.run([sys.executable, "-m", "reviewq", *cmd], env=env, check=True, capture_output=True)
-    os.environ.update(env)
+    os.environ.update(seeded(url, tmp, drafts))
 
 
 def main() -> int:
