@@ -11,7 +11,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from reviewq import signals
-from reviewq.core.errors import ValidationError
+from reviewq.core.errors import PermissionDeniedError, ValidationError
+from reviewq.core.permissions import can_freeze
 from reviewq.core.schedule import DEFAULT_CLASH_MINUTES
 from reviewq.models import Setting
 
@@ -67,7 +68,9 @@ def put_setting(session: Session, actor, key: str, value: dict, *, now: datetime
 
 
 def update_release_settings(session: Session, actor, changes: dict, *, now: datetime) -> dict:
-    """Change some release rules (admins; the caller checks). Unknown keys or bad numbers are refused."""
+    """Change some release rules (comms leads and admins). Unknown keys or bad numbers are refused."""
+    if actor is None or not can_freeze(actor.actor()):
+        raise PermissionDeniedError("Only comms leads and administrators can change the release settings.")
     unknown = set(changes) - set(RELEASE_DEFAULTS)
     if unknown:
         raise ValidationError(f"Unknown release setting {sorted(unknown)[0]!r}.", {k: "unknown" for k in unknown})

@@ -1,7 +1,9 @@
 """Release controls around the calendar: crisis freeze, targeted holds, blackout windows,
-the personal iCalendar feed and the signed media links publishers download images from.
+the release settings page, the personal iCalendar feed and the signed media links publishers
+download images from.
 
-Permissions are checked in reviewq.services.freeze (comms and admins); the feed
+Permissions are checked in reviewq.services.freeze and reviewq.services.settings (comms and
+admins); the feed
 and media routes need no login because their URLs carry a secret or signature.
 """
 from __future__ import annotations
@@ -12,7 +14,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user, login_required
 
 from reviewq.core import schedule as S
-from reviewq.core.errors import ReviewqError, ValidationError
+from reviewq.core.errors import PermissionDeniedError, ReviewqError, ValidationError
 from reviewq.core.permissions import can_freeze
 from reviewq.extensions import db
 from reviewq.models import Attachment
@@ -20,7 +22,8 @@ from reviewq.services import calendar_feed as feed
 from reviewq.services import freeze as F
 from reviewq.services.common import as_id, now_utc
 from reviewq.services.releases import calendar_entries
-from reviewq.services.settings import freeze_state
+from reviewq.services.settings import freeze_state, release_settings, update_release_settings
+from reviewq.web.release_settings_form import ReleaseSettingsForm
 
 bp = Blueprint("releases", __name__)
 
@@ -138,6 +141,31 @@ def blackout_delete(window_id: int):
         return _refused(e)
     flash("Blackout window removed.", "success")
     return redirect(url_for("releases.freeze"))
+
+
+# -- release settings ---------------------------------------------------------------------------------
+
+@bp.route("/calendar/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """View and change the release rules. The form bounds the numbers; the service checks who may."""
+    if not can_freeze(current_user.actor()):
+        raise PermissionDeniedError("Only comms leads and administrators can change the release settings.")
+    form = ReleaseSettingsForm(data=release_settings(db.session))
+    if request.method == "GET":
+        return render_template("calendar/settings.html", form=form)
+    if not form.validate_on_submit():
+        expired = "csrf_token" in form.errors
+        return render_template("calendar/settings.html", form=form, expired=expired), 400 if expired else 422
+    try:
+        update_release_settings(db.session, current_user, form.changes(), now=now_utc())
+        db.session.commit()
+    except ValidationError as e:
+        db.session.rollback()
+        form.apply_service_error(e)
+        return render_template("calendar/settings.html", form=form), 422
+    flash("Release settings saved. Workers use them from their next pass.", "success")
+    return redirect(url_for("releases.settings"))
 
 
 # -- iCalendar feed -------------------------------------------------------------------------------------
