@@ -20,7 +20,7 @@ from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedEr
 from reviewq.core.permissions import can_freeze
 from reviewq.core.roles import CHANNELS
 from reviewq.models import BlackoutWindow, Draft, ReleaseHold, Setting, User
-from reviewq.services.common import as_id
+from reviewq.services.common import as_id, get_visible_draft
 from reviewq.services.settings import FREEZE_KEY, FreezeState, freeze_state
 
 FREEZE_OVERDUE = "Became due during the crisis freeze; release it or reschedule it."
@@ -199,6 +199,16 @@ def lift_draft_holds(session: Session, actor: User, draft: Draft, *, now: dateti
                                           value=h.value, reason=h.reason, draft_id=draft.id)
     session.flush()
     return len(rows)
+
+
+def release_held_post(session: Session, actor: User, draft_id, *, now: datetime) -> int:
+    """'Release now' for one held post: lift its holds so the worker releases it on its next pass."""
+    draft = get_visible_draft(session, actor, draft_id, lock=True)
+    if not can_freeze(actor.actor()):
+        raise PermissionDeniedError("Only comms leads and admins can release a held post.")
+    if draft.state != "scheduled":
+        raise ConflictError("Only a scheduled post can be released.", state=draft.state)
+    return lift_draft_holds(session, actor, draft, now=now)
 
 
 # -- blackout windows -----------------------------------------------------------------------------------

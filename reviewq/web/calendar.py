@@ -19,8 +19,8 @@ from reviewq.core.errors import ReviewqError, ValidationError
 from reviewq.core.permissions import can_freeze, can_schedule
 from reviewq.core.roles import CHANNELS
 from reviewq.extensions import db
-from reviewq.services.common import as_id, get_visible_draft, now_utc
-from reviewq.services.freeze import active_holds, blackout_windows, draft_holds, lift_draft_holds
+from reviewq.services.common import as_id, now_utc
+from reviewq.services.freeze import active_holds, blackout_windows, draft_holds, release_held_post
 from reviewq.services.releases import calendar_entries, clash_warnings, schedule_release, unschedule_release
 from reviewq.web.helpers import local_path
 
@@ -161,12 +161,7 @@ def unschedule(draft_id: int):
 def release_now(draft_id: int):
     """Lift the holds on one held post so the worker releases it on its next pass."""
     try:
-        draft = get_visible_draft(db.session, current_user, draft_id, lock=True)
-        if not can_freeze(current_user.actor()):
-            raise ValidationError("Only comms leads and admins can release a held post.")
-        if draft.state != "scheduled":
-            raise ValidationError("Only a scheduled post can be released.")
-        lift_draft_holds(db.session, current_user, draft, now=now_utc())
+        release_held_post(db.session, current_user, draft_id, now=now_utc())
         db.session.commit()
     except ReviewqError as e:
         db.session.rollback()

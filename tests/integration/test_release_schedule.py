@@ -184,3 +184,23 @@ def test_calendar_entries_respect_visibility_and_filters(factory, session, team)
     with pytest.raises(ValidationError):
         calendar_entries(session, team["comms"], start, end, channels=["myspace"])
     assert session.scalar(select(func.count()).select_from(Draft)) == 2
+
+
+def test_release_now_lifts_a_held_posts_holds_for_comms_only(factory, session, team):
+    d = _approved(factory, team)
+    schedule_release(session, team["comms"], d.id, release_at=factory.now + timedelta(hours=2), now=factory.now)
+    F.hold_draft(session, d, reason="re-check failed", now=factory.now)
+    session.commit()
+    with pytest.raises(PermissionDeniedError):
+        F.release_held_post(session, team["reviewer"], d.id, now=factory.tick())
+    session.rollback()
+    assert F.draft_holds(session, d.id)
+    assert F.release_held_post(session, team["comms"], d.id, now=factory.tick()) == 1
+    session.commit()
+    assert F.draft_holds(session, d.id) == []
+
+
+def test_release_now_refuses_a_post_that_is_not_scheduled(factory, session, team):
+    d = _approved(factory, team)
+    with pytest.raises(ConflictError):
+        F.release_held_post(session, team["comms"], d.id, now=factory.tick())
