@@ -37,4 +37,9 @@ def create_app(settings=None) -> "Flask":
     register_blueprints(app)
     api.init_app(app)
     register_signal_handlers()
+    if settings.trusted_proxies:
+        # Only with proxies configured: otherwise a client could claim any address in X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=0, x_port=0, x_prefix=0)
     return app

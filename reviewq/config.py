@@ -35,6 +35,15 @@ class Settings:
     # Argon2id cost: argon2-cffi's defaults. Only the test suite lowers them, to keep it fast.
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
+    # Sessions end after this long without a request, and at the latest this long after sign-in.
+    session_idle_minutes: int = 60
+    session_max_hours: int = 12
+    # Failed sign-ins / bad API tokens per account, token prefix or address within the window;
+    # beyond it failures are answered 429. Valid credentials always pass.
+    throttle_max_failures: int = 5
+    throttle_window_minutes: int = 15
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: the headers are ignored).
+    trusted_proxies: int = 0
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -70,6 +79,15 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+_INT_SETTINGS = (
+    ("REVIEWQ_TRUSTED_PROXIES", "trusted_proxies", 0),
+    ("REVIEWQ_SESSION_IDLE_MINUTES", "session_idle_minutes", 1),
+    ("REVIEWQ_SESSION_MAX_HOURS", "session_max_hours", 1),
+    ("REVIEWQ_THROTTLE_MAX_FAILURES", "throttle_max_failures", 1),
+    ("REVIEWQ_THROTTLE_WINDOW_MINUTES", "throttle_window_minutes", 1),
+)
+
+
 def load_settings(env: dict | None = None, **overrides) -> Settings:
     """Read settings from `env` (default os.environ); raise ConfigError on bad values."""
     env = os.environ if env is None else env
@@ -98,6 +116,16 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         outbox_dir=Path(env.get("REVIEWQ_OUTBOX_DIR") or instance_dir / "outbox").resolve(),
         policy_file=Path(env["REVIEWQ_POLICY_FILE"]) if env.get("REVIEWQ_POLICY_FILE") else None,
     )
+    for name, attr, low in _INT_SETTINGS:
+        raw = env.get(name)
+        if raw:
+            try:
+                value = int(raw)
+            except ValueError:
+                raise ConfigError(f"{name}: not a whole number: {raw!r}")
+            if value < low:
+                raise ConfigError(f"{name}: must be at least {low}, not {value}")
+            setattr(settings, attr, value)
     if max_upload:
         try:
             settings.max_upload_bytes = int(float(max_upload) * 1024 * 1024)

@@ -3,21 +3,19 @@
 The views (reviewq.api.drafts, .misc) are thin: they validate through the
 operation registry (reviewq.api.spec), call the same services as the web and
 Slack, and serialise. Permissions are never decided here. Tokens are checked
-before anything else; failed tokens are counted per client address in the
-database (LoginAttempt) so every web process throttles alike.
+before anything else; a valid token always passes, and bad ones are counted
+per client address and token prefix (reviewq.accounts.throttle).
 """
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import func, select
 
 from reviewq.core.errors import BlockingFindingsError, ReviewqError, ValidationError
 from reviewq.extensions import csrf, db
-from reviewq.models import LoginAttempt, User
+from reviewq.accounts import throttle
+from reviewq.models import User
 from reviewq.services.common import now_utc
-from reviewq.services.users import THROTTLE_MAX, THROTTLE_WINDOW, throttled, user_for_token
+from reviewq.services.users import user_for_token
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -52,41 +50,31 @@ def _domain_error(e: ReviewqError):
     return _error(e.status, e.message, **extra)
 
 
-def _throttle_key() -> str:
-    return f"api:{request.remote_addr or '?'}"
-
-
-def _retry_after(key: str, now) -> int:
-    oldest = db.session.scalar(select(func.min(LoginAttempt.at))
-                               .where(LoginAttempt.key == key, LoginAttempt.at >= now - THROTTLE_WINDOW))
-    if oldest is None:
-        return 1
-    return max(1, math.ceil((oldest + THROTTLE_WINDOW - now).total_seconds()))
-
-
 @bp.before_request
 def _authenticate():
     view = current_app.view_functions.get(request.endpoint)
     op = getattr(view, "operation", None)
     if op is not None and not op.auth:
         return None
-    now, key = now_utc(), _throttle_key()
-    if throttled(db.session, [key], now):
-        resp = _error(429, f"Too many requests with a bad token from your address ({THROTTLE_MAX} in "
-                           f"{int(THROTTLE_WINDOW.total_seconds() // 60)} minutes). Wait and try again.")
-        resp.headers["Retry-After"] = str(_retry_after(key, now))
-        return resp
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _unauthorized("Send an API token: Authorization: Bearer <token> (create one at /account/tokens).")
-    user = user_for_token(db.session, token.strip(), now)
-    if user is None:
-        db.session.rollback()
-        db.session.add(LoginAttempt(key=key, at=now))
-        db.session.commit()
-        return _unauthorized("The API token is unknown or revoked.")
-    g.api_user = user
-    return None
+    now, token = now_utc(), token.strip()
+    user = user_for_token(db.session, token, now)
+    if user is not None:  # a valid token always passes, whatever others sent
+        g.api_user = user
+        return None
+    db.session.rollback()
+    limits = throttle.Limits.from_settings(current_app.config["REVIEWQ"])
+    keys = [f"api:{request.remote_addr or '?'}"] + ([f"token:{token[:10]}"] if len(token) >= 10 else [])
+    wait = throttle.record_failure(db.session, keys, now, limits)
+    db.session.commit()
+    if wait is not None:
+        resp = _error(429, f"Too many requests with a bad token ({limits.max_failures} in {limits.minutes} "
+                           "minutes). Wait and try again.")
+        resp.headers["Retry-After"] = str(wait)
+        return resp
+    return _unauthorized("The API token is unknown or revoked.")
 
 
 def _unauthorized(message: str):

@@ -5,11 +5,12 @@ from reviewq.models.consent import Consent, draft_consents
 from reviewq.models.drafts import Attachment, Decision, Draft, Revision
 from reviewq.models.outbox import OutboxMessage
 from reviewq.models.releases import BlackoutWindow, CalendarFeedToken, ReleaseAttempt, ReleaseHold
+from reviewq.models.sessions import UserSession
 from reviewq.models.settings import Setting
 from reviewq.models.slack import SlackMessage
 from reviewq.models.users import ApiToken, LoginAttempt, User, UserRole
 
 __all__ = ["ApiToken", "Attachment", "AuditEvent", "AuditHead", "Base", "BlackoutWindow", "CalendarFeedToken",
            "ReleaseAttempt", "ReleaseHold", "Consent", "Decision", "Draft",
-           "LoginAttempt", "OutboxMessage", "Revision", "Setting", "SlackMessage", "User", "UserRole", "draft_consents",
+           "LoginAttempt", "OutboxMessage", "Revision", "Setting", "SlackMessage", "User", "UserRole", "UserSession", "draft_consents",
            "utcnow"]

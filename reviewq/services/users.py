@@ -8,20 +8,20 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewq import signals
+from reviewq.accounts import throttle
+from reviewq.accounts.throttle import Limits
 from reviewq.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from reviewq.core.roles import ROLES
-from reviewq.models import ApiToken, LoginAttempt, User, UserRole
+from reviewq.models import ApiToken, User, UserRole
 
 _hasher = PasswordHasher()  # argon2-cffi's defaults (RFC 9106 low-memory profile) until configured
 EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$")  # no control chars
 SLACK_ID_RE = re.compile(r"^[UW][A-Z0-9]{2,30}$")
 MIN_PASSWORD = 10
-# Failed attempts allowed per account and per address within the window.
-THROTTLE_MAX, THROTTLE_WINDOW = 5, timedelta(minutes=15)
 TOKEN_PREFIX = "rq_"
 
 
@@ -67,22 +67,15 @@ def create_user(session: Session, *, email, name, roles, password: str | None = 
     return user
 
 
-def throttled(session: Session, keys: list[str], now: datetime) -> bool:
-    since = now - THROTTLE_WINDOW
-    for key in keys:
-        n = session.scalar(select(func.count()).select_from(LoginAttempt)
-                           .where(LoginAttempt.key == key, LoginAttempt.at >= since))
-        if n >= THROTTLE_MAX:
-            return True
-    return False
+def authenticate(session: Session, email, password, *, ip: str, now: datetime,
+                 limits: Limits | None = None) -> User | None:
+    """The user whose credentials these are, or None.
 
-
-def authenticate(session: Session, email, password, *, ip: str, now: datetime) -> User | None:
-    """The user whose credentials these are, or None; raises PermissionDeniedError when throttled."""
+    Valid credentials always pass; a failure beyond the per-account or
+    per-address limit raises ThrottledError (429) instead (reviewq.accounts.throttle).
+    """
+    limits = limits or Limits()
     email = (email or "").strip().lower() if isinstance(email, str) else ""
-    keys = [f"email:{email}", f"ip:{ip}"]
-    if throttled(session, keys, now):
-        raise PermissionDeniedError("Too many failed sign-ins. Wait 15 minutes and try again.")
     user = session.scalar(select(User).where(User.email == email))
     ok = False
     if user is not None and user.password_hash and user.active:
@@ -98,12 +91,15 @@ def authenticate(session: Session, email, password, *, ip: str, now: datetime) -
             _hasher.verify(_DUMMY, password or "x")
         except VerificationError:
             pass
-    if ok:
-        session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{email}"))
-    else:
-        session.add_all([LoginAttempt(key=k, at=now) for k in keys])
     signals.login_event.send(user if ok else None, session=session, now=now, ok=ok, email=email, ip=ip)
-    return user if ok else None
+    if ok:
+        throttle.clear(session, f"email:{email}")
+        return user
+    wait = throttle.record_failure(session, [f"email:{email}", f"ip:{ip}"], now, limits)
+    if wait is not None:
+        raise throttle.ThrottledError(f"Too many failed sign-ins. Wait {limits.minutes} minutes and try again.",
+                                      retry_after=wait)
+    return None
 
 
 _DUMMY = _hasher.hash("not-a-real-password")
@@ -211,6 +207,9 @@ def set_user_active(session: Session, actor: User, user_id, *, active: bool, now
         raise ValidationError("You cannot deactivate your own account.", {"active": "self"})
     if user.active != bool(active):
         user.active = bool(active)
+        if not active:
+            from reviewq.accounts.sessions import end_all_sessions
+            end_all_sessions(session, user.id, now=now, reason="deactivated")
         session.flush()
         signals.user_changed.send(user, session=session, actor=actor, now=now,
                                   change="reactivated" if active else "deactivated")

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 
 def register_blueprints(app) -> None:
-    from reviewq.web import (account, admin, admin_slack, auth, calendar, consents, drafts, policy, releases,
+    from reviewq.web import (account, account_sessions, admin, admin_slack, auth, calendar, consents, drafts, policy, releases,
                              review, slack)
     for bp in (auth.bp, drafts.bp, review.bp, admin.bp, admin.audit_bp, policy.bp, admin_slack.bp, slack.bp,
-               calendar.bp, releases.bp, account.bp, consents.bp):
+               calendar.bp, releases.bp, account.bp, account_sessions.bp, consents.bp):
         app.register_blueprint(bp)

@@ -1,8 +1,8 @@
-"""Sign in and out. Throttled per account and per address; every attempt is audited."""
+"""Sign in and out. Failures throttled per account and per address; every attempt is audited."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
@@ -11,6 +11,7 @@ from reviewq.core.errors import PermissionDeniedError
 from reviewq.extensions import db
 from reviewq.services.common import now_utc
 from reviewq.services.users import authenticate
+from reviewq.web.account_sessions import login_limits, sign_in, sign_out
 from reviewq.web.helpers import local_path
 
 bp = Blueprint("auth", __name__)
@@ -34,15 +35,16 @@ def login():
     if form.validate_on_submit():
         try:
             user = authenticate(db.session, form.email.data, form.password.data,
-                                ip=request.remote_addr or "?", now=now_utc())
+                                ip=request.remote_addr or "?", now=now_utc(), limits=login_limits())
         except PermissionDeniedError as e:
             db.session.commit()
             form.password.errors.append(e.message)
-            return render_template("auth/login.html", form=form), 429
-        db.session.commit()
+            return render_template("auth/login.html", form=form), 429, {
+                "Retry-After": str(getattr(e, "retry_after", 60))}
         if user is not None:
-            login_user(user)
+            sign_in(user)
             return redirect(_safe_next(request.args.get("next")))
+        db.session.commit()
         form.password.errors.append("That e-mail and password do not match an active account.")
         status = 401
     elif request.method == "POST":
@@ -53,6 +55,6 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sign_out()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))

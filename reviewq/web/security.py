@@ -51,12 +51,9 @@ def init_app(app) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from reviewq.models import User
-        try:
-            user = db.session.get(User, int(user_id))
-        except (TypeError, ValueError):
-            return None
-        return user if user is not None and user.active else None
+        # The cookie alone proves nothing: its session row must still be live (reviewq.accounts.sessions).
+        from reviewq.web.account_sessions import user_from_cookie
+        return user_from_cookie(user_id)
 
     @app.before_request
     def refuse_nul():

@@ -163,9 +163,13 @@ def test_sign_in_is_throttled_after_five_failures(client, factory):
         resp = client.post("/login", data={"email": user.email, "password": "wrong password",
                                            "csrf_token": csrf_from(client.get("/login"))})
         assert resp.status_code == 401
-    resp = client.post("/login", data={"email": user.email, "password": PASSWORD,
+    resp = client.post("/login", data={"email": user.email, "password": "wrong password",
                                        "csrf_token": csrf_from(client.get("/login"))})
     assert resp.status_code == 429 and "Too many failed sign-ins" in resp.get_data(as_text=True)
+    # Issue 16: the right password still passes; only failures are throttled.
+    resp = client.post("/login", data={"email": user.email, "password": PASSWORD,
+                                       "csrf_token": csrf_from(client.get("/login"))})
+    assert resp.status_code == 302
 
 
 def test_login_without_csrf_is_400(client, factory):

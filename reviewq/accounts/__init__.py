@@ -1,0 +1,1 @@
+"""Accounts: who may sign in, their sessions and the throttling of failed attempts."""

@@ -1,0 +1,73 @@
+"""Server-side sessions: each sign-in is a UserSession row the user loader checks.
+
+The Flask session cookie carries only a random key. A session ends when its
+user signs out, signs out everywhere, changes their password or is
+deactivated, when it has been idle longer than settings.session_idle_minutes,
+and at the latest settings.session_max_hours after sign-in. A copied cookie
+of an ended session signs nobody in. No Flask here: the web layer passes the
+key it read from the cookie.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from reviewq.models import User, UserSession
+
+# Writing last_seen_at on every request would turn every read into a write.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def start_session(session: Session, user: User, *, now: datetime) -> str:
+    """Record a sign-in and return the key for the cookie (stored only as a hash)."""
+    key = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, key_hash=_hash(key), created_at=now, last_seen_at=now))
+    session.flush()
+    return key
+
+
+def session_user(session: Session, key, *, now: datetime, idle: timedelta, lifetime: timedelta) -> User | None:
+    """The active user a live session key belongs to, or None; ends the session if it timed out."""
+    if not isinstance(key, str) or not key or len(key) > 100:
+        return None
+    row = session.scalar(select(UserSession).where(UserSession.key_hash == _hash(key)))
+    if row is None or row.ended_at is not None:
+        return None
+    reason = "expired" if now - row.created_at > lifetime else "idle" if now - row.last_seen_at > idle else None
+    if reason:
+        row.ended_at, row.end_reason = now, reason
+        return None
+    if not row.user.active:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+    return row.user
+
+
+def end_session(session: Session, key, *, now: datetime, reason: str = "logout") -> None:
+    if isinstance(key, str) and key:
+        session.execute(update(UserSession).where(UserSession.key_hash == _hash(key),
+                                                  UserSession.ended_at.is_(None))
+                        .values(ended_at=now, end_reason=reason))
+
+
+def end_all_sessions(session: Session, user_id: int, *, now: datetime, reason: str) -> int:
+    """End every live session of a user (sign out everywhere, password change, deactivation)."""
+    result = session.execute(update(UserSession).where(UserSession.user_id == user_id,
+                                                       UserSession.ended_at.is_(None))
+                             .values(ended_at=now, end_reason=reason))
+    return result.rowcount or 0
+
+
+def live_sessions(session: Session, user_id: int) -> list[UserSession]:
+    return list(session.scalars(select(UserSession).where(UserSession.user_id == user_id,
+                                                         UserSession.ended_at.is_(None))
+                                .order_by(UserSession.last_seen_at.desc())))
