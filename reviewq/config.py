@@ -70,7 +70,8 @@ def _secret_key(instance_dir: Path) -> str:
     path = instance_dir / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    instance_dir.mkdir(parents=True, exist_ok=True)
+    from reviewq.filemodes import private_dir
+    private_dir(instance_dir)
     key = secrets.token_hex(32)
     # Written with 0600 so the key is readable by the service account only.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 
 def make_engine(url: str, **kw) -> Engine:
     if url.startswith("sqlite"):
+        from reviewq.filemodes import private_sqlite_file
+        private_sqlite_file(make_url(url).database)
         # Wait for the writer instead of failing at once: web and worker share one file.
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kw)
 

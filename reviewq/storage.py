@@ -16,6 +16,7 @@ from pathlib import Path
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reviewq.core.errors import TooLargeError, ValidationError
+from reviewq.filemodes import private_dir
 
 ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
             "video/mp4": "MP4", "video/quicktime": "QuickTime"}
@@ -49,7 +50,7 @@ def sniff(head: bytes) -> str | None:
 
 def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
     """Copy `stream` into storage; raise TooLargeError or ValidationError on refusal."""
-    upload_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(upload_dir)
     digest, size = hashlib.sha256(), 0
     fd, tmp = tempfile.mkstemp(dir=upload_dir, prefix=".upload-")
     try:
@@ -75,7 +76,7 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
         sha = digest.hexdigest()
         key = f"{sha[:2]}/{sha[2:4]}/{sha}"
         final = upload_dir / key
-        final.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(final.parent)
         os.replace(tmp, final)
         tmp = None
         return StoredFile(sha, size, ctype, key, width, height)

@@ -121,12 +121,9 @@ def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datet
 
 
 def mask_error(error: str, draft: Draft, *, on: bool) -> str:
-    """`error` with every PHI fragment of the post blacked out wherever the publisher quoted it."""
-    rev = draft.revision
-    if not on or rev is None:
+    """`error` with PHI blacked out: the post's fragments wherever the publisher quoted them, and
+    whatever the PHI check finds in the error text itself (reviewq.services.outbound)."""
+    if not on:
         return error
-    frags = {rev.body[f["start"]:f["end"]] for f in rev.findings or []
-             if f.get("check") == "phi" and isinstance(f.get("start"), int) and isinstance(f.get("end"), int)}
-    for frag in sorted((f for f in frags if len(f.strip()) > 1), key=len, reverse=True):
-        error = error.replace(frag, "\u2588" * len(frag))
-    return error
+    from reviewq.services.outbound import _post_fragments, mask_text
+    return mask_text(error, fragments=_post_fragments(draft))

@@ -8,7 +8,7 @@ and media routes need no login because their URLs carry a secret or signature.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
@@ -214,6 +214,9 @@ def media(attachment_id: int):
     if not path.exists():
         abort(404)
     if att.is_image:
-        return send_file(BytesIO(stripped_image(path, att.content_type)), mimetype=att.content_type,
-                         max_age=timedelta(hours=1).seconds)
-    return send_file(path, mimetype=att.content_type)
+        resp = send_file(BytesIO(stripped_image(path, att.content_type)), mimetype=att.content_type)
+    else:
+        resp = send_file(path, mimetype=att.content_type)
+    # The signed link is a credential: the publisher fetches it once; no shared cache keeps a copy.
+    resp.headers["Cache-Control"] = "private, no-store"
+    return resp

@@ -75,8 +75,11 @@ def init_app(app) -> None:
         resp.headers.setdefault("X-Frame-Options", "DENY")
         resp.headers.setdefault("Referrer-Policy", "same-origin")
         resp.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.endpoint and not request.endpoint.startswith("static"):
-            resp.headers.setdefault("Cache-Control", "no-store")
+        # Every page, file and error page, 404s included: none may stay in a browser or proxy cache.
+        # A view's own policy is kept only when it already forbids storing (send_file's is no-cache).
+        if not (request.endpoint or "").endswith("static") or resp.status_code >= 400:
+            if "no-store" not in resp.headers.get("Cache-Control", ""):
+                resp.headers["Cache-Control"] = "no-store"
         return resp
 
     @app.context_processor

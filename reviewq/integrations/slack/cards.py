@@ -12,6 +12,7 @@ from reviewq.core.roles import CHANNEL_LABELS
 from reviewq.integrations.slack.blocks import DraftCard, Outcome
 from reviewq.models import Decision, Draft
 from reviewq.services.masking import mask_phi, masking_on
+from reviewq.services.outbound import mask_outbound
 
 
 def local_time(settings, dt: datetime | None) -> str:
@@ -38,6 +39,8 @@ def draft_card(session, settings, draft: Draft, stage: wf.Stage, revision: int |
                      attachments=attachments, mask=mask)
 
 
-def outcome_for(settings, decision: Decision) -> Outcome:
+def outcome_for(settings, decision: Decision, session=None) -> Outcome:
+    """The decision as Slack shows it; the comment is masked like post text (it may quote PHI)."""
+    comment = mask_outbound(session, decision.comment or "", decision.draft)
     return Outcome(decision.decision, who=decision.user.name, when=local_time(settings, decision.created_at),
-                   comment=decision.comment or "")
+                   comment=comment)

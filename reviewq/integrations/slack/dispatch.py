@@ -18,6 +18,7 @@ from reviewq.extensions import db
 from reviewq.integrations.slack import blocks, client
 from reviewq.integrations.slack.cards import draft_card, outcome_for
 from reviewq.models import Decision, Draft, OutboxMessage, SlackMessage, User
+from reviewq.services.outbound import mask_outbound
 
 # Errors after which retrying the same message cannot help.
 GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found", "is_archived"})
@@ -74,7 +75,7 @@ class SlackHandler:
             return outbox.Sent({"updated": 0})
         draft = session.get(Draft, p["draft_id"])
         decision = session.get(Decision, p["decision_id"]) if p.get("decision_id") else None
-        outcome = outcome_for(self.settings, decision) if decision else blocks.Outcome(None, note=p["note"])
+        outcome = outcome_for(self.settings, decision, session) if decision else blocks.Outcome(None, note=p["note"])
         card = draft_card(session, self.settings, draft, wf.STAGE_BY_NAME[p["stage"]], revision=p["revision"])
         text, blks = blocks.request_message(card, outcome)
         return Plan("update", text=text, blocks=blks, updates=[(m.channel, m.ts) for m in posted])
@@ -92,7 +93,7 @@ class SlackHandler:
         if decision is None or draft is None or not draft.author.slack_user_id:
             return outbox.Cancelled("the author has no Slack id")
         stage = wf.STAGE_BY_NAME[decision.stage]
-        text, blks = blocks.author_message(draft.id, stage.label, outcome_for(self.settings, decision),
+        text, blks = blocks.author_message(draft.id, stage.label, outcome_for(self.settings, decision, session),
                                            _next_step(decision, stage), _link(self.settings, draft.id))
         return Plan("post", dm=draft.author.slack_user_id, text=text, blocks=blks)
 
@@ -112,11 +113,12 @@ class SlackHandler:
         return Plan("post", dm=user.slack_user_id, text=text, blocks=blks)
 
     def _prepare_freeze(self, session, msg, p):
-        text, blks = blocks.freeze_message(p["on"], p["who"], p["reason"], self.settings.base_url)
+        text, blks = blocks.freeze_message(p["on"], p["who"], mask_outbound(session, p["reason"]),
+                                          self.settings.base_url)
         return Plan("post", channel=p["channel"], text=text, blocks=blks)
 
     def _prepare_ephemeral(self, session, msg, p):
-        return Plan("ephemeral", channel=p["channel"], user=p["user"], text=p["text"])
+        return Plan("ephemeral", channel=p["channel"], user=p["user"], text=mask_outbound(session, p["text"]))
 
     def send(self, plan: Plan):
         try:
