@@ -198,5 +198,6 @@ def draft_history(draft_id):
 def link_consents(draft_id, data):
     """The author, comms, legal or an admin. The next submit's consent check sees them."""
     from reviewq.services.consents import link_consents as link
-    rows = link(db.session, current(), draft_id, data["consent_ids"], now=now_utc())
+    rows = link(db.session, current(), draft_id, data["consent_ids"], now=now_utc(),
+                secret=current_app.config["REVIEWQ"].secret_key)
     return ok({"consents": [out.consent(c) for c in rows]})

@@ -66,7 +66,7 @@ def calendar(args):
            query=S.CONSENT_QUERY, errors=(403,),
            responses={200: {"description": "one page", "schema": S.CONSENTS_OUT}})
 def list_consents(args):
-    """Comms, legal, admins, reviewers and auditors. `q` searches subject names."""
+    """Comms, legal and admins. `q` searches subject names."""
     q = consents.consents_query(current(), search=args.get("q", ""),
                                 include_revoked=args.get("include_revoked", True))
     if (cursor := cursor_of(args)) is not None:
@@ -75,7 +75,7 @@ def list_consents(args):
     limit = args.get("limit", 50)
     rows = list(db.session.scalars(q.limit(limit + 1)))
     nxt = str(rows[limit - 1].id) if len(rows) > limit else None
-    return ok({"consents": [out.consent(c) for c in rows[:limit]], "next_cursor": nxt})
+    return ok({"consents": [_with_ref(c) for c in rows[:limit]], "next_cursor": nxt})
 
 
 @operation(bp, "/consents", "POST", summary="Register a signed consent (comms, legal, admin)", tag="consents",
@@ -86,13 +86,17 @@ def create_consent(data):
         channels=data.get("channels"), note=data.get("note", ""),
         valid_from=parse_when(data.get("valid_from"), "valid_from"),
         valid_until=parse_when(data.get("valid_until"), "valid_until"), now=now_utc())
-    return ok(out.consent(c), 201)
+    return ok(_with_ref(c), 201)
+
+
+def _with_ref(c) -> dict:
+    return dict(out.consent(c), reference=consents.consent_ref(current_app.config["REVIEWQ"].secret_key, c.id))
 
 
 @operation(bp, "/consents/<int:consent_id>", "GET", summary="One consent record", tag="consents",
            responses={200: CONSENT})
 def get_consent(consent_id):
-    return ok(out.consent(consents.get_consent(db.session, current(), consent_id)))
+    return ok(_with_ref(consents.get_consent(db.session, current(), consent_id)))
 
 
 @operation(bp, "/consents/<int:consent_id>/revoke", "POST", summary="Revoke a consent (comms, legal, admin)",

@@ -72,7 +72,9 @@ COMPONENTS.update({
                                "valid_from": {"type": ["string", "null"]},
                                "valid_until": {"type": ["string", "null"]},
                                "note": {"type": "string"}, "created_at": {"type": "string"},
-                               "revoked": {"type": "boolean"}, "revoked_at": {"type": ["string", "null"]}}},
+                               "revoked": {"type": "boolean"}, "revoked_at": {"type": ["string", "null"]},
+                               "reference": {"type": "string", "description": "registry answers only: what "
+                                             "the draft's author links it with"}}},
     "DraftSummary": {"type": "object",
                      "required": ["id", "state", "revision", "channels", "author", "created_at", "url"],
                      "properties": {"id": {"type": "integer"}, "title": {"type": "string"}, "state": STATE,
@@ -137,7 +139,12 @@ CONSENT_IN = obj({"subject_name": {"type": "string", "minLength": 1, "maxLength"
                   "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)},
                   "valid_from": nullable(WHEN), "valid_until": nullable(WHEN),
                   "note": {"type": "string", "maxLength": 2000}}, ["subject_name", "covers"])
-LINK_IN = obj({"consent_ids": {"type": "array", "items": ID, "minItems": 1, "maxItems": 50}}, ["consent_ids"])
+CONSENT_REF = {"type": "string", "pattern": "^[0-9]{1,10}-[0-9a-fA-F]{12}$",
+               "description": "a consent's reference, as comms hands it out with the signed form"}
+LINK_IN = obj({"consent_ids": {"type": "array", "items": {"anyOf": [ID, CONSENT_REF]}, "minItems": 1,
+                               "maxItems": 50,
+                               "description": "ids (comms, legal, admins) or references (the draft's author)"}},
+              ["consent_ids"])
 UPLOAD_IN = {"type": "object", "required": ["file"],
              "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream",
                                      "description": "JPEG, PNG, GIF, WebP, MP4 or MOV"},

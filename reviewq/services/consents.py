@@ -1,15 +1,22 @@
 """The patient consent registry: register, revoke, list and link consents to drafts.
 
-Who may do what: comms, legal and admins register and revoke consents (they
-hold the signed forms); anyone who may register, plus the auditor and the
-reviewer, may read the registry; an author may link consents to their own
-draft (by id), and comms, legal and admins to any draft they can see. Linking
+Who may do what: the registry holds patients' names and what they agreed to,
+so only its keepers (comms, legal and admins, who hold the signed forms) read
+it, register, revoke and link consents to a draft they can see. Everyone else
+gets the same answer for every consent id, existing or not: the registry is
+no oracle. An author links a consent to their own draft with the consent's
+reference (consent_ref: the id and an HMAC of it), which the keepers hand
+out with the signed form; ids cannot be stepped through, and a wrong
+reference is answered like a missing consent. Authors see the consents
+linked to their own draft. Linking
 re-runs no check by itself: the next submit sees the linked consents through
 reviewq.services.checking.consents_of. Every change sends consent_changed, so
 the audit row is written in the same transaction.
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
 from sqlalchemy import Select, insert, select
@@ -24,7 +31,7 @@ from reviewq.services.common import get_visible_draft
 
 COVERS = ("name", "story", "photo", "video", "audio")
 REGISTRARS = frozenset({R.COMMS, R.LEGAL, R.ADMIN})
-READERS = REGISTRARS | {R.AUDITOR, R.REVIEWER}
+READERS = REGISTRARS
 MAX_NOTE = 2000
 MAX_LINK = 50
 
@@ -35,6 +42,22 @@ def can_register_consents(user: User) -> bool:
 
 def can_read_consents(user: User) -> bool:
     return bool(user.roles & READERS)
+
+
+def consent_ref(secret: str, consent_id: int) -> str:
+    """The reference a keeper hands to an author: proof that they were given this consent."""
+    mac = hmac.new(secret.encode(), f"consent:{consent_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{consent_id}-{mac[:12]}"
+
+
+def _ref_id(secret: str | None, ref) -> int | None:
+    """The consent id a genuine reference names, else None."""
+    if not secret or not isinstance(ref, str) or len(ref) > 30 or "-" not in ref:
+        return None
+    head = ref.strip().lower().split("-", 1)[0]
+    if not head.isascii() or not head.isdigit() or not 0 < int(head) < 2**31:
+        return None
+    return int(head) if hmac.compare_digest(consent_ref(secret, int(head)), ref.strip().lower()) else None
 
 
 def _validate(subject_name, covers, channels, valid_from, valid_until, note) -> dict:
@@ -98,8 +121,6 @@ def _load(session: Session, consent_id) -> Consent | None:
 def revoke_consent(session: Session, actor: User, consent_id, *, now: datetime) -> Consent:
     """Mark a consent revoked from `now` on; revoking twice changes nothing."""
     if not can_register_consents(actor):
-        if can_read_consents(actor):
-            raise PermissionDeniedError("Only comms, legal and administrators revoke consents.")
         raise NotFoundError("No such consent.")
     consent = get_consent(session, actor, consent_id)
     if consent.revoked_at is None:
@@ -130,23 +151,32 @@ def linked_consents(session: Session, draft: Draft) -> list[Consent]:
                                 .where(draft_consents.c.draft_id == draft.id).order_by(Consent.id)))
 
 
-def link_consents(session: Session, actor: User, draft_id, consent_ids, *, now: datetime) -> list[Consent]:
+def link_consents(session: Session, actor: User, draft_id, consent_ids, *, now: datetime,
+                  secret: str | None = None) -> list[Consent]:
     """Link consent records to a draft; returns every consent now linked to it.
 
-    Refuses revoked or unknown consents (naming them) and finished drafts.
-    Already linked consents are left as they are.
+    Keepers give ids or references, the author of the draft references only
+    (consent_ref, made with `secret`). Refuses revoked or unknown consents
+    (naming them as given) and finished drafts. Already linked consents are
+    left as they are.
     """
     draft = get_visible_draft(session, actor, draft_id, lock=True)
-    if draft.author_id != actor.id and not can_register_consents(actor):
+    keeper = can_read_consents(actor)
+    if draft.author_id != actor.id and not keeper:
         raise PermissionDeniedError("Only the author, comms, legal and administrators link consents to a draft.")
     if draft.state_enum in FINAL_STATES:
         raise ValidationError(f"This draft is {draft.state}; consents can no longer be linked.",
                               {"draft": draft.state})
-    ids = _valid_ids(consent_ids)
-    rows = {c.id: c for c in session.scalars(select(Consent).where(Consent.id.in_(ids)))}
-    unknown = [i for i in ids if i not in rows]
+    given = _valid_ids(consent_ids)
+    wanted = {g: (g if keeper and isinstance(g, int) else _ref_id(secret, g)) for g in given}
+    rows = {c.id: c for c in session.scalars(select(Consent).where(Consent.id.in_(
+        [i for i in wanted.values() if i is not None])))}
+    unknown = [g for g, i in wanted.items() if i not in rows]
     if unknown:
-        raise ValidationError(f"No consent with id {unknown[0]}.", {"consent_ids": f"unknown id {unknown[0]}"})
+        # The same words for a consent that does not exist and one this actor may not name.
+        raise ValidationError(f"No consent with {'id' if keeper else 'reference'} {unknown[0]}.",
+                              {"consent_ids": f"unknown {unknown[0]}"})
+    ids = list(dict.fromkeys(wanted.values()))
     revoked = [i for i in ids if rows[i].revoked_at is not None]
     if revoked:
         raise ValidationError(f"Consent {revoked[0]} was revoked and cannot be used.",
@@ -165,6 +195,8 @@ def link_consents(session: Session, actor: User, draft_id, consent_ids, *, now: 
 def _valid_ids(consent_ids) -> list[int]:
     if not isinstance(consent_ids, (list, tuple)) or not consent_ids or len(consent_ids) > MAX_LINK:
         raise ValidationError(f"Give between 1 and {MAX_LINK} consent ids.", {"consent_ids": "required"})
-    if not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in consent_ids):
-        raise ValidationError("Consent ids are positive whole numbers.", {"consent_ids": "not ids"})
+    if not all((isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31)
+               or (isinstance(i, str) and 0 < len(i) <= 30) for i in consent_ids):
+        raise ValidationError("Give consent ids (whole numbers) or references like 12-3f9a0c1b2d4e.",
+                              {"consent_ids": "not ids"})
     return list(dict.fromkeys(consent_ids))

@@ -59,7 +59,9 @@ def _day_start(d, *, after: bool = False):
 def _list_page(form, status=200):
     q = (request.args.get("q") or "").strip()[:200].replace("\x00", "")
     rows = db.session.scalars(svc.consents_query(current_user, search=q).limit(PAGE)).all()
+    secret = current_app.config["REVIEWQ"].secret_key
     return render_template("consents/list.html", form=form, action=ActionForm(), consents=rows, q=q,
+                           refs={c.id: svc.consent_ref(secret, c.id) for c in rows},
                            can_register=svc.can_register_consents(current_user)), status
 
 
@@ -87,7 +89,9 @@ def create():
             getattr(form, name, form.subject_name).errors.append(msg)
         return _list_page(form, 422)
     db.session.commit()
-    flash(f"Consent no. {c.id} for {c.subject_name} is registered. Authors link it by that number.", "success")
+    ref = svc.consent_ref(current_app.config["REVIEWQ"].secret_key, c.id)
+    flash(f"Consent no. {c.id} for {c.subject_name} is registered. Give the author its reference {ref} "
+          "to link it to their draft.", "success")
     return redirect(url_for("consents.index"))
 
 
@@ -111,10 +115,11 @@ def link():
     status = 200
     if form.validate_on_submit():
         try:
-            ids = [int(x) for x in form.consent_ids.data.replace(",", " ").split()]
-            svc.link_consents(db.session, current_user, draft.id, ids, now=now_utc())
+            ids = [int(x) if x.isascii() and x.isdigit() else x for x in form.consent_ids.data.replace(",", " ").split()]
+            svc.link_consents(db.session, current_user, draft.id, ids, now=now_utc(),
+                              secret=current_app.config["REVIEWQ"].secret_key)
         except ValueError:
-            form.consent_ids.errors.append("Give consent numbers separated by spaces or commas.")
+            form.consent_ids.errors.append("Give consent references separated by spaces or commas.")
             status = 422
         except ValidationError as e:
             db.session.rollback()

@@ -1,6 +1,7 @@
 """Consent registry: the service's permissions and audit, the API endpoints, and the web pages."""
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -24,7 +25,7 @@ def test_who_may_register_and_revoke(factory, session):
     for role in ("staff", "reviewer", "auditor"):
         with pytest.raises(PermissionDeniedError):
             svc.create_consent(session, factory.user(role), subject_name="X Y", covers=["name"], now=factory.tick())
-    with pytest.raises(PermissionDeniedError):
+    with pytest.raises(NotFoundError):  # issue 16: only the registry's keepers learn that an id exists
         svc.revoke_consent(session, factory.user("reviewer"), c.id, now=factory.tick())
     with pytest.raises(NotFoundError):
         svc.revoke_consent(session, factory.user("staff"), c.id, now=factory.tick())
@@ -60,9 +61,11 @@ def test_linking_feeds_the_next_submit(client, factory, session):
     c = api_for(client, factory, comms).post("/consents", {"subject_name": "Maria Lopez",
                                                            "covers": ["video", "story"]})
     assert c.status_code == 201 and c.json["covers"] == ["story", "video"] and c.json["channels"] == []
-    r = a.post(f"/drafts/{d.id}/consents", {"consent_ids": [c.json["id"]]})
+    # Issue 16: the author links with the reference comms handed over, not with a bare id.
+    assert a.post(f"/drafts/{d.id}/consents", {"consent_ids": [c.json["id"]]}).status_code == 422
+    r = a.post(f"/drafts/{d.id}/consents", {"consent_ids": [c.json["reference"]]})
     assert r.status_code == 200 and [x["id"] for x in r.json["consents"]] == [c.json["id"]]
-    assert a.post(f"/drafts/{d.id}/consents", {"consent_ids": [c.json["id"]]}).status_code == 200  # no-op
+    assert a.post(f"/drafts/{d.id}/consents", {"consent_ids": [c.json["reference"]]}).status_code == 200  # no-op
     assert [ci.id for ci in consents_of(session, d)] == [c.json["id"]]
     assert a.get(f"/drafts/{d.id}").json["consents"][0]["subject_name"] == "Maria Lopez"
     submitted = a.post(f"/drafts/{d.id}/submit")
@@ -82,8 +85,9 @@ def test_link_refusals(client, factory):
     assert a.post(f"/drafts/{mine.id}/consents", {"consent_ids": [cid + 100]}).json["fields"]["consent_ids"] \
         .startswith("unknown")
     assert a.post(f"/drafts/{mine.id}/consents", {"consent_ids": []}).status_code == 422
+    ref = cm.get(f"/consents/{cid}").json["reference"]
     assert cm.post(f"/consents/{cid}/revoke").json["revoked"] is True
-    r = a.post(f"/drafts/{mine.id}/consents", {"consent_ids": [cid]})
+    r = a.post(f"/drafts/{mine.id}/consents", {"consent_ids": [ref]})
     assert r.status_code == 422 and "revoked" in r.json["error"]
     reviewer = api_for(client, factory, factory.user("reviewer"))
     pending = factory.submit(factory.draft())
@@ -134,7 +138,7 @@ def test_consent_pages(client, factory, login, session):
     assert client.post(f"/consents/{c.id}/revoke", data={}).status_code == 400  # no CSRF token
 
 
-def test_link_page_for_the_author(client, factory, login, session):
+def test_link_page_for_the_author(client, factory, login, session, app):
     staff, comms = factory.user("staff"), factory.user("comms")
     c = svc.create_consent(session, comms, subject_name="Ann Lee", covers=["name"], now=factory.now)
     session.commit()
@@ -145,8 +149,37 @@ def test_link_page_for_the_author(client, factory, login, session):
     assert page.status_code == 200
     r = client.post(f"/consents/link?draft_id={d.id}", data={"consent_ids": f"{c.id}",
                                                              "csrf_token": csrf_from(page)})
+    assert r.status_code == 422 and b"Ann Lee" not in r.data  # issue 16: a bare id names nothing
+    ref = svc.consent_ref(app.config["REVIEWQ"].secret_key, c.id)
+    r = client.post(f"/consents/link?draft_id={d.id}", data={"consent_ids": ref, "csrf_token": csrf_from(page)})
     assert r.status_code == 302
     assert b"Ann Lee" in client.get(f"/consents/link?draft_id={d.id}").data
     r = client.post(f"/consents/link?draft_id={d.id}", data={"consent_ids": "abc", "csrf_token": csrf_from(page)})
     assert r.status_code == 422
     assert client.get(f"/consents/link?draft_id={factory.draft().id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["staff", "reviewer", "auditor"])
+def test_no_one_outside_the_registry_learns_which_consent_ids_exist(client, factory, role):
+    cm = api_for(client, factory, factory.user("comms"))
+    made = cm.post("/consents", {"subject_name": "Maria Lopez", "covers": ["name", "story"]}).json
+    cid = made["id"]
+    user = factory.user(role)
+    d = factory.draft() if role == "auditor" else factory.draft(user)  # auditors write no drafts
+    other = api_for(client, factory, user)
+
+    def answers(consent_id, ref):
+        got = other.get(f"/consents/{consent_id}")
+        revoked = other.post(f"/consents/{consent_id}/revoke")
+        by_id = other.post(f"/drafts/{d.id}/consents", {"consent_ids": [consent_id]})
+        by_ref = other.post(f"/drafts/{d.id}/consents", {"consent_ids": [ref]})
+        for r in (got, revoked, by_id, by_ref):
+            assert "Maria" not in json.dumps(r.json) and "story" not in json.dumps(r.json)
+        return [(r.status_code, json.dumps(r.json).replace(str(consent_id), "N").replace(ref, "R"))
+                for r in (got, revoked, by_id, by_ref)]
+
+    forged = f"{cid}-{'0' * 12}"
+    assert answers(cid, forged) == answers(cid + 1, f"{cid + 1}-{'0' * 12}") == answers(2**31 - 1, f"{2**31 - 1}-{'0' * 12}")
+    assert other.get("/consents").status_code == 403
+    assert other.post(f"/drafts/{d.id}/consents", {"consent_ids": [made["reference"]]}).status_code == \
+        (403 if role == "auditor" else 200)
