@@ -13,7 +13,7 @@ from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api import serialize as out
 from reviewq.api.spec import UnsupportedMediaTypeError, cursor_of, operation, parse_when
-from reviewq.core.errors import BlockingFindingsError, NotFoundError, ValidationError
+from reviewq.core.errors import BlockingFindingsError, NotFoundError, ReviewqError, ValidationError
 from reviewq.extensions import db
 from reviewq.models import Draft
 from reviewq.services import decisions, drafts, queries
@@ -158,9 +158,15 @@ def withdraw_draft(draft_id):
            tag="workflow", body=S.DECISION_IN, responses={200: DRAFT}, errors=(403, 409))
 def decide(draft_id, data):
     """`revision` is the revision you reviewed: 409 if the draft changed since, or if someone decided this
-    stage first. request_changes and reject need a `comment`."""
+    stage first. request_changes and reject need a `comment`. `expected_stage` names the stage you
+    decide, so a decision never lands on a later stage you also hold the role for: 400 without it, 409
+    when the draft is no longer waiting in it."""
+    if "expected_stage" not in data:
+        raise ReviewqError("expected_stage: required. Name the stage you decide (review, legal or comms).",
+                           fields={"expected_stage": "required"})
     decisions.decide(db.session, current(), draft_id, data["decision"], revision=data["revision"],
-                     comment=data.get("comment", ""), now=now_utc(), via="api")
+                     comment=data.get("comment", ""), now=now_utc(), via="api",
+                     expected_stage=data["expected_stage"])
     return _full(draft_id)
 
 

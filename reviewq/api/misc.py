@@ -37,9 +37,10 @@ def me():
 
 
 @operation(bp, "/queue", "GET", summary="Drafts waiting for a decision you can make, oldest first",
-           tag="workflow", responses={200: {"description": "your queue", "schema": S.QUEUE_OUT}})
+           tag="workflow", errors=(403,), responses={200: {"description": "your queue", "schema": S.QUEUE_OUT}})
 def queue():
-    rows = out.preload(db.session, queries.review_queue(db.session, current()))
+    """Reviewers, legal and comms; 403 for everyone else."""
+    rows = out.preload(db.session, queries.approver_queue(db.session, current()))
     return ok({"drafts": [out.draft_summary(d) for d in rows], "counts": queries.stage_counts(db.session)})
 
 

@@ -127,7 +127,11 @@ SUBMIT_IN = obj({"justifications": {"type": "object", "maxProperties": 200,
                                     "description": "finding key → why publishing anyway is right"},
                  "revision": ID})
 DECISION_IN = obj({"decision": {"type": "string", "enum": ["approve", "request_changes", "reject"]},
-                   "comment": {"type": "string", "maxLength": 5000}, "revision": ID}, ["decision", "revision"])
+                   "comment": {"type": "string", "maxLength": 5000}, "revision": ID,
+                   "expected_stage": {"type": "string", "enum": [s.name for s in STAGES],
+                                      "description": "required: the stage you decide; 400 without it, "
+                                                     "409 if the draft has moved on"}},
+                  ["decision", "revision"])
 SCHEDULE_IN = obj({"release_at": {**nullable(WHEN), "description": "omit or null: the time the author asked for"},
                    "channels": CHANNEL_LIST})
 UNSCHEDULE_IN = obj({"reason": {"type": "string", "maxLength": 1000}})

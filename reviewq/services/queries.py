@@ -109,6 +109,15 @@ def review_queue(session: Session, user: User, limit: int = 200) -> list[Draft]:
     return [d for d in rows if not any(a.user_id == user.id for a in d.standing_approvals())]
 
 
+def approver_queue(session: Session, user: User) -> list[Draft]:
+    """review_queue for someone who holds an approver role; PermissionDeniedError for anyone else."""
+    from reviewq.core.errors import PermissionDeniedError
+    from reviewq.core.permissions import can_review
+    if not can_review(user.actor()):
+        raise PermissionDeniedError("The review queue is for reviewers, legal and comms.")
+    return review_queue(session, user)
+
+
 def stage_counts(session: Session) -> dict[str, int]:
     """How many drafts wait in each stage (for the queue header)."""
     pending = [s.state.value for s in wf.STAGES]

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from reviewq.models import Decision
+from reviewq.models import Decision, Draft
 from reviewq.services.common import now_utc
 from tests.integration.api_helpers import api_for
 
@@ -23,11 +23,11 @@ def test_staff_to_scheduled_through_the_api_only(client, factory):
     assert a.post(f"/drafts/{d['id']}/submit").json["state"] == "pending_review"
     assert [x["id"] for x in r.get("/queue").json["drafts"]] == [d["id"]]
     assert r.get("/queue").json["counts"]["review"] == 1
-    got = r.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1})
+    got = r.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1, "expected_stage": "review"})
     assert got.status_code == 200 and got.json["state"] == "pending_legal"
-    assert lg.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1}).json["state"] \
+    assert lg.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1, "expected_stage": "legal"}).json["state"] \
         == "pending_comms"
-    done = c.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1, "comment": "Good."}).json
+    done = c.post(f"/drafts/{d['id']}/decision", {"decision": "approve", "revision": 1, "expected_stage": "comms", "comment": "Good."}).json
     assert done["state"] == "approved"
     assert [(x["stage"], x["user"]["id"]) for x in done["approvals"]] == \
         [("review", reviewer.id), ("legal", legal.id), ("comms", comms.id)]
@@ -68,19 +68,19 @@ def test_decision_refusals(client, factory, session):
     reviewer = factory.user("reviewer")
     d = factory.submit(factory.draft())
     r = api_for(client, factory, reviewer)
-    stale = r.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 7})
+    stale = r.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 7, "expected_stage": "review"})
     assert stale.status_code == 409 and "revision" in stale.json["error"]
-    assert r.post(f"/drafts/{d.id}/decision", {"decision": "reject", "revision": 1}).json["fields"] \
+    assert r.post(f"/drafts/{d.id}/decision", {"decision": "reject", "revision": 1, "expected_stage": "review"}).json["fields"] \
         == {"comment": "required"}
     assert r.post(f"/drafts/{d.id}/decision", {"decision": "maybe", "revision": 1}).status_code == 422
     assert r.post(f"/drafts/{d.id}/decision", {"decision": "approve"}).json["fields"] == {"revision": "required"}
     author = api_for(client, factory, d.author)
-    assert author.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1}).status_code == 403
+    assert author.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1, "expected_stage": "review"}).status_code == 403
     assert session.scalar(select(Decision.id)) is None
     other = factory.user("reviewer")
-    assert r.post(f"/drafts/{d.id}/decision", {"decision": "request_changes", "revision": 1,
+    assert r.post(f"/drafts/{d.id}/decision", {"decision": "request_changes", "revision": 1, "expected_stage": "review",
                                                "comment": "Name the clinic."}).json["state"] == "changes_requested"
-    lost = api_for(client, factory, other).post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1})
+    lost = api_for(client, factory, other).post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1, "expected_stage": "review"})
     assert lost.status_code == 409
 
 
@@ -100,4 +100,24 @@ def test_queue_excludes_own_drafts_and_other_stages(client, factory):
     theirs = factory.submit(factory.draft())
     q = api_for(client, factory, both).get("/queue").json
     assert [x["id"] for x in q["drafts"]] == [theirs.id] and mine.id != theirs.id
-    assert api_for(client, factory, factory.user("staff")).get("/queue").json["drafts"] == []
+    # Issue 16: the queue is for approvers, as the docs say.
+    for role in ("staff", "admin", "auditor"):
+        r = api_for(client, factory, factory.user(role)).get("/queue")
+        assert r.status_code == 403 and "error" in r.json
+
+
+def test_api_decisions_name_their_stage(client, factory, session):
+    # Issue 16: a reviewer+legal user approving review must not land on legal after losing a race.
+    both, other = factory.user("reviewer", "legal"), factory.user("reviewer")
+    d = factory.submit(factory.draft())
+    api = api_for(client, factory, both)
+    missing = api.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1})
+    assert missing.status_code == 400 and missing.json["fields"] == {"expected_stage": "required"}
+    factory.approve(d, other)  # the other reviewer wins the race: the draft is now in legal
+    late = api.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1, "expected_stage": "review"})
+    assert late.status_code == 409
+    session.expire_all()
+    assert session.get(Draft, d.id).state == "pending_legal"
+    assert [x.stage for x in session.get(Draft, d.id).decisions] == ["review"]
+    bad = api.post(f"/drafts/{d.id}/decision", {"decision": "approve", "revision": 1, "expected_stage": "x"})
+    assert bad.status_code == 422
