@@ -47,7 +47,7 @@ def decide(session: Session, actor: User, draft_id, decision: str, *, revision, 
     draft = get_visible_draft(session, actor, draft_id, lock=True)
     stage_now = wf.STAGE_BY_STATE.get(draft.state_enum)
     if expected_stage and (stage_now is None or stage_now.name != expected_stage):
-        raise ConflictError("This stage has already been decided.", state=draft.state)
+        _explain_stage_moved(draft, actor, expected_stage)
     if stage_now is None or not actor.has(stage_now.role):
         _explain_if_already_decided(draft, actor)
     transition = wf.decide(actor.actor(), draft.facts(), wf.Action(decision), revision=revision,
@@ -73,6 +73,17 @@ def decide(session: Session, actor: User, draft_id, decision: str, *, revision, 
     else:
         signals.draft_rejected.send(draft, **kw)
     return row
+
+
+def _explain_stage_moved(draft, actor: User, expected_stage: str) -> None:
+    """ConflictError for a decision meant for a stage the draft no longer waits in, naming who decided it."""
+    done = next((d for d in draft.decisions if d.stage == expected_stage and not d.voided
+                 and d.revision_number == draft.current_revision), None)
+    if done is None or expected_stage not in wf.STAGE_BY_NAME:
+        raise ConflictError("This stage has already been decided.", state=draft.state)
+    who = "You" if done.user_id == actor.id else done.user.name
+    raise ConflictError(f"{who} already decided the {wf.STAGE_BY_NAME[expected_stage].label.lower()} stage of "
+                        f"this revision ({done.decision.replace('_', ' ')}).", state=draft.state)
 
 
 def _explain_if_already_decided(draft, actor: User) -> None:
