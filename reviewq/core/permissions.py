@@ -32,6 +32,11 @@ def min_reached_for(actor: Actor) -> int | None:
     return min(levels) if levels else None
 
 
+def can_edit_draft(actor: Actor, *, author_id: int) -> bool:
+    """Only the author edits (the workflow refuses anyone else); pages offer editing to them alone."""
+    return actor.id == author_id
+
+
 def can_create_draft(actor: Actor) -> bool:
     return not (actor.roles <= {R.AUDITOR})
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from reviewq import signals
 from reviewq.core import workflow as wf
 from reviewq.core.errors import ConflictError, PermissionDeniedError, ValidationError
+from reviewq.core.text import normalize_newlines
 from reviewq.models import Decision, User
 from reviewq.services.common import get_visible_draft
 from reviewq.services.drafts import enter_state
@@ -36,6 +37,7 @@ def decide(session: Session, actor: User, draft_id, decision: str, *, revision, 
         raise ValidationError("Decide approve, request_changes or reject.", {"decision": "unknown decision"})
     if not isinstance(comment, str):
         raise ValidationError("The comment must be text.", {"comment": "not text"})
+    comment = normalize_newlines(comment)
     if len(comment) > MAX_COMMENT:
         raise ValidationError(f"Keep the comment under {MAX_COMMENT} characters.", {"comment": "too long"})
     if not _storable(comment):

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from reviewq import signals
 from reviewq.core import workflow as wf
-from reviewq.core.errors import (BlockingFindingsError, PermissionDeniedError, ValidationError)
+from reviewq.core.errors import (BlockingFindingsError, InvalidTransitionError, PermissionDeniedError,
+                                 ValidationError)
 from reviewq.core.permissions import REACHED, can_create_draft
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
+from reviewq.core.text import normalize_newlines
 from reviewq.models import Attachment, Draft, Revision, User
 from reviewq.services.checking import blocking, check_revision, needing_justification
 from reviewq.services.common import get_visible_draft, lock_draft
@@ -36,6 +38,7 @@ class Upload:
 
 
 def validate_content(body, channels) -> tuple[str, list[str]]:
+    body = normalize_newlines(body)  # every entry point stores LF only (reviewq.core.text)
     errors = {}
     if not isinstance(body, str) or not body.strip():
         errors["body"] = "Write the post text."
@@ -137,8 +140,10 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
     added = _store_uploads(session, draft, actor, uploads, upload_dir, max_bytes, now)
     snaps = [_snapshot(a) for a in kept + added]
     digest = content_hash(body, channels, snaps)
-    if current is not None and digest == current.content_hash:
-        return draft, False
+    if current is not None and (digest == current.content_hash or (
+            normalize_newlines(current.body) == body
+            and content_hash(current.body, channels, snaps) == current.content_hash)):
+        return draft, False  # the same content; a revision stored before LF-only counts as the same
     number = draft.current_revision + 1
     rev = Revision(number=number, body=body, channels=channels, attachments=snaps, content_hash=digest,
                    created_by_id=actor.id, created_at=now)
@@ -165,6 +170,7 @@ def submit_draft(session: Session, actor: User, draft_id, *, now: datetime, poli
     """
     draft = get_visible_draft(session, actor, draft_id, lock=True)
     transition = wf.decide(actor.actor(), draft.facts(), wf.Action.SUBMIT, revision=expected_revision)
+    _refuse_unchanged_resubmission(draft)
     rev = draft.revision
     if upload_dir is not None:
         scan_pending(session, upload_dir, policy, now, draft_id=draft.id)
@@ -175,7 +181,8 @@ def submit_draft(session: Session, actor: User, draft_id, *, now: datetime, poli
         raise BlockingFindingsError(
             f"{len(blocks)} problem{'s' if len(blocks) != 1 else ''} must be fixed before this draft "
             "can be submitted.", blocks)
-    given = {str(k): (v or "").strip() for k, v in (justifications or {}).items() if isinstance(v, str)}
+    given = {str(k): normalize_newlines(v or "").strip() for k, v in (justifications or {}).items()
+             if isinstance(v, str)}
     merged = {**(rev.justifications or {}), **given}
     warns = needing_justification(findings)
     missing = [f["key"] for f in warns if len(merged.get(f["key"], "")) < MIN_JUSTIFICATION]
@@ -190,6 +197,24 @@ def submit_draft(session: Session, actor: User, draft_id, *, now: datetime, poli
     signals.draft_submitted.send(draft, session=session, actor=actor, now=now, revision=rev)
     signals.stage_entered.send(draft, session=session, now=now, stage=wf.STAGE_BY_STATE[transition.to_state])
     return draft
+
+
+def _refuse_unchanged_resubmission(draft: Draft) -> None:
+    """Changes were requested on this very revision: submitting it again unchanged is refused.
+
+    Each stage takes one decision per revision (uq_decisions_one_per_stage), so the
+    same revision sent round again would count its old approvals and could never be
+    decided again. An edit makes a new revision, which starts at review with none.
+    """
+    if draft.state_enum != wf.State.CHANGES_REQUESTED:
+        return
+    asked = [d for d in draft.decisions if d.decision == "request_changes" and not d.voided
+             and d.revision_number == draft.current_revision]
+    if asked:
+        stage = wf.STAGE_BY_NAME[asked[-1].stage]
+        raise InvalidTransitionError(
+            f"{stage.label} asked for changes to this revision and nothing has changed since. "
+            "Edit the draft (text or attachments), then submit it again.", state=draft.state)
 
 
 def _enter(draft: Draft, state: wf.State, now: datetime) -> None:

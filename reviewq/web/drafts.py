@@ -12,8 +12,8 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from reviewq.core import workflow as wf
-from reviewq.core.errors import BlockingFindingsError, ValidationError
-from reviewq.core.permissions import can_create_draft
+from reviewq.core.errors import BlockingFindingsError, PermissionDeniedError, ValidationError
+from reviewq.core.permissions import can_create_draft, can_edit_draft
 from reviewq.extensions import db
 from reviewq.services.checking import load_policy
 from reviewq.services.common import as_id, get_visible_draft, now_utc
@@ -90,6 +90,8 @@ def _file_error(error: ValidationError) -> str | None:
 @bp.route("/drafts/new", methods=["GET", "POST"])
 @login_required
 def new():
+    if not can_create_draft(current_user.actor()):  # auditors: the form is not offered at all
+        raise PermissionDeniedError("Your role cannot write drafts.")
     form = DraftForm()
     if request.method == "POST":
         if not form.validate():
@@ -163,6 +165,8 @@ def view(draft_id: int):
 @login_required
 def edit(draft_id: int):
     draft = get_visible_draft(db.session, current_user, draft_id)
+    if not can_edit_draft(current_user.actor(), author_id=draft.author_id):
+        raise PermissionDeniedError("Only the author edits a draft; ask them, or request changes.")
     form = DraftForm()
     if request.method == "GET":
         return _edit_page(draft, form)

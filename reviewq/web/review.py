@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from reviewq.core import workflow as wf
 from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
+from reviewq.core.permissions import can_edit_draft
 from reviewq.extensions import db
 from reviewq.models import Draft
 from reviewq.services.common import as_id, get_visible_draft, now_utc
@@ -80,7 +81,8 @@ def render_draft(draft, *, form=None, error=None, status=200):
         text_findings=text_findings(findings, rev.body), attachment_findings=[f for f in findings if "attachment_id" in f],
         attachments=attachments, history=history, stage=stage, form=form, error=error,
         compare=_compare(draft), is_author=draft.author_id == current_user.id,
-        editable=draft.state_enum in wf.EDITABLE_STATES, confirm=ConfirmForm(),
+        editable=draft.state_enum in wf.EDITABLE_STATES
+        and can_edit_draft(current_user.actor(), author_id=draft.author_id), confirm=ConfirmForm(),
         withdrawable=(draft.state_enum, wf.Action.WITHDRAW) in wf.TABLE), status
 
 
