@@ -25,6 +25,8 @@ def create_app(settings=None) -> "Flask":
     app.config.update(settings.flask_config())
     from reviewq.services.users import configure_password_hashing
     configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    from reviewq import upload_checks
+    upload_checks.configure(settings.max_image_megapixels * 1_000_000)
 
     db.init_app(app)
     csrf.init_app(app)

@@ -32,6 +32,8 @@ class Settings:
     outbox_dir: Path | None = None
     policy_file: Path | None = None
     max_upload_bytes: int = 20 * 1024 * 1024
+    # Images with more pixels are refused at upload, before anything decodes them.
+    max_image_megapixels: int = 40
     # Argon2id cost: argon2-cffi's defaults. Only the test suite lowers them, to keep it fast.
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
@@ -82,6 +84,7 @@ def _secret_key(instance_dir: Path) -> str:
 
 _INT_SETTINGS = (
     ("REVIEWQ_TRUSTED_PROXIES", "trusted_proxies", 0),
+    ("REVIEWQ_MAX_IMAGE_MEGAPIXELS", "max_image_megapixels", 1),
     ("REVIEWQ_SESSION_IDLE_MINUTES", "session_idle_minutes", 1),
     ("REVIEWQ_SESSION_MAX_HOURS", "session_max_hours", 1),
     ("REVIEWQ_THROTTLE_MAX_FAILURES", "throttle_max_failures", 1),

@@ -1,8 +1,8 @@
 """Attachment storage: files kept under REVIEWQ_UPLOAD_DIR by content hash.
 
-The content type is sniffed from the bytes, never taken from the client. Images
-are opened with Pillow (which also refuses decompression bombs) to learn their
-size; anything we cannot recognise is refused.
+The content type is sniffed from the bytes, never taken from the client, and
+reviewq.upload_checks decides whether the file is whole (images decoded fully,
+videos' containers parsed); anything we cannot recognise is refused.
 """
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps
 
 from reviewq.core.errors import TooLargeError, ValidationError
 from reviewq.filemodes import private_dir
+from reviewq.upload_checks import check_upload
 
 ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
             "video/mp4": "MP4", "video/quicktime": "QuickTime"}
@@ -70,9 +71,7 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
         if ctype is None:
             raise ValidationError("We accept JPEG, PNG, GIF and WebP images and MP4 or MOV video; "
                                   "this file is none of those.", {"file": "unsupported type"})
-        width = height = None
-        if ctype.startswith("image/"):
-            width, height = _image_size(tmp)
+        width, height = check_upload(tmp, ctype)
         sha = digest.hexdigest()
         key = f"{sha[:2]}/{sha[2:4]}/{sha}"
         final = upload_dir / key
@@ -83,16 +82,6 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
-
-
-def _image_size(path: str) -> tuple[int, int]:
-    try:
-        with Image.open(path) as im:
-            im.verify()
-        with Image.open(path) as im:
-            return im.size
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise ValidationError("The image is damaged or too large to open.", {"file": "unreadable image"})
 
 
 def path_of(upload_dir: Path, storage_key: str) -> Path:
