@@ -38,8 +38,10 @@ def user_from_cookie(user_id):
     user = session_user(db.session, session.get(SESSION_KEY), now=now_utc(),
                         idle=timedelta(minutes=s.session_idle_minutes),
                         lifetime=timedelta(hours=s.session_max_hours))
+    # Committed here, at the start of the request: a GET page commits nothing, and the
+    # last_seen_at touch (or an idle/expired mark) must outlive it.
+    db.session.commit()
     if user is None or str(user.id) != str(user_id):
-        db.session.commit()  # keeps an idle/expired mark on the row
         return None
     return user
 

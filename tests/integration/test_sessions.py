@@ -48,6 +48,17 @@ def test_idle_sessions_and_old_sessions_end(app, client, factory, login, session
     assert row.end_reason == "expired"
 
 
+def test_using_a_session_keeps_it_alive(app, client, factory, login, session):
+    login(factory.user("staff"))
+    idle = app.config["REVIEWQ"].session_idle_minutes
+    row = session.query(UserSession).one()
+    row.last_seen_at = now_utc() - timedelta(minutes=idle - 1)
+    session.commit()
+    assert _signed_in(client)  # a GET that commits nothing itself
+    session.expire_all()
+    assert now_utc() - session.query(UserSession).one().last_seen_at < timedelta(minutes=1)
+
+
 def test_sign_out_everywhere_ends_every_session(app, client, factory, login):
     user = factory.user("staff")
     login(user)
