@@ -17,7 +17,7 @@ def create_app(settings=None) -> "Flask":
     from reviewq.config import load_settings
     from reviewq.extensions import csrf, db, login_manager
     from reviewq.receivers import register_signal_handlers
-    from reviewq.web import errors, security
+    from reviewq.web import errors, security, unit_of_work
 
     settings = settings or load_settings()
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
@@ -31,6 +31,7 @@ def create_app(settings=None) -> "Flask":
     login_manager.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    unit_of_work.init_app(app)
 
     from reviewq import api
     from reviewq.web import register_blueprints

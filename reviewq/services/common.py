@@ -1,34 +1,14 @@
 """Helpers every service shares: loading with a lock, visibility, the clock."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from reviewq.clock import now_utc  # noqa: F401  (re-exported until every caller imports reviewq.clock)
 from reviewq.core.errors import NotFoundError
+from reviewq.core.ids import MAX_ID, as_id  # noqa: F401
 from reviewq.core.permissions import can_view_draft
 from reviewq.models import Decision, Draft, User
-
-
-# Primary keys are INTEGER: 32-bit on PostgreSQL. A larger id is "no such row",
-# not an out-of-range error from the database.
-MAX_ID = 2**31 - 1
-
-
-def as_id(value) -> int | None:
-    """`value` as a row id, or None when it cannot name a row (not a number, < 1, too large)."""
-    if isinstance(value, bool):
-        return None
-    try:
-        n = int(value)
-    except (TypeError, ValueError, OverflowError):
-        return None
-    return n if 0 < n <= MAX_ID else None
-
-
-def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def lock_draft(session: Session, draft_id) -> Draft:
