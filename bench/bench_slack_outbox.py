@@ -20,7 +20,7 @@ from reviewq.extensions import db  # noqa: E402
 from reviewq.integrations.slack.dispatch import deliver_due  # noqa: E402
 from reviewq.migrate import upgrade  # noqa: E402
 from reviewq.outbox import enqueue  # noqa: E402
-from reviewq.services.common import now_utc  # noqa: E402
+from reviewq.clock import now_utc  # noqa: E402
 from tests.fakes.slack_api import TOKEN, FakeSlackServer  # noqa: E402
 
 

@@ -23,7 +23,7 @@ def create_app(settings=None) -> "Flask":
     app = Flask(__name__, template_folder=str(ROOT / "templates"),
                 static_folder=str(Path(__file__).parent / "static"), instance_path=str(settings.instance_dir))
     app.config.update(settings.flask_config())
-    from reviewq.services.users import configure_password_hashing
+    from reviewq.accounts.operations import configure_password_hashing
     configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
     db.init_app(app)
@@ -37,5 +37,5 @@ def create_app(settings=None) -> "Flask":
     from reviewq.web import register_blueprints
     register_blueprints(app)
     api.init_app(app)
-    register_signal_handlers()
+    register_signal_handlers(settings)
     return app

@@ -1,23 +1,24 @@
 """JSON API v1 under /api/v1: bearer tokens, one unit of work per request, JSON errors.
 
-The views (reviewq.api.drafts, .misc) are thin: they validate through the
-operation registry (reviewq.api.spec), call the same services as the web and
-Slack, and serialise. Permissions are never decided here. Tokens are checked
-before anything else; failed tokens are counted per client address in the
-database (LoginAttempt) so every web process throttles alike.
+The views (reviewq.api.drafts, .registry) are thin: they validate through the
+operation registry (reviewq.api.spec), call the same operations as the web and
+Slack, and serialise. Permissions are never decided here. The request's unit
+of work (reviewq.web.unit_of_work) commits. Tokens are checked before
+anything else; failed tokens are counted per client address in the database
+(reviewq.accounts.operations.record_failed_token) so every web process
+throttles alike.
 """
 from __future__ import annotations
 
-import math
-
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy import func, select
 
+from reviewq.accounts.operations import record_failed_token, user_for_token
+from reviewq.accounts.queries import THROTTLE_MAX, THROTTLE_WINDOW, token_retry_after, token_throttled
+from reviewq.clock import now_utc
 from reviewq.core.errors import BlockingFindingsError, ReviewqError, ValidationError
 from reviewq.extensions import csrf, db
-from reviewq.models import LoginAttempt, User
-from reviewq.services.common import now_utc
-from reviewq.services.users import THROTTLE_MAX, THROTTLE_WINDOW, throttled, user_for_token
+from reviewq.models import User
+from reviewq.web import unit_of_work
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -27,16 +28,15 @@ def current() -> User:
 
 
 def ok(payload, status: int = 200, **headers):
-    """Commit the request's unit of work and answer with JSON."""
-    db.session.commit()
+    """Answer with JSON (the unit of work commits after a 2xx)."""
     resp = jsonify(payload)
     resp.status_code = status
     resp.headers.update(headers)
     return resp
 
 
-def _error(status: int, message: str, **extra):
-    db.session.rollback()
+def _error(status: int, message: str, *, error: BaseException | None = None, **extra):
+    unit_of_work.settle(error)
     resp = jsonify({"error": message, **extra})
     resp.status_code = status
     return resp
@@ -49,19 +49,7 @@ def _domain_error(e: ReviewqError):
         extra["fields"] = e.fields
     if isinstance(e, BlockingFindingsError):
         extra["findings"], extra["missing_justifications"] = e.findings, e.missing_justifications
-    return _error(e.status, e.message, **extra)
-
-
-def _throttle_key() -> str:
-    return f"api:{request.remote_addr or '?'}"
-
-
-def _retry_after(key: str, now) -> int:
-    oldest = db.session.scalar(select(func.min(LoginAttempt.at))
-                               .where(LoginAttempt.key == key, LoginAttempt.at >= now - THROTTLE_WINDOW))
-    if oldest is None:
-        return 1
-    return max(1, math.ceil((oldest + THROTTLE_WINDOW - now).total_seconds()))
+    return _error(e.status, e.message, error=e, **extra)
 
 
 @bp.before_request
@@ -70,21 +58,21 @@ def _authenticate():
     op = getattr(view, "operation", None)
     if op is not None and not op.auth:
         return None
-    now, key = now_utc(), _throttle_key()
-    if throttled(db.session, [key], now):
+    now, client = now_utc(), request.remote_addr or "?"
+    if token_throttled(db.session, client, now):
         resp = _error(429, f"Too many requests with a bad token from your address ({THROTTLE_MAX} in "
                            f"{int(THROTTLE_WINDOW.total_seconds() // 60)} minutes). Wait and try again.")
-        resp.headers["Retry-After"] = str(_retry_after(key, now))
+        resp.headers["Retry-After"] = str(token_retry_after(db.session, client, now))
         return resp
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _unauthorized("Send an API token: Authorization: Bearer <token> (create one at /account/tokens).")
     user = user_for_token(db.session, token.strip(), now)
     if user is None:
-        db.session.rollback()
-        db.session.add(LoginAttempt(key=key, at=now))
-        db.session.commit()
-        return _unauthorized("The API token is unknown or revoked.")
+        resp = _unauthorized("The API token is unknown or revoked.")
+        record_failed_token(db.session, client, now)
+        unit_of_work.keep_changes()  # the attempt counts although the answer is 401
+        return resp
     g.api_user = user
     return None
 

@@ -10,11 +10,13 @@ from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api import serialize as out
 from reviewq.api.spec import cursor_of, iso, operation, parse_when
+from reviewq.clock import now_utc
+from reviewq.consents import operations as consents
+from reviewq.consents.queries import consents_page, get_consent as fetch_consent
 from reviewq.core.errors import ValidationError
+from reviewq.drafts.checking import load_policy
 from reviewq.extensions import db
-from reviewq.services import consents, queries
-from reviewq.services.checking import load_policy
-from reviewq.services.common import now_utc
+from reviewq.review.queries import review_queue, stage_counts
 
 MAX_CALENDAR = timedelta(days=400)
 CONSENT = {"description": "the consent record", "schema": S.ref("Consent")}
@@ -39,8 +41,8 @@ def me():
 @operation(bp, "/queue", "GET", summary="Drafts waiting for a decision you can make, oldest first",
            tag="workflow", responses={200: {"description": "your queue", "schema": S.QUEUE_OUT}})
 def queue():
-    rows = out.preload(db.session, queries.review_queue(db.session, current()))
-    return ok({"drafts": [out.draft_summary(d) for d in rows], "counts": queries.stage_counts(db.session)})
+    rows = out.preload(db.session, review_queue(db.session, current()))
+    return ok({"drafts": [out.draft_summary(d) for d in rows], "counts": stage_counts(db.session)})
 
 
 @operation(bp, "/calendar", "GET", summary="Scheduled and published posts in a time range", tag="releases",
@@ -48,7 +50,7 @@ def queue():
                                                     "schema": S.CALENDAR_OUT}})
 def calendar(args):
     """`from` defaults to now and `to` to 30 days after `from`; at most 400 days at once."""
-    from reviewq.services.releases import calendar_entries
+    from reviewq.releases.queries import calendar_entries
     start = parse_when(args.get("from"), "from") or now_utc()
     end = parse_when(args.get("to"), "to") or start + timedelta(days=30)
     if end <= start:
@@ -67,15 +69,10 @@ def calendar(args):
            responses={200: {"description": "one page", "schema": S.CONSENTS_OUT}})
 def list_consents(args):
     """Comms, legal, admins, reviewers and auditors. `q` searches subject names."""
-    q = consents.consents_query(current(), search=args.get("q", ""),
-                                include_revoked=args.get("include_revoked", True))
-    if (cursor := cursor_of(args)) is not None:
-        from reviewq.models import Consent
-        q = q.where(Consent.id < cursor)
-    limit = args.get("limit", 50)
-    rows = list(db.session.scalars(q.limit(limit + 1)))
-    nxt = str(rows[limit - 1].id) if len(rows) > limit else None
-    return ok({"consents": [out.consent(c) for c in rows[:limit]], "next_cursor": nxt})
+    rows, nxt = consents_page(db.session, current(), search=args.get("q", ""),
+                              include_revoked=args.get("include_revoked", True), after_id=cursor_of(args),
+                              limit=args.get("limit", 50))
+    return ok({"consents": [out.consent(c) for c in rows], "next_cursor": str(nxt) if nxt else None})
 
 
 @operation(bp, "/consents", "POST", summary="Register a signed consent (comms, legal, admin)", tag="consents",
@@ -92,7 +89,7 @@ def create_consent(data):
 @operation(bp, "/consents/<int:consent_id>", "GET", summary="One consent record", tag="consents",
            responses={200: CONSENT})
 def get_consent(consent_id):
-    return ok(out.consent(consents.get_consent(db.session, current(), consent_id)))
+    return ok(out.consent(fetch_consent(db.session, current(), consent_id)))
 
 
 @operation(bp, "/consents/<int:consent_id>/revoke", "POST", summary="Revoke a consent (comms, legal, admin)",

@@ -1,7 +1,7 @@
 """Model → JSON for the API, in the shapes reviewq.api.schemas documents.
 
 Only what the caller may already see goes out: callers pass drafts they got
-from the visibility-checked services. Datetimes are ISO 8601 UTC with `Z`.
+from the visibility-checked queries. Datetimes are ISO 8601 UTC with `Z`.
 """
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def history(session: Session, draft_id: int) -> list[dict]:
 
 
 def draft_full(session: Session, d: Draft) -> dict:
-    from reviewq.services.consents import linked_consents
+    from reviewq.consents.queries import linked_consents
     rev = d.revision
     in_rev = {a["id"] for a in (rev.attachments if rev else [])}
     return {

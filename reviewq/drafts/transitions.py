@@ -52,6 +52,11 @@ def allowed(user, draft, action, **kw) -> bool:
     return True
 
 
+def stage_waiting_in(draft) -> wf.Stage | None:
+    """The approval stage `draft` waits in, or None when no stage waits for a decision."""
+    return wf.STAGE_BY_STATE.get(State(draft.state))
+
+
 def release_transition(draft) -> Transition:
     """The system's RELEASE of a scheduled draft, decided without loading its decisions (bulk release)."""
     facts = wf.DraftFacts(draft.author_id, State(draft.state), draft.current_revision)

@@ -2,21 +2,20 @@
 
 A new token's clear text is shown once, on the page answering the create
 request, and never stored (only its hash is). Creating and revoking go
-through reviewq.services.users, which audits both.
+through reviewq.accounts.operations, which checks ownership and audits both.
 """
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from reviewq.accounts.operations import create_token, revoke_token
+from reviewq.accounts.queries import tokens_of
+from reviewq.clock import now_utc
 from reviewq.extensions import db
-from reviewq.models import ApiToken
-from reviewq.services.common import now_utc
-from reviewq.services.users import create_token, revoke_token
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,8 +30,7 @@ class RevokeForm(FlaskForm):
 
 
 def _page(form, clear=None, status=200):
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user.id)
-                              .order_by(ApiToken.id.desc())).all()
+    rows = tokens_of(db.session, current_user)
     return render_template("account/tokens.html", form=form, revoke=RevokeForm(), token_rows=rows,
                            clear=clear), status
 
@@ -53,7 +51,6 @@ def create():
         form.name.errors.append("The name contains a character we cannot store.")
         return _page(form, status=400)
     row, clear = create_token(db.session, current_user, name=form.name.data, now=now_utc())
-    db.session.commit()
     return _page(TokenForm(formdata=None), clear=(row, clear), status=201)
 
 
@@ -63,11 +60,7 @@ def revoke(token_id):
     if not RevokeForm().validate_on_submit():
         flash("The form expired. Try again.", "error")
         return redirect(url_for("account.tokens"))
-    row = revoke_token(db.session, current_user, token_id if token_id < 2**31 else -1, now=now_utc())
-    if row.user_id != current_user.id:  # admins revoke others' tokens elsewhere; this page is yours only
-        db.session.rollback()
-        from reviewq.core.errors import NotFoundError
-        raise NotFoundError("No such token.")
-    db.session.commit()
+    # This page is yours only: someone else's token is "no such token", for admins too.
+    row = revoke_token(db.session, current_user, token_id, now=now_utc())
     flash(f"Token “{row.name or row.prefix}” is revoked; requests using it now get 401.", "info")
     return redirect(url_for("account.tokens"))

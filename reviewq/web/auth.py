@@ -7,11 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length
 
+from reviewq.accounts.operations import authenticate
+from reviewq.clock import now_utc
 from reviewq.core.errors import PermissionDeniedError
 from reviewq.extensions import db
-from reviewq.services.common import now_utc
-from reviewq.services.users import authenticate
 from reviewq.web.helpers import local_path
+from reviewq.web.unit_of_work import keep_changes
 
 bp = Blueprint("auth", __name__)
 
@@ -36,10 +37,10 @@ def login():
             user = authenticate(db.session, form.email.data, form.password.data,
                                 ip=request.remote_addr or "?", now=now_utc())
         except PermissionDeniedError as e:
-            db.session.commit()
+            keep_changes()  # the refused attempt is audited
             form.password.errors.append(e.message)
             return render_template("auth/login.html", form=form), 429
-        db.session.commit()
+        keep_changes()  # a failed attempt counts towards throttling although the answer is 401
         if user is not None:
             login_user(user)
             return redirect(_safe_next(request.args.get("next")))

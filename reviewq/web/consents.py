@@ -1,6 +1,6 @@
 """The consent registry pages: list and search, register, revoke, link consents to a draft.
 
-Permissions are reviewq.services.consents' (this module only turns forms
+Permissions are reviewq.consents' (this module only turns forms
 into calls): comms, legal and admins register and revoke; readers see the
 list; an author links consents to their own draft on /consents/link.
 """
@@ -16,9 +16,13 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from reviewq.core.errors import ValidationError
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
+from reviewq.clock import now_utc
+from reviewq.consents import operations as svc
+from reviewq.consents.permissions import can_register_consents
+from reviewq.consents.queries import consents_page, linked_consents
+from reviewq.drafts.queries import get_visible_draft
 from reviewq.extensions import db
-from reviewq.services import consents as svc
-from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.web.unit_of_work import attempt
 from reviewq.web.forms import _Choice
 
 bp = Blueprint("consents", __name__, url_prefix="/consents")
@@ -58,9 +62,9 @@ def _day_start(d, *, after: bool = False):
 
 def _list_page(form, status=200):
     q = (request.args.get("q") or "").strip()[:200].replace("\x00", "")
-    rows = db.session.scalars(svc.consents_query(current_user, search=q).limit(PAGE)).all()
+    rows, _ = consents_page(db.session, current_user, search=q, limit=PAGE)
     return render_template("consents/list.html", form=form, action=ActionForm(), consents=rows, q=q,
-                           can_register=svc.can_register_consents(current_user)), status
+                           can_register=can_register_consents(current_user)), status
 
 
 @bp.route("", methods=["GET"])
@@ -76,17 +80,16 @@ def create():
     if not form.validate_on_submit():
         return _list_page(form, 400)
     try:
-        c = svc.create_consent(db.session, current_user, subject_name=form.subject_name.data,
-                               covers=form.covers.data, channels=form.channels.data or None,
-                               valid_from=_day_start(form.valid_from.data),
-                               valid_until=_day_start(form.valid_until.data, after=True),
-                               note=(form.note.data or "").replace("\x00", ""), now=now_utc())
+        with attempt():
+            c = svc.create_consent(db.session, current_user, subject_name=form.subject_name.data,
+                                   covers=form.covers.data, channels=form.channels.data or None,
+                                   valid_from=_day_start(form.valid_from.data),
+                                   valid_until=_day_start(form.valid_until.data, after=True),
+                                   note=(form.note.data or "").replace("\x00", ""), now=now_utc())
     except ValidationError as e:
-        db.session.rollback()
         for name, msg in e.fields.items():
             getattr(form, name, form.subject_name).errors.append(msg)
         return _list_page(form, 422)
-    db.session.commit()
     flash(f"Consent no. {c.id} for {c.subject_name} is registered. Authors link it by that number.", "success")
     return redirect(url_for("consents.index"))
 
@@ -98,7 +101,6 @@ def revoke(consent_id):
         flash("The form expired. Try again.", "error")
         return redirect(url_for("consents.index"))
     c = svc.revoke_consent(db.session, current_user, consent_id, now=now_utc())
-    db.session.commit()
     flash(f"Consent no. {c.id} is revoked; posts submitted from now on will not count it.", "info")
     return redirect(url_for("consents.index"))
 
@@ -112,19 +114,18 @@ def link():
     if form.validate_on_submit():
         try:
             ids = [int(x) for x in form.consent_ids.data.replace(",", " ").split()]
-            svc.link_consents(db.session, current_user, draft.id, ids, now=now_utc())
+            with attempt():
+                svc.link_consents(db.session, current_user, draft.id, ids, now=now_utc())
         except ValueError:
             form.consent_ids.errors.append("Give consent numbers separated by spaces or commas.")
             status = 422
         except ValidationError as e:
-            db.session.rollback()
             form.consent_ids.errors.append(e.message)
             status = 422
         else:
-            db.session.commit()
             flash("Consents linked. The consent check uses them the next time the draft is submitted.", "success")
             return redirect(url_for("consents.link", draft_id=draft.id))
     elif request.method == "POST":
         status = 400
-    linked = svc.linked_consents(db.session, draft)
+    linked = linked_consents(db.session, draft)
     return render_template("consents/link.html", form=form, draft=draft, linked=linked), status

@@ -1,9 +1,10 @@
 """Authoring pages: my drafts, new draft, edit and resubmit, submit, withdraw, attachments.
 
-Views parse forms and call reviewq.services (create_draft, edit_draft,
-submit_draft, withdraw_draft); they decide nothing about permissions or
-states themselves. Each POST is one unit of work: the view commits after the
-service succeeds, and reviewq.web.errors rolls back on any refusal.
+Views parse forms and call reviewq.drafts.operations (create_draft,
+edit_draft, submit_draft, withdraw_draft); they decide nothing about
+permissions or states themselves. Each request is one unit of work
+(reviewq.web.unit_of_work): it commits after a successful response, and a
+refusal shown next to the form is undone by unit_of_work.attempt().
 """
 from __future__ import annotations
 
@@ -11,21 +12,31 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
                    url_for)
 from flask_login import current_user, login_required
 
-from reviewq.core import workflow as wf
-from reviewq.core.errors import BlockingFindingsError, ValidationError
-from reviewq.core.permissions import can_create_draft
+from reviewq.clock import now_utc
+from reviewq.core.errors import BlockingFindingsError, NotFoundError, ReviewqError, ValidationError
+from reviewq.core.ids import as_id
+from reviewq.drafts.checking import load_policy
+from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, submit_draft,
+                                       withdraw_draft)
+from reviewq.drafts.permissions import can_write_drafts
+from reviewq.drafts.queries import (DraftFilter, current_attachments, drafts_query, get_attachment,
+                                    get_visible_draft, page)
 from reviewq.extensions import db
-from reviewq.services.checking import load_policy
-from reviewq.services.common import as_id, get_visible_draft, now_utc
-from reviewq.services.drafts import Upload, create_draft, edit_draft, submit_draft, withdraw_draft
-from reviewq.services.queries import DraftFilter, drafts_query, page
 from reviewq.storage import path_of
 from reviewq.web.forms import ConfirmForm, DraftForm, field_errors
 from reviewq.web.helpers import LocalTimeError, local_input, parse_local
+from reviewq.web.unit_of_work import attempt, keep_changes
 
 bp = Blueprint("drafts", __name__)
 PAGE_SIZE = 25
-SUBMITTABLE = (wf.State.DRAFT.value, wf.State.CHANGES_REQUESTED.value)
+
+
+def _submittable(draft) -> bool:
+    try:
+        check_submit(current_user, draft)
+    except ReviewqError:
+        return False
+    return True
 
 
 def _settings():
@@ -39,7 +50,7 @@ def _cursor(name: str) -> int | None:
 @bp.route("/")
 @login_required
 def home():
-    if not can_create_draft(current_user.actor()):
+    if not can_write_drafts(current_user):
         # Read-only accounts write nothing: the audit log is their starting page.
         return redirect(url_for("audit.index"))
     rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True)),
@@ -75,7 +86,6 @@ def _release_time(form, current=None):
 
 
 def _refused(template: str, form, error: ValidationError, **ctx):
-    db.session.rollback()
     field_errors(form, error.fields)
     return render_template(template, form=form, error=error.message, file_error=_file_error(error), **ctx), 422
 
@@ -99,13 +109,14 @@ def new():
         except LocalTimeError:
             return render_template("drafts/new.html", form=form, error="Please correct the highlighted fields."), 422
         try:
-            draft = create_draft(db.session, current_user, body=form.body.data, channels=form.channels.data,
-                                 requested_release_at=release, now=now_utc(), uploads=_uploads(form),
-                                 upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
+            with attempt():
+                draft = create_draft(db.session, current_user, body=form.body.data, channels=form.channels.data,
+                                     requested_release_at=release, now=now_utc(), uploads=_uploads(form),
+                                     upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
         except ValidationError as e:
             return _refused("drafts/new.html", form, e)
-        db.session.commit()
         if request.form.get("action") == "submit":
+            keep_changes()  # the draft stays saved whatever the submission says
             return _submit(draft)
         flash("Saved as a draft. It has not been submitted yet.", "success")
         return redirect(url_for("drafts.view", draft_id=draft.id))
@@ -114,16 +125,15 @@ def new():
 
 def _submit(draft):
     try:
-        submit_draft(db.session, current_user, draft.id, now=now_utc(),
-                     policy=load_policy(db.session, _settings().policy_file),
-                     justifications=_justifications(), expected_revision=draft.current_revision,
-                     upload_dir=_settings().upload_dir)
+        with attempt():
+            submit_draft(db.session, current_user, draft.id, now=now_utc(),
+                         policy=load_policy(db.session, _settings().policy_file),
+                         justifications=_justifications(), expected_revision=draft.current_revision,
+                         upload_dir=_settings().upload_dir)
     except BlockingFindingsError as e:
-        # Keep the saved draft and the findings the check stored on its revision.
-        db.session.commit()
+        # The saved draft and the findings stored on its revision are kept (e.keeps_changes).
         return _edit_page(draft, DraftForm(formdata=None, obj=None), error=e.message,
                           missing=set(e.missing_justifications), status=422)
-    db.session.commit()
     flash("Submitted. Reviewers have been notified.", "success")
     return redirect(url_for("drafts.view", draft_id=draft.id))
 
@@ -142,14 +152,8 @@ def _edit_page(draft, form, *, error=None, missing=(), status=200, file_error=No
     rev = draft.revision
     return render_template("drafts/edit.html", draft=draft, form=form, rev=rev, findings=rev.findings or [],
                            justifications={**(rev.justifications or {}), **_justifications()},
-                           missing=set(missing), attachments=_current_attachments(draft), error=error, file_error=file_error,
-                           can_submit=draft.state in SUBMITTABLE), status
-
-
-def _current_attachments(draft) -> list:
-    ids = [a["id"] for a in (draft.revision.attachments if draft.revision else [])]
-    by_id = {a.id: a for a in draft.attachments}
-    return [by_id[i] for i in ids if i in by_id]
+                           missing=set(missing), attachments=current_attachments(draft), error=error, file_error=file_error,
+                           can_submit=_submittable(draft)), status
 
 
 @bp.route("/drafts/<int:draft_id>")
@@ -172,21 +176,21 @@ def edit(draft_id: int):
         release = _release_time(form, draft.requested_release_at)
     except LocalTimeError:
         return _edit_page(draft, form, error="Please correct the highlighted fields.", status=422)
-    kept = _current_attachments(draft)
+    kept = current_attachments(draft)
     try:
-        draft, made = edit_draft(
-            db.session, current_user, draft.id, body=form.body.data, channels=form.channels.data,
-            now=now_utc(), requested_release_at=release, expected_revision=_int_or_none(form.revision.data),
-            alt_texts={a.id: request.form.get(f"alt-{a.id}", a.alt_text) for a in kept},
-            remove_attachment_ids=[a.id for a in kept if request.form.get(f"remove-{a.id}")],
-            uploads=_uploads(form), upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
+        with attempt():
+            draft, made = edit_draft(
+                db.session, current_user, draft.id, body=form.body.data, channels=form.channels.data,
+                now=now_utc(), requested_release_at=release, expected_revision=_int_or_none(form.revision.data),
+                alt_texts={a.id: request.form.get(f"alt-{a.id}", a.alt_text) for a in kept},
+                remove_attachment_ids=[a.id for a in kept if request.form.get(f"remove-{a.id}")],
+                uploads=_uploads(form), upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
     except ValidationError as e:
-        db.session.rollback()
         field_errors(form, e.fields)
         draft = get_visible_draft(db.session, current_user, draft_id)
         return _edit_page(draft, form, error=e.message, file_error=_file_error(e), status=422)
-    db.session.commit()
-    if request.form.get("action") == "submit" and draft.state in SUBMITTABLE:
+    if request.form.get("action") == "submit" and _submittable(draft):
+        keep_changes()  # the new revision stays saved whatever the submission says
         return _submit(draft)
     if made:
         flash(f"Saved as revision {draft.current_revision}. Earlier approvals no longer count; "
@@ -205,7 +209,6 @@ def withdraw(draft_id: int):
         if not form.validate():
             abort(400)
         withdraw_draft(db.session, current_user, draft.id, now=now_utc())
-        db.session.commit()
         flash("The draft was withdrawn. It can no longer be approved or released.", "info")
         return redirect(url_for("drafts.view", draft_id=draft.id))
     return render_template("drafts/withdraw.html", draft=draft, form=form)
@@ -214,13 +217,10 @@ def withdraw(draft_id: int):
 @bp.route("/drafts/<int:draft_id>/attachments/<int:attachment_id>")
 @login_required
 def attachment(draft_id: int, attachment_id: int):
-    draft = get_visible_draft(db.session, current_user, draft_id)
-    att = next((a for a in draft.attachments if a.id == attachment_id), None)
-    if att is None:
-        abort(404, "No such attachment.")
+    att = get_attachment(db.session, current_user, draft_id, attachment_id)
     path = path_of(_settings().upload_dir, att.storage_key)
     if not path.is_file():
-        abort(404, "The file of this attachment is missing from storage.")
+        raise NotFoundError("The file of this attachment is missing from storage.")
     resp = send_file(path, mimetype=att.content_type, download_name=att.original_name, max_age=0)
     resp.headers["Content-Disposition"] = "inline"
     return resp

@@ -1,7 +1,7 @@
 """WTForms for the HTML pages: they parse and carry CSRF, nothing more.
 
 Forms check shape only (lengths, presence). What is allowed (channels, roles,
-reasons for a decision, permissions) is decided by reviewq.services, so the
+reasons for a decision, permissions) is decided by the domain packages (reviewq.drafts, .review, ...), so the
 web, the API and Slack refuse the same things with the same words.
 """
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Template globals and filters: time zones, labels, nav links, highlighted text and diffs.
 
 Everything here turns stored values into safe HTML or display strings; it
-never changes data (views call reviewq.services for that). Post text is
+never changes data (views call the domain packages' operations for that). Post text is
 escaped here before any markup is added, so templates may emit the results
 with |safe-free Markup.
 """
@@ -12,12 +12,16 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
-from flask import current_app, url_for
+from flask import current_app, g, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
-from reviewq.core import workflow as wf
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS, ROLE_LABELS
+from reviewq.drafts.checking import load_policy
+from reviewq.extensions import db
+from reviewq.releases.queries import freeze_state
+from reviewq.review.permissions import can_review
+from reviewq.review.queries import STAGES, count_waiting
 
 STATE_LABELS = {
     "draft": "Draft", "pending_review": "Waiting for review", "pending_legal": "Waiting for legal",
@@ -83,38 +87,16 @@ def nav_url(endpoint: str, **values) -> str | None:
 
 def queue_count() -> int:
     """How many drafts wait for a decision the signed-in user can make (the nav badge)."""
-    if not current_user.is_authenticated or not wf.waiting_states_for(current_user.roles):
+    if not current_user.is_authenticated or not can_review(current_user):
         return 0
-    from flask import g
     if "queue_count" not in g:
-        g.queue_count = _count_waiting(current_user)
+        g.queue_count = count_waiting(db.session, current_user)
     return g.queue_count
-
-
-def _count_waiting(user) -> int:
-    """The size of services.queries.review_queue as two COUNTs: runs on every page for approvers.
-
-    All waiting drafts by others, minus those this person already approved at an
-    earlier stage of the same revision (driven by their own decisions, so both
-    counts use an index; a correlated NOT EXISTS took seconds on SQLite).
-    """
-    from sqlalchemy import func, select
-
-    from reviewq.extensions import db
-    from reviewq.models import Decision, Draft
-    states = [s.value for s in wf.waiting_states_for(user.roles)]
-    waiting = (Draft.state.in_(states), Draft.author_id != user.id)
-    total = db.session.scalar(select(func.count()).select_from(Draft).where(*waiting))
-    approved = db.session.scalar(
-        select(func.count(func.distinct(Decision.draft_id))).join(Draft, Draft.id == Decision.draft_id)
-        .where(Decision.user_id == user.id, Decision.decision == "approve", Decision.voided.is_(False),
-               Decision.revision_number == Draft.current_revision, *waiting))
-    return total - approved
 
 
 def template_globals() -> dict:
     return {"STATE_LABELS": STATE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS, "CHANNELS": CHANNELS,
-            "ROLE_LABELS": ROLE_LABELS, "STAGES": wf.STAGES, "current_user": current_user,
+            "ROLE_LABELS": ROLE_LABELS, "STAGES": STAGES, "current_user": current_user,
             "DECISION_LABELS": DECISION_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
             "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state(),
             "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits}
@@ -122,17 +104,10 @@ def template_globals() -> dict:
 
 def channel_limits() -> dict[str, int]:
     """Per-channel length limits of the current policy (for the live counter)."""
-    from reviewq.extensions import db
-    from reviewq.services.checking import load_policy
     return dict(load_policy(db.session, current_app.config["REVIEWQ"].policy_file).channel_limits)
 
 
 def _freeze_state():
-    try:
-        from reviewq.services.settings import freeze_state
-    except ImportError:
-        return None
-    from reviewq.extensions import db
     return freeze_state(db.session)
 
 
@@ -229,4 +204,4 @@ def register_filters(app) -> None:
     app.jinja_env.filters["highlight"] = highlight
     # Constants as real globals too: imported macros do not see context processors.
     app.jinja_env.globals.update(SEVERITY_LABELS=SEVERITY_LABELS, DECISION_LABELS=DECISION_LABELS,
-                                 STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, STAGES=wf.STAGES)
+                                 STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, STAGES=STAGES)

@@ -1,25 +1,26 @@
 """Approver pages: the review queue, the draft page's review panel, and decisions.
 
-Decisions go through reviewq.services.decisions.decide, the same function the
+Decisions go through reviewq.review.operations.decide, the same function the
 API and Slack call; this module only hides buttons a person could not use
-(hiding is never the check) and explains refusals next to the form.
+(asking the operations' check_* twins; hiding is never the check) and
+explains refusals next to the form.
 """
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from reviewq.core import workflow as wf
-from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
+from reviewq.clock import now_utc
+from reviewq.core.errors import ConflictError, ReviewqError, StaleRevisionError, ValidationError
+from reviewq.core.ids import as_id
+from reviewq.drafts.operations import check_edit, check_withdraw
+from reviewq.drafts.queries import get_visible_draft
 from reviewq.extensions import db
-from reviewq.models import Draft
-from reviewq.services.common import as_id, get_visible_draft, now_utc
-from reviewq.services.decisions import decide
-from reviewq.services.queries import review_queue, stage_counts
+from reviewq.review.operations import decide, may_decide
+from reviewq.review.queries import review_queue, stage_counts, stages_for
 from reviewq.web.forms import ConfirmForm, DecisionForm
 from reviewq.web.helpers import diff_words, text_findings, waited
+from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("review", __name__)
 DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; the author has been told why.",
@@ -30,24 +31,9 @@ DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; 
 @login_required
 def queue():
     now = now_utc()
-    rows = review_queue(db.session, current_user)
-    # Each row shows its text: load the current revisions in one query, not one per row.
-    if rows:
-        db.session.scalars(select(Draft).where(Draft.id.in_([d.id for d in rows]))
-                           .options(selectinload(Draft.revisions))).unique().all()
-    items = [(d, waited(d.stage_entered_at, now)) for d in rows]
-    stages = [s for s in wf.STAGES if current_user.has(s.role)]
-    return render_template("review/queue.html", items=items, counts=stage_counts(db.session), stages=stages)
-
-
-def decidable_stage(draft):
-    """The stage the signed-in user could decide now, or None (for showing buttons only)."""
-    stage = wf.STAGE_BY_STATE.get(draft.state_enum)
-    if stage is None or not current_user.has(stage.role) or draft.author_id == current_user.id:
-        return None
-    if any(a.user_id == current_user.id for a in draft.standing_approvals()):
-        return None
-    return stage
+    items = [(d, waited(d.stage_entered_at, now)) for d in review_queue(db.session, current_user)]
+    return render_template("review/queue.html", items=items, counts=stage_counts(db.session),
+                           stages=stages_for(current_user))
 
 
 def _compare(draft):
@@ -68,7 +54,7 @@ def _compare(draft):
 def render_draft(draft, *, form=None, error=None, status=200):
     rev = draft.revision
     findings = rev.findings or []
-    stage = decidable_stage(draft)
+    stage = may_decide(current_user, draft)
     if form is None:
         form = DecisionForm(formdata=None, revision=str(draft.current_revision),
                             expected_stage=stage.name if stage else "")
@@ -80,8 +66,16 @@ def render_draft(draft, *, form=None, error=None, status=200):
         text_findings=text_findings(findings, rev.body), attachment_findings=[f for f in findings if "attachment_id" in f],
         attachments=attachments, history=history, stage=stage, form=form, error=error,
         compare=_compare(draft), is_author=draft.author_id == current_user.id,
-        editable=draft.state_enum in wf.EDITABLE_STATES, confirm=ConfirmForm(),
-        withdrawable=(draft.state_enum, wf.Action.WITHDRAW) in wf.TABLE), status
+        editable=_may(check_edit, draft), confirm=ConfirmForm(), withdrawable=_may(check_withdraw, draft)), status
+
+
+def _may(check, draft) -> bool:
+    """Whether the signed-in user may take the action now (for buttons; the operation checks again)."""
+    try:
+        check(current_user, draft)
+    except ReviewqError:
+        return False
+    return True
 
 
 @bp.route("/drafts/<int:draft_id>/decision", methods=["POST"])
@@ -93,18 +87,16 @@ def decision(draft_id: int):
         return render_draft(draft, form=form, error="Please correct the comment.", status=422)
     choice = form.decision.data or ""
     try:
-        decide(db.session, current_user, draft.id, choice, revision=form.revision.data or None,
-               comment=form.comment.data or "", now=now_utc(), via="web",
-               expected_stage=form.expected_stage.data or None)
+        with attempt():
+            decide(db.session, current_user, draft.id, choice, revision=form.revision.data or None,
+                   comment=form.comment.data or "", now=now_utc(), via="web",
+                   expected_stage=form.expected_stage.data or None)
     except ValidationError as e:
-        db.session.rollback()
         form.comment.errors = [*form.comment.errors, *e.fields.values()] if "comment" in e.fields else []
         draft = get_visible_draft(db.session, current_user, draft_id)
         return render_draft(draft, form=form, error=e.message, status=422)
     except (StaleRevisionError, ConflictError) as e:
-        db.session.rollback()
         return render_template("review/conflict.html", message=e.message,
                                draft_id=draft_id), 409
-    db.session.commit()
     flash(DONE_MESSAGES.get(choice, "Recorded."), "success")
     return redirect(url_for("drafts.view", draft_id=draft.id))

@@ -8,7 +8,7 @@ from flask import abort, current_app, g, request
 from werkzeug.routing import IntegerConverter
 
 from reviewq.extensions import db, login_manager
-from reviewq.services.common import MAX_ID
+from reviewq.core.ids import MAX_ID
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "

@@ -43,11 +43,16 @@ def discard() -> None:
     db.session.rollback()
 
 
-def settle(error: BaseException) -> None:
-    """What the error handlers call before rendering `error`: keep or discard the request's work."""
+def settle(error: BaseException | None) -> None:
+    """What the error handlers call before rendering `error`: keep or discard the request's work.
+
+    Work is kept when the error says so, or when the view already said the
+    work so far must stay (keep_changes after a successful attempt(): the
+    failed step after it was undone by its own savepoint).
+    """
     if isinstance(error, ReviewqError) and error.keeps_changes:
         keep_changes()
-    else:
+    elif not g.get("reviewq_keep_changes"):
         discard()
 
 

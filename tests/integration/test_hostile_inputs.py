@@ -99,7 +99,7 @@ def test_revision_compare_with_odd_numbers_shows_the_page(client, factory, login
     author = login(factory.user("staff"))
     d = factory.draft(author)
     factory.submit(d)
-    from reviewq.services import drafts as svc
+    from reviewq.drafts import operations as svc
     svc.edit_draft(factory.session, author, d.id, body="Flu shots at every clinic this week, walk in.",
                    channels=["facebook"], now=factory.tick())
     factory.session.commit()
@@ -426,7 +426,7 @@ def test_slack_payload_with_unstorable_text_is_400(client, slack, factory, sessi
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["nul", "surrogate"])
 def test_decision_comment_with_unstorable_text_is_a_validation_error(factory, session, bad):
     from reviewq.core.errors import ValidationError
-    from reviewq.services.decisions import decide
+    from reviewq.review.operations import decide
     reviewer = factory.user("reviewer")
     d = factory.submit(factory.draft())
     with pytest.raises(ValidationError) as e:
@@ -468,8 +468,8 @@ def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, mig
 
 def test_other_peoples_tokens_attachments_consents_and_holds_are_out_of_reach(client, factory, login, session):
     from reviewq.models import ApiToken, Consent, ReleaseHold
-    from reviewq.services.consents import create_consent
-    from reviewq.services.freeze import place_hold
+    from reviewq.consents.operations import create_consent
+    from reviewq.releases.holds import place_hold
     owner, comms = factory.user("staff"), factory.user("comms")
     secret = factory.token(owner)
     theirs = factory.draft(owner, body=MARKER, attachments=[("a.png", PNG, "alt")])

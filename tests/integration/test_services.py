@@ -8,8 +8,9 @@ from reviewq.core.errors import (BlockingFindingsError, ConflictError, NotFoundE
                                  StaleRevisionError, ValidationError)
 from reviewq.models import AuditEvent, Decision
 from reviewq.models.audit import verify_chain
-from reviewq.services import decisions, drafts
-from reviewq.services.checking import load_policy
+from reviewq.drafts import operations as drafts
+from reviewq.review import operations as decisions
+from reviewq.drafts.checking import load_policy
 
 
 def test_full_chain_ends_approved_and_audited(factory, session):

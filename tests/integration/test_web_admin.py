@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select, update
 
 from reviewq.models import AuditEvent, Setting, User
-from reviewq.services.masking import masking_on
+from reviewq.drafts.masking import masking_on
 from tests.factories import PASSWORD, csrf_from
 
 
@@ -183,7 +183,7 @@ def test_nav_hides_links_to_blueprints_that_are_not_registered(client, factory, 
 
 
 def test_crisis_freeze_banner_shows_on_every_page(client, factory, login, session):
-    from reviewq.services.freeze import freeze_releases
+    from reviewq.releases.freeze import freeze_releases
     comms = factory.user("comms", name="Cora Comms")
     login(factory.user("staff"))
     assert "Crisis freeze is on" not in client.get("/").get_data(as_text=True)

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from reviewq import outbox
 from reviewq.core import workflow as wf
-from reviewq.extensions import db
 from reviewq.integrations.slack import blocks, client
 from reviewq.integrations.slack.cards import draft_card, outcome_for
 from reviewq.models import Decision, Draft, OutboxMessage, SlackMessage, User
@@ -167,9 +166,8 @@ def _next_step(decision: Decision, stage: wf.Stage) -> str:
     return f"Now waiting for {wf.STAGE_BY_STATE[following].label.lower()}."
 
 
-def deliver_due(app, now) -> int:
+def deliver_due(db, settings, now) -> int:
     """Worker job: deliver every due Slack message; 0 when Slack is off."""
-    settings = app.config["REVIEWQ"]
     if not client.enabled(settings):
         return 0
     return outbox.deliver_due(db, SlackHandler(settings), now)

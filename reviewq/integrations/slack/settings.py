@@ -17,7 +17,7 @@ from reviewq import signals
 from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
 from reviewq.models import Setting, User, UserRole
-from reviewq.services.users import SLACK_ID_RE
+from reviewq.accounts.operations import SLACK_ID_RE
 
 CHANNELS_KEY = "slack_channels"
 REMINDERS_KEY = "slack_reminders"

@@ -1,23 +1,22 @@
 """Admin page for Slack: connection check, stage channels and reminder SLAs, people's Slack ids, the outbox.
 
-Admins only (checked here for a clean 403, and again in the services that
-change anything). The connection check is the one Slack call a page makes,
+Admins only (checked here for a clean 403, and again in the operations that
+change anything). Reads come from reviewq.integrations.slack.queries. The connection check is the one Slack call a page makes,
 and only when an admin presses the button; deliveries stay in the worker.
 """
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from reviewq import outbox
+from reviewq.accounts.permissions import can_manage_users
+from reviewq.clock import now_utc
 from reviewq.core.errors import PermissionDeniedError, ReviewqError
-from reviewq.core.permissions import can_manage_users
 from reviewq.extensions import db
-from reviewq.integrations.slack import client
+from reviewq.integrations.slack import client, queries
 from reviewq.integrations.slack import settings as slack_settings
-from reviewq.models import OutboxMessage, User
-from reviewq.services.common import now_utc
+from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("admin_slack", __name__, url_prefix="/admin/slack")
 OUTBOX_ROWS = 50
@@ -26,20 +25,14 @@ OUTBOX_ROWS = 50
 @bp.before_request
 @login_required
 def _admins_only():
-    if not can_manage_users(current_user.actor()):
+    if not can_manage_users(current_user):
         raise PermissionDeniedError("Only administrators can open the Slack settings.")
 
 
 def _page(status: int = 200, *, connection: dict | None = None, errors: dict | None = None):
     s = db.session
-    counts = dict(s.execute(select(OutboxMessage.status, func.count()).where(
-        OutboxMessage.kind.startswith("slack.")).group_by(OutboxMessage.status)).all())
-    troubled = s.scalars(select(OutboxMessage).where(
-        OutboxMessage.kind.startswith("slack."),
-        (OutboxMessage.status == "failed") | (OutboxMessage.last_error.is_not(None)
-                                              & (OutboxMessage.status == "pending")))
-        .order_by(OutboxMessage.id.desc()).limit(OUTBOX_ROWS)).all()
-    users = s.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all()
+    counts, troubled = queries.outbox_counts(s), queries.troubled_messages(s, OUTBOX_ROWS)
+    users = queries.active_users(s)
     return render_template(
         "admin/slack.html", enabled=client.enabled(current_app.config["REVIEWQ"]),
         signing=bool(current_app.config["REVIEWQ"].slack_signing_secret), connection=connection,
@@ -69,16 +62,15 @@ def check():
 def save_settings():
     form = request.form
     try:
-        slack_settings.save_slack_settings(
-            db.session, current_user, channels={slot: form.get(f"channel_{slot}", "") for slot in
-                                                slack_settings.CHANNEL_SLOTS},
-            remind_after_hours=form.get("remind_after_hours"), escalate_after_hours=form.get("escalate_after_hours"),
-            now=now_utc())
+        with attempt():
+            slack_settings.save_slack_settings(
+                db.session, current_user, channels={slot: form.get(f"channel_{slot}", "") for slot in
+                                                    slack_settings.CHANNEL_SLOTS},
+                remind_after_hours=form.get("remind_after_hours"),
+                escalate_after_hours=form.get("escalate_after_hours"), now=now_utc())
     except ReviewqError as e:
-        db.session.rollback()
         flash(e.message, "error")
         return _page(e.status, errors=getattr(e, "fields", {}))
-    db.session.commit()
     flash("Slack settings saved.", "info")
     return redirect(url_for("admin_slack.index"))
 
@@ -86,13 +78,12 @@ def save_settings():
 @bp.route("/users/<int:user_id>", methods=["POST"])
 def set_slack_id(user_id: int):
     try:
-        user = slack_settings.set_slack_id(db.session, current_user, user_id, request.form.get("slack_id", ""),
-                                           now=now_utc())
+        with attempt():
+            user = slack_settings.set_slack_id(db.session, current_user, user_id,
+                                               request.form.get("slack_id", ""), now=now_utc())
     except ReviewqError as e:
-        db.session.rollback()
         flash(e.message, "error")
         return _page(e.status, errors={f"user_{user_id}": e.message})
-    db.session.commit()
     flash(f"Slack id of {user.name} {'saved' if user.slack_user_id else 'removed'}.", "info")
     return redirect(url_for("admin_slack.index") + "#people")
 
@@ -100,6 +91,5 @@ def set_slack_id(user_id: int):
 @bp.route("/outbox/<int:msg_id>/retry", methods=["POST"])
 def retry(msg_id: int):
     outbox.retry_message(db.session, current_user, msg_id, now_utc())
-    db.session.commit()
     flash(f"Message {msg_id} is queued again.", "info")
     return redirect(url_for("admin_slack.index") + "#outbox")

@@ -1,0 +1,1 @@
+"""Accounts: users and roles, passwords and sign-in, API tokens."""

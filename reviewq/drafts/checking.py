@@ -1,0 +1,79 @@
+"""Running the automated checks on a revision with the organisation's current policy."""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from reviewq import checks
+from reviewq.checks import AttachmentInfo, ConsentInfo
+from reviewq.core.errors import ValidationError
+from reviewq.models import Consent, Draft, Revision, Setting, draft_consents
+
+POLICY_KEY = "policy"
+
+
+def load_policy(session: Session | None, policy_file: Path | None = None) -> checks.Policy:
+    """Defaults, then the policy file, then the overrides an admin saved in the database."""
+    data: dict = {}
+    if policy_file is not None:
+        try:
+            data.update(json.loads(Path(policy_file).read_text()))
+        except (OSError, ValueError) as e:
+            raise ValidationError(f"policy file {policy_file}: {e}")
+    if session is not None:
+        row = session.get(Setting, POLICY_KEY)
+        if row is not None:
+            data.update(row.value)
+    return checks.Policy.from_mapping(data) if data else checks.default_policy()
+
+
+def consents_of(session: Session, draft: Draft) -> list[ConsentInfo]:
+    rows = session.execute(select(Consent).join(draft_consents, draft_consents.c.consent_id == Consent.id)
+                           .where(draft_consents.c.draft_id == draft.id)).scalars().all()
+    return [ConsentInfo(c.id, c.subject_name, frozenset(c.covers), frozenset(c.channels or ()),
+                        c.valid_from, c.valid_until, c.revoked_at is not None) for c in rows]
+
+
+def check_revision(session: Session, draft: Draft, revision: Revision, now: datetime,
+                   policy: checks.Policy) -> list[dict]:
+    """Run every check on `revision` and store the findings on it."""
+    atts = [AttachmentInfo(a["id"], a["content_type"], a.get("alt_text", ""), a.get("name", ""))
+            for a in revision.attachments]
+    consents = consents_of(session, draft)
+    findings = [f.to_dict() for f in checks.run_all(revision.body, revision.channels, atts, consents, policy,
+                                                    now=now)]
+    by_id = {a.id: a for a in draft.attachments}
+    for a in revision.attachments:
+        stored = by_id.get(a["id"])
+        if stored is None:
+            continue
+        if stored.scanned_at is None:
+            findings.append(checks.Finding(
+                "attachment", "other_id", "block", None, None, "", "This attachment is still being checked.",
+                "attachment.unscanned", fix="Submit again in a few seconds.", attachment_id=stored.id).to_dict())
+        findings.extend(_with_consent(stored.scan_findings or [], consents, now))
+    revision.findings = findings
+    revision.checked_at = now
+    return findings
+
+
+def _with_consent(findings: list[dict], consents: list[ConsentInfo], now: datetime) -> list[dict]:
+    """A visible face is fine when a valid photo consent is linked: the finding becomes info."""
+    photo_ok = any("photo" in c.covers and not c.revoked and (c.valid_from is None or c.valid_from <= now)
+                   and (c.valid_until is None or now <= c.valid_until) for c in consents)
+    if not photo_ok:
+        return list(findings)
+    return [{**f, "severity": "info", "message": f["message"] + " A photo consent is linked."}
+            if f.get("policy") == "attachment.face" else f for f in findings]
+
+
+def blocking(findings: list[dict]) -> list[dict]:
+    return [f for f in findings if f.get("severity") == "block"]
+
+
+def needing_justification(findings: list[dict]) -> list[dict]:
+    return [f for f in findings if f.get("severity") == "warn"]
