@@ -2,7 +2,7 @@
 
 A publisher gets the finished payload and the release's idempotency key and
 answers with a PublishResult; it never touches the database (the release
-worker in reviewq.services.release_worker records the outcome).
+worker in reviewq.releases.job records the outcome).
 """
 from __future__ import annotations
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Draft
-from reviewq.services.common import now_utc
-from reviewq.services.releases import schedule_release
+from reviewq.clock import now_utc
+from reviewq.releases.operations import schedule_release
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 Per batch, three short transactions and none open while the network is used:
 (1) claim up to `batch` due posts with a lease (FOR UPDATE SKIP LOCKED on
 PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE and gets smaller
-batches); (2) lock them again, re-check every one (reviewq.services.release_checks:
+batches); (2) lock them again, re-check every one (reviewq.releases.rechecks:
 freeze, holds, scheduler, approvals, checks with today's policy and consents;
 a failing post is held, the others go on) and build the payloads; (3) after
 publishing — one call per post, a few at a time from a thread pool, each
@@ -27,19 +27,20 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, exists, insert, or_, select, update
+from sqlalchemy import insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from reviewq.core import schedule as S
-from reviewq.core import workflow as wf
-from reviewq.models import Draft, ReleaseAttempt, ReleaseHold
+from reviewq.drafts.transitions import State
+from reviewq.models import Draft, ReleaseAttempt
 from reviewq.models.audit import appending_in_bulk
 from reviewq.publishers import PublishResult, publisher_for
 from reviewq.publishers.payload import build_payload
-from reviewq.services import release_checks as RC
-from reviewq.services.freeze import hold_draft
-from reviewq.services.release_record import finish_attempts, record_batch
-from reviewq.services.settings import freeze_state, release_settings
+from reviewq.releases import rechecks as RC
+from reviewq.releases.holds import hold_draft
+from reviewq.releases.queries import freeze_state, not_draft_held
+from reviewq.releases.record import finish_attempts, record_batch
+from reviewq.releases.rules import release_rules
 
 log = logging.getLogger("reviewq.release")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
@@ -99,17 +100,18 @@ class PublishGate:
             return self.why_not is None
 
 
-def release_due(app, now: datetime) -> int:
-    """Release every due post; return how many were handled (published, failed or held)."""
-    from reviewq.extensions import db
-    settings = app.config["REVIEWQ"]
+def release_due(db, settings, now: datetime) -> int:
+    """Release every due post; return how many were handled (published, failed or held).
+
+    A worker job: `db` is a reviewq.db.Database, `settings` the process's config.Settings.
+    """
     started = time.monotonic()
 
     def clock() -> datetime:  # `now` moves on with real time during a long pass
         return now + timedelta(seconds=time.monotonic() - started)
 
     with db.transaction() as s:
-        rules = release_settings(s)
+        rules = release_rules(s)
     threads = max(1, int(rules["publish_concurrency"]))
     publisher = publisher_for(settings, float(rules["webhook_timeout_seconds"]), threads)
     handled = 0
@@ -144,11 +146,10 @@ def claim_due(db, now: datetime, rules: dict) -> list[Claim]:
         if freeze_state(s):
             return []
         q = (select(Draft.id, Draft.current_revision, Draft.release_at)
-             .where(Draft.state == wf.State.SCHEDULED.value, Draft.release_at <= now,
+             .where(Draft.state == State.SCHEDULED.value, Draft.release_at <= now,
                     or_(Draft.next_attempt_at.is_(None), Draft.next_attempt_at <= now),
                     or_(Draft.release_claimed_until.is_(None), Draft.release_claimed_until < now),
-                    ~exists().where(and_(ReleaseHold.draft_id == Draft.id, ReleaseHold.kind == "draft",
-                                         ReleaseHold.lifted_at.is_(None))))
+                    not_draft_held())
              .order_by(Draft.release_at, Draft.id).limit(limit))
         if db.is_postgres:
             q = q.with_for_update(skip_locked=True, of=Draft)
@@ -191,7 +192,7 @@ def prepare_batch(s: Session, settings, claims: list[Claim], now: datetime) -> t
     mine, lost = [], []
     for c in claims:
         cand = found.get(c.draft_id)
-        ours = cand is not None and cand.draft.state == wf.State.SCHEDULED.value \
+        ours = cand is not None and cand.draft.state == State.SCHEDULED.value \
             and cand.draft.release_claimed_until == c.lease_until
         (mine if ours else lost).append(c)
     finish_attempts(s, [(c.attempt_id, "failed", "unscheduled or taken over before publishing", None)

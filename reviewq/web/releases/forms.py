@@ -1,8 +1,8 @@
-"""The release settings form: one bounded number per rule in services.settings.RELEASE_DEFAULTS.
+"""The release settings form: one bounded number per rule in reviewq.releases.rules.RELEASE_DEFAULTS.
 
 Owns the bounds a person may type on the page (sane ranges, so a slip of the keyboard
 cannot stop the worker or flood the publisher). Refuses nothing the service would allow
-silently: what is stored and who may store it is reviewq.services.settings's job.
+silently: what is stored and who may store it is reviewq.releases.rules's job.
 """
 from __future__ import annotations
 

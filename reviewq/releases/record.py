@@ -20,11 +20,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from reviewq import signals
 from reviewq.core import schedule as S
-from reviewq.core import workflow as wf
+from reviewq.core.errors import InvalidTransitionError
+from reviewq.drafts import transitions as T
 from reviewq.models import Draft, ReleaseAttempt
 from reviewq.models.audit import appending_in_bulk
 from reviewq.publishers import PublishResult
-from reviewq.services.masking import masking_on
+from reviewq.drafts.masking import masking_on
 
 log = logging.getLogger("reviewq.release")
 LEASE_LOST = "lease lost before recording: the worker holding it now retries with the same key"
@@ -101,15 +102,14 @@ def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datet
     unclaim = {"release_claimed_until": None}
     if result is None:
         return (claim.attempt_id, "held" if why_not == "crisis freeze" else "failed", why_not, None), unclaim, None
-    if draft.state == wf.State.PUBLISHED.value:
+    if draft.state == T.State.PUBLISHED.value:
         return (claim.attempt_id, "published" if result.ok else "failed", result.error, result.ref), unclaim, None
     if result.ok:
-        # The post is out: that is the truth even if someone unscheduled it during the call.
-        values = {**unclaim, "state": wf.State.PUBLISHED.value, "published_at": now, "publisher_ref": result.ref,
+        values = {**unclaim, **T.values_for(draft, _release(draft), now), "publisher_ref": result.ref,
                   "release_error": None, "next_attempt_at": None}
         return (claim.attempt_id, "published", None, result.ref), values, \
             (signals.draft_released, draft, {"publisher_ref": result.ref})
-    if draft.state != wf.State.SCHEDULED.value:
+    if draft.state != T.State.SCHEDULED.value:
         return (claim.attempt_id, "failed", "unscheduled while publishing", None), unclaim, None
     error = mask_error(result.error or "unknown error", draft, on=masking)
     attempts = draft.release_attempts + 1
@@ -118,6 +118,15 @@ def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datet
     # The audit row and Slack get the summary only: a publisher may echo the post text back.
     return (claim.attempt_id, "failed", error, None), values, \
         (signals.release_failed, draft, {"error": error.split(":")[0][:200], "attempts": attempts})
+
+
+def _release(draft: Draft) -> T.Transition:
+    """RELEASE as the workflow decides it; a post that left `scheduled` during the call is out all the same."""
+    try:
+        return T.release_transition(draft)
+    except InvalidTransitionError:
+        # The post is out: that is the truth even if someone withdrew it during the call.
+        return T.Transition(T.Action.RELEASE, T.State(draft.state), T.State.PUBLISHED, audit_action="draft.release")
 
 
 def mask_error(error: str, draft: Draft, *, on: bool) -> str:

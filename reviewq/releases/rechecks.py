@@ -7,7 +7,7 @@ and holds once) and deciding, per post, why it must be held. The decision is
 the same as for a single post: holds on the post and matching targeted holds;
 the scheduler still active and comms; approvals of every stage standing on the
 current revision and fresh; the checks re-run with today's policy and consent
-records. Refuses to publish or record anything: reviewq.services.release_worker
+records. Refuses to publish or record anything: reviewq.releases.job
 does that.
 """
 from __future__ import annotations
@@ -25,9 +25,9 @@ from reviewq.core import roles as R
 from reviewq.core import schedule as S
 from reviewq.core import workflow as wf
 from reviewq.models import Consent, Decision, Draft, ReleaseHold, Revision, Setting, User, draft_consents
-from reviewq.services.checking import POLICY_KEY, load_policy
-from reviewq.services.freeze import hold_rules
-from reviewq.services.settings import FREEZE_KEY, RELEASE_KEY, release_settings
+from reviewq.drafts.checking import POLICY_KEY, load_policy
+from reviewq.releases.queries import FREEZE_KEY, hold_rules
+from reviewq.releases.rules import RELEASE_KEY, release_rules
 
 STAGE_NAMES = frozenset(st.name for st in wf.STAGES)
 SETTING_KEYS = (FREEZE_KEY, RELEASE_KEY, POLICY_KEY)
@@ -127,7 +127,7 @@ def load_rules(s: Session, settings, ids: list[int]) -> Rules:
     held = s.scalars(select(ReleaseHold.draft_id).where(ReleaseHold.draft_id.in_(ids), ReleaseHold.kind == "draft",
                                                         ReleaseHold.lifted_at.is_(None)))
     return Rules(frozenset(held), hold_rules(s), load_policy(s, settings.policy_file),
-                 int(release_settings(s)["approval_max_age_days"]))
+                 int(release_rules(s)["approval_max_age_days"]))
 
 
 def hold_reason(c: Candidate, rules: Rules, now: datetime) -> tuple[str | None, int | None]:

@@ -1,7 +1,8 @@
-"""The organisation's check policy as edited by admins (stored as the "policy" setting).
+"""Changing the organisation's check policy (stored as the "policy" setting; admins only).
 
 Validation is the checks engine's own (`Policy.from_mapping`), so what an
 admin saves is exactly what submission, the API and the release re-check use.
+Storing and auditing is reviewq.stored_settings.put_setting's.
 """
 from __future__ import annotations
 
@@ -10,19 +11,14 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from reviewq import signals
 from reviewq.checks import Policy
 from reviewq.core.errors import PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
-from reviewq.models import Setting, User
-from reviewq.services.checking import POLICY_KEY
+from reviewq.drafts.checking import POLICY_KEY
+from reviewq.models import User
+from reviewq.stored_settings import put_setting
 
 MAX_POLICY_BYTES = 256 * 1024
-
-
-def policy_overrides(session: Session) -> dict:
-    row = session.get(Setting, POLICY_KEY)
-    return dict(row.value) if row is not None else {}
 
 
 def parse_policy_text(text: str) -> dict:
@@ -45,16 +41,9 @@ def parse_policy_text(text: str) -> dict:
 
 
 def set_policy(session: Session, actor: User, text: str, *, now: datetime) -> dict:
-    """Replace the organisation's policy overrides (admins only); audited through setting_changed."""
+    """Replace the organisation's policy overrides (admins only); the audit row names the keys."""
     if actor is None or not can_manage_users(actor.actor()):
         raise PermissionDeniedError("Only administrators change the check policy.")
     data = parse_policy_text(text)
-    row = session.get(Setting, POLICY_KEY)
-    if row is None:
-        row = Setting(key=POLICY_KEY)
-        session.add(row)
-    row.value, row.updated_at, row.updated_by_id = data, now, actor.id
-    session.flush()
-    signals.setting_changed.send(None, session=session, actor=actor, now=now, key=POLICY_KEY,
-                                 value={"keys": sorted(data)})
+    put_setting(session, POLICY_KEY, data, actor, now, audited_value={"keys": sorted(data)})
     return data

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewq.models import CalendarFeedToken, User
+from reviewq.releases.queries import calendar_entries
 
 FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=180)
 
@@ -73,3 +74,13 @@ def build_ical(drafts, *, base_url: str, now: datetime, summary_of) -> bytes:
         ev.add("categories", list(d.channels or []))
         cal.add_component(ev)
     return cal.to_ical()
+
+
+def feed_for_token(session: Session, token: str, *, base_url: str, now: datetime) -> bytes | None:
+    """The iCalendar body of the feed whose secret is `token`, or None (unknown, revoked, inactive user)."""
+    user = user_for_feed(session, token)
+    if user is None:
+        return None
+    drafts = calendar_entries(session, user, now - FEED_PAST, now + FEED_AHEAD)
+    return build_ical(drafts, base_url=base_url, now=now,
+                      summary_of=lambda d: f"#{d.id} {', '.join(d.channels or [])} ({d.state})")

@@ -1,30 +1,32 @@
 """Release calendar pages: month, week and agenda views; schedule, move and unschedule forms.
 
-Every change goes through reviewq.services.releases / freeze (the same
-functions the API calls), which check permissions; this module renders, reads
-forms and turns refusals into messages. Freeze, holds, blackouts and the
-iCalendar feed are in reviewq.web.calendar_admin; signed media links in
-reviewq.web.calendar_admin too.
+Every change goes through reviewq.releases (the same operations the API
+calls), which check permissions; this module renders, reads forms and turns
+refusals into messages (unit_of_work.attempt undoes the refused operation).
+Freeze, holds, blackouts, the release rules, the iCalendar feed and signed
+media links are reviewq.web.releases.
 """
 from __future__ import annotations
 
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from reviewq.core import schedule as S
+from reviewq.clock import now_utc
 from reviewq.core.errors import ReviewqError, ValidationError
-from reviewq.core.permissions import can_freeze, can_schedule
+from reviewq.core.ids import as_id
 from reviewq.core.roles import CHANNELS
 from reviewq.extensions import db
-from reviewq.services.common import as_id, now_utc
-from reviewq.services.freeze import active_holds, blackout_windows, draft_holds, release_held_post
-from reviewq.services.releases import calendar_entries, clash_warnings, schedule_release, unschedule_release
+from reviewq.releases.holds import release_held_post
+from reviewq.releases.operations import schedule_release, unschedule_release
+from reviewq.releases.permissions import can_control_releases, can_schedule_releases
+from reviewq.releases.queries import calendar_view, release_panel
+from reviewq.web.calendar import bp
 from reviewq.web.helpers import local_path
+from reviewq.web.unit_of_work import attempt
 
-bp = Blueprint("calendar", __name__)
 VIEWS = ("month", "week", "agenda")
 AGENDA_DAYS = 30
 
@@ -82,21 +84,22 @@ def index():
     anchor = _day(request.args.get("date"), now.astimezone(tz).date())
     start, end, prev, nxt = _range(view, anchor)
     channels, states, author_id = _filters()
-    drafts = calendar_entries(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
-                              states=states, author_id=author_id)
+    page = calendar_view(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
+                         states=states, author_id=author_id)
+    drafts, windows = page.drafts, page.windows
     days = {}
     for d in drafts:
         days.setdefault(d.release_at.astimezone(tz).date(), []).append(d)
     shown = [start + timedelta(days=i) for i in range((end - start).days)]
-    windows = blackout_windows(db.session, _utc(start, tz), _utc(end, tz))
     blocked = {day for day in shown for w in windows
                if w.starts_at < _utc(day + timedelta(days=1), tz) and w.ends_at > _utc(day, tz)}
     authors = sorted({(d.author_id, d.author.name) for d in drafts}, key=lambda a: a[1])
     return render_template("calendar/index.html", view=view, anchor=anchor, days=days, shown=shown, prev=prev,
                            nxt=nxt, today=now.astimezone(tz).date(), windows=windows, blocked=blocked,
-                           holds=active_holds(db.session), channels=channels, states=states, author_id=author_id,
-                           authors=authors, tz=tz, can_move=can_schedule(current_user.actor()),
-                           can_freeze=can_freeze(current_user.actor()), CALENDAR_CHANNELS=CHANNELS, count=len(drafts))
+                           holds=page.holds, channels=channels, states=states, author_id=author_id,
+                           authors=authors, tz=tz, can_move=can_schedule_releases(current_user),
+                           can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS,
+                           count=len(drafts))
 
 
 def _back(draft_id: int):
@@ -111,17 +114,15 @@ def _back(draft_id: int):
 def schedule(draft_id: int):
     """Schedule or reschedule from the draft page's form (release_at in the org time zone)."""
     try:
-        draft = schedule_release(db.session, current_user, draft_id, release_at=request.form.get("release_at"),
-                                 now=now_utc(), channels=request.form.getlist("channels") or None,
-                                 tz_name=_cfg().timezone)
-        warnings = draft.release_warnings
-        db.session.commit()
+        with attempt():
+            draft = schedule_release(db.session, current_user, draft_id, release_at=request.form.get("release_at"),
+                                     now=now_utc(), channels=request.form.getlist("channels") or None,
+                                     tz_name=_cfg().timezone)
     except ReviewqError as e:
-        db.session.rollback()
         flash(_message(e), "error")
         return _back(draft_id)
     flash("Scheduled.", "success")
-    for w in warnings:
+    for w in draft.release_warnings:
         flash(w, "info")
     return _back(draft_id)
 
@@ -130,26 +131,23 @@ def schedule(draft_id: int):
 @login_required
 def move(draft_id: int):
     """Drag and drop on the calendar: a new day (keeping the time of day) or a date and time. JSON answer."""
+    raw = f"{request.form.get('date', '')}T{request.form.get('time', '')}"
     try:
-        raw = f"{request.form.get('date', '')}T{request.form.get('time', '')}"
         draft = schedule_release(db.session, current_user, draft_id, release_at=raw, now=now_utc(),
                                  tz_name=_cfg().timezone)
-        warnings = draft.release_warnings
-        db.session.commit()
-    except ReviewqError as e:
-        db.session.rollback()
+    except ReviewqError as e:  # a 4xx answer: the unit of work rolls the request back
         return jsonify({"error": _message(e), "fields": getattr(e, "fields", None) or {}}), e.status
-    return jsonify({"ok": True, "release_at": draft.release_at.isoformat(), "warnings": warnings})
+    return jsonify({"ok": True, "release_at": draft.release_at.isoformat(), "warnings": draft.release_warnings})
 
 
 @bp.route("/calendar/drafts/<int:draft_id>/unschedule", methods=["POST"])
 @login_required
 def unschedule(draft_id: int):
     try:
-        unschedule_release(db.session, current_user, draft_id, now=now_utc(), reason=request.form.get("reason", ""))
-        db.session.commit()
+        with attempt():
+            unschedule_release(db.session, current_user, draft_id, now=now_utc(),
+                               reason=request.form.get("reason", ""))
     except ReviewqError as e:
-        db.session.rollback()
         flash(_message(e), "error")
         return _back(draft_id)
     flash("Taken off the calendar; the post is approved and can be scheduled again.", "success")
@@ -161,10 +159,9 @@ def unschedule(draft_id: int):
 def release_now(draft_id: int):
     """Lift the holds on one held post so the worker releases it on its next pass."""
     try:
-        release_held_post(db.session, current_user, draft_id, now=now_utc())
-        db.session.commit()
+        with attempt():
+            release_held_post(db.session, current_user, draft_id, now=now_utc())
     except ReviewqError as e:
-        db.session.rollback()
         flash(_message(e), "error")
         return _back(draft_id)
     flash("Hold lifted: the post goes out within a minute if its time has come.", "success")
@@ -180,14 +177,12 @@ def _message(e: ReviewqError) -> str:
 def release_panel_context(draft) -> dict:
     """What the draft page's release panel needs (called from the template via a global)."""
     tz = _cfg().tz
-    return {"holds": draft_holds(db.session, draft.id), "warnings": clash_warnings(db.session, draft)
-            if draft.state == "scheduled" else [], "can_schedule": can_schedule(current_user.actor()),
-            "can_release": can_freeze(current_user.actor()),
-            "local_value": draft.release_at.astimezone(tz).strftime("%Y-%m-%d %H:%M") if draft.release_at else
-            (draft.requested_release_at.astimezone(tz).strftime("%Y-%m-%d %H:%M")
-             if draft.requested_release_at else ""), "now": now_utc(),
-            "idempotency_key": S.idempotency_key(draft.id, draft.current_revision, draft.release_at)
-            if draft.release_at else ""}
+    panel = release_panel(db.session, draft)
+    shown = draft.release_at or draft.requested_release_at
+    return {"holds": panel.holds, "warnings": panel.warnings, "can_schedule": can_schedule_releases(current_user),
+            "can_release": can_control_releases(current_user),
+            "local_value": shown.astimezone(tz).strftime("%Y-%m-%d %H:%M") if shown else "", "now": now_utc(),
+            "idempotency_key": panel.idempotency_key}
 
 
 @bp.app_context_processor
