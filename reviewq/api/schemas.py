@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from reviewq.api.spec import COMPONENTS, MAX_ID
 from reviewq.core.roles import CHANNELS
-from reviewq.core.workflow import STAGES, State
+from reviewq.drafts.transitions import State
+from reviewq.review.queries import STAGES
 from reviewq.consents.queries import COVERS
 from reviewq.drafts.operations import MAX_BODY
 

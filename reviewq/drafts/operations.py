@@ -109,7 +109,7 @@ def create_draft(session: Session, actor: User, *, body, channels, requested_rel
     if requested_release_at is not None and requested_release_at.tzinfo is None:
         raise ValidationError("Give the time with its time zone.", {"requested_release_at": "naive time"})
     draft = Draft(author_id=actor.id, channels=channels, requested_release_at=requested_release_at,
-                  state=T.State.DRAFT.value, current_revision=1, created_at=now, updated_at=now,
+                  current_revision=1, created_at=now, updated_at=now,
                   title=(title or "")[:200])
     session.add(draft)
     session.flush()

@@ -20,7 +20,7 @@ from reviewq.core.ids import as_id
 from reviewq.core.permissions import min_reached_for
 from reviewq.core.roles import CHANNELS
 from reviewq.drafts.permissions import can_see_draft
-from reviewq.models import Attachment, Decision, Draft, User
+from reviewq.models import Attachment, AuditEvent, Decision, Draft, User
 
 MAX_PAGE = 200
 
@@ -136,3 +136,20 @@ def current_attachments(draft: Draft) -> list[Attachment]:
     ids = [a["id"] for a in (draft.revision.attachments if draft.revision else [])]
     by_id = {a.id: a for a in draft.attachments}
     return [by_id[i] for i in ids if i in by_id]
+
+
+def with_revisions(session: Session, drafts: list[Draft]) -> list[Draft]:
+    """Load the revisions of many drafts in a few queries instead of one per draft (lists, calendar)."""
+    ids = [d.id for d in drafts if "revisions" not in d.__dict__]
+    for i in range(0, len(ids), 500):
+        session.scalars(select(Draft).where(Draft.id.in_(ids[i:i + 500])).options(selectinload(Draft.revisions))).all()
+    return drafts
+
+
+def draft_history(session: Session, draft_id: int, limit: int) -> tuple[list[AuditEvent], dict[int, User]]:
+    """The draft's audit events, oldest first, and the users who acted in them by id."""
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.draft_id == draft_id)
+                                  .order_by(AuditEvent.seq).limit(limit)))
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return events, users
