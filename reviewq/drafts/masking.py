@@ -39,19 +39,14 @@ def mask_phi(text: str, findings: list[dict], *, on: bool = True) -> str:
 
 
 def set_masking(session: Session, actor, on: bool, *, now) -> bool:
-    """Turn PHI masking on or off (admins only); audited through signals.setting_changed."""
-    from reviewq import signals
+    """Turn PHI masking on or off (admins only); stored and audited by stored_settings.put_setting."""
     from reviewq.core.errors import PermissionDeniedError
     from reviewq.core.permissions import can_manage_users
+    from reviewq.stored_settings import get_setting, put_setting
     if actor is None or not can_manage_users(actor.actor()):
         raise PermissionDeniedError("Only administrators change settings.")
-    row = session.get(Setting, MASK_KEY)
-    if row is not None and bool(row.value.get("on", True)) == bool(on):
+    current = get_setting(session, MASK_KEY)
+    if current is not None and bool(current.get("on", True)) == bool(on):
         return bool(on)
-    if row is None:
-        row = Setting(key=MASK_KEY)
-        session.add(row)
-    row.value, row.updated_at, row.updated_by_id = {"on": bool(on)}, now, actor.id
-    session.flush()
-    signals.setting_changed.send(None, session=session, actor=actor, now=now, key=MASK_KEY, value={"on": bool(on)})
+    put_setting(session, MASK_KEY, {"on": bool(on)}, actor, now)
     return bool(on)

@@ -1,4 +1,4 @@
-"""The default publisher: each released post becomes one JSON file in REVIEWQ_OUTBOX_DIR.
+"""The default publisher: each released post becomes one JSON file in the outbox folder (REVIEWQ_OUTBOX_DIR).
 
 The file is named by the idempotency key and written atomically (temp file,
 fsync, rename), so a retry of the same release overwrites its own file instead
@@ -16,7 +16,7 @@ from pathlib import Path
 from reviewq.publishers import PublishResult
 
 
-class OutboxFolderPublisher:
+class FolderPublisher:
     def __init__(self, folder: Path):
         self.folder = Path(folder)
 
