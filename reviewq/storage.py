@@ -17,8 +17,6 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from reviewq.core.errors import TooLargeError, ValidationError
 
-ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
-            "video/mp4": "MP4", "video/quicktime": "QuickTime"}
 CHUNK = 1024 * 64
 
 

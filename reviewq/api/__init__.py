@@ -1,6 +1,6 @@
 """JSON API v1 under /api/v1: bearer tokens, one unit of work per request, JSON errors.
 
-The views (reviewq.api.drafts, .registry) are thin: they validate through the
+The views (reviewq.api.drafts, .checks, .account, .review, .calendar, .consents) are thin: they validate through the
 operation registry (reviewq.api.spec), call the same operations as the web and
 Slack, and serialise. Permissions are never decided here. The request's unit
 of work (reviewq.web.unit_of_work) commits. Tokens are checked before
@@ -88,4 +88,6 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
 
 
-from reviewq.api import drafts, misc  # noqa: E402,F401  (views register themselves on bp)
+# Views register themselves on bp, in this order in the OpenAPI document; openapi comes last.
+from reviewq.api import drafts, checks, account, review, calendar, consents  # noqa: E402,F401,I001
+from reviewq.api import openapi  # noqa: E402,F401

@@ -22,7 +22,7 @@ from reviewq import signals
 from reviewq.core import roles as R
 from reviewq.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.workflow import FINAL_STATES
-from reviewq.models import Consent, Draft, User, draft_consents
+from reviewq.models import Consent, User, draft_consents
 from reviewq.consents.permissions import can_read_consents, can_register_consents
 from reviewq.consents.queries import COVERS, get_consent, linked_consents
 from reviewq.drafts.queries import get_visible_draft

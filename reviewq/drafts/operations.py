@@ -27,7 +27,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from reviewq import signals
-from reviewq.core.errors import BlockingFindingsError, PermissionDeniedError, ValidationError
+from reviewq.core.errors import BlockingFindingsError, PermissionDeniedError, ReviewqError, ValidationError
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
 from reviewq.drafts import transitions as T
 from reviewq.drafts.checking import blocking, check_revision, needing_justification
@@ -167,6 +167,15 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
 def check_edit(actor: User, draft: Draft) -> T.Transition:
     """May `actor` edit `draft` now? The transition, or the ReviewqError saying why not."""
     return T.check(actor, draft, T.Action.EDIT)
+
+
+def may(check, actor: User, draft: Draft) -> bool:
+    """Whether `check(actor, draft)` passes: for showing a button, never as the permission check itself."""
+    try:
+        check(actor, draft)
+    except ReviewqError:
+        return False
+    return True
 
 
 def check_submit(actor: User, draft: Draft) -> T.Transition:

@@ -84,11 +84,11 @@ def init_app(app) -> None:
 
     @app.context_processor
     def template_globals():
-        from reviewq.web import helpers
-        return helpers.template_globals()
+        from reviewq.web import templating
+        return templating.template_globals()
 
-    from reviewq.web import helpers
-    helpers.register_filters(app)
+    from reviewq.web import templating
+    templating.register_filters(app)
 
 
 def settings():

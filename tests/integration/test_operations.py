@@ -1,4 +1,4 @@
-"""The approval workflow through the services, on the real database."""
+"""The domain operations end to end on the database: authoring, decisions, checks, the audit chain."""
 from __future__ import annotations
 
 import pytest

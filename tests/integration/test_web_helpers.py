@@ -5,7 +5,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from reviewq.web.helpers import LocalTimeError, diff_words, highlight, parse_local
+from reviewq.web.local_time import LocalTimeError, parse_local
+from reviewq.web.templating import diff_words, highlight
 
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
 

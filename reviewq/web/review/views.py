@@ -11,15 +11,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from reviewq.clock import now_utc
-from reviewq.core.errors import ConflictError, ReviewqError, StaleRevisionError, ValidationError
+from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
 from reviewq.core.ids import as_id
-from reviewq.drafts.operations import check_edit, check_withdraw
+from reviewq.drafts.operations import check_edit, check_withdraw, may
 from reviewq.drafts.queries import get_visible_draft
 from reviewq.extensions import db
 from reviewq.review.operations import decide, may_decide
 from reviewq.review.queries import review_queue, stage_counts, stages_for
-from reviewq.web.forms import ConfirmForm, DecisionForm
-from reviewq.web.helpers import diff_words, text_findings, waited
+from reviewq.web.forms import ConfirmForm
+from reviewq.web.review.forms import DecisionForm
+from reviewq.web.local_time import waited
+from reviewq.web.templating import diff_words, text_findings
 from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("review", __name__)
@@ -66,16 +68,8 @@ def render_draft(draft, *, form=None, error=None, status=200):
         text_findings=text_findings(findings, rev.body), attachment_findings=[f for f in findings if "attachment_id" in f],
         attachments=attachments, history=history, stage=stage, form=form, error=error,
         compare=_compare(draft), is_author=draft.author_id == current_user.id,
-        editable=_may(check_edit, draft), confirm=ConfirmForm(), withdrawable=_may(check_withdraw, draft)), status
-
-
-def _may(check, draft) -> bool:
-    """Whether the signed-in user may take the action now (for buttons; the operation checks again)."""
-    try:
-        check(current_user, draft)
-    except ReviewqError:
-        return False
-    return True
+        editable=may(check_edit, current_user, draft), confirm=ConfirmForm(),
+        withdrawable=may(check_withdraw, current_user, draft)), status
 
 
 @bp.route("/drafts/<int:draft_id>/decision", methods=["POST"])

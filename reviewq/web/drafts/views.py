@@ -13,30 +13,23 @@ from flask import (Blueprint, abort, current_app, flash, redirect, render_templa
 from flask_login import current_user, login_required
 
 from reviewq.clock import now_utc
-from reviewq.core.errors import BlockingFindingsError, NotFoundError, ReviewqError, ValidationError
+from reviewq.core.errors import BlockingFindingsError, NotFoundError, ValidationError
 from reviewq.core.ids import as_id
 from reviewq.drafts.checking import load_policy
-from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, submit_draft,
+from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, may, submit_draft,
                                        withdraw_draft)
 from reviewq.drafts.permissions import can_write_drafts
 from reviewq.drafts.queries import (DraftFilter, current_attachments, drafts_query, get_attachment,
                                     get_visible_draft, page)
 from reviewq.extensions import db
 from reviewq.storage import path_of
-from reviewq.web.forms import ConfirmForm, DraftForm, field_errors
-from reviewq.web.helpers import LocalTimeError, local_input, parse_local
+from reviewq.web.drafts.forms import DraftForm
+from reviewq.web.forms import ConfirmForm, field_errors
+from reviewq.web.local_time import LocalTimeError, local_input, parse_local
 from reviewq.web.unit_of_work import attempt, keep_changes
 
 bp = Blueprint("drafts", __name__)
 PAGE_SIZE = 25
-
-
-def _submittable(draft) -> bool:
-    try:
-        check_submit(current_user, draft)
-    except ReviewqError:
-        return False
-    return True
 
 
 def _settings():
@@ -153,13 +146,13 @@ def _edit_page(draft, form, *, error=None, missing=(), status=200, file_error=No
     return render_template("drafts/edit.html", draft=draft, form=form, rev=rev, findings=rev.findings or [],
                            justifications={**(rev.justifications or {}), **_justifications()},
                            missing=set(missing), attachments=current_attachments(draft), error=error, file_error=file_error,
-                           can_submit=_submittable(draft)), status
+                           can_submit=may(check_submit, current_user, draft)), status
 
 
 @bp.route("/drafts/<int:draft_id>")
 @login_required
 def view(draft_id: int):
-    from reviewq.web.review import render_draft
+    from reviewq.web.review.views import render_draft
     return render_draft(get_visible_draft(db.session, current_user, draft_id))
 
 
@@ -189,7 +182,7 @@ def edit(draft_id: int):
         field_errors(form, e.fields)
         draft = get_visible_draft(db.session, current_user, draft_id)
         return _edit_page(draft, form, error=e.message, file_error=_file_error(e), status=422)
-    if request.form.get("action") == "submit" and _submittable(draft):
+    if request.form.get("action") == "submit" and may(check_submit, current_user, draft):
         keep_changes()  # the new revision stays saved whatever the submission says
         return _submit(draft)
     if made:

@@ -3,23 +3,16 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import DataRequired, Length
 
 from reviewq.accounts.operations import authenticate
 from reviewq.clock import now_utc
 from reviewq.core.errors import PermissionDeniedError
 from reviewq.extensions import db
-from reviewq.web.helpers import local_path
+from reviewq.web.auth.forms import LoginForm
+from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import keep_changes
 
 bp = Blueprint("auth", __name__)
-
-
-class LoginForm(FlaskForm):
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1000)])
 
 
 def _safe_next(target: str | None) -> str:

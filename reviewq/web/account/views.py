@@ -8,25 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
 from reviewq.accounts.operations import create_token, revoke_token
 from reviewq.accounts.queries import tokens_of
 from reviewq.clock import now_utc
 from reviewq.extensions import db
+from reviewq.web.account.forms import RevokeForm, TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
-
-
-class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(message="Name the token, e.g. the script that uses it."),
-                                           Length(max=100)])
-
-
-class RevokeForm(FlaskForm):
-    pass
 
 
 def _page(form, clear=None, status=200):

@@ -10,46 +10,19 @@ from datetime import datetime, time, timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectMultipleField, StringField, TextAreaField, widgets
-from wtforms.validators import DataRequired, Length, Optional
 
-from reviewq.core.errors import ValidationError
-from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
 from reviewq.clock import now_utc
 from reviewq.consents import operations as svc
 from reviewq.consents.permissions import can_register_consents
 from reviewq.consents.queries import consents_page, linked_consents
+from reviewq.core.errors import ValidationError
 from reviewq.drafts.queries import get_visible_draft
 from reviewq.extensions import db
+from reviewq.web.consents.forms import ActionForm, ConsentForm, LinkForm
 from reviewq.web.unit_of_work import attempt
-from reviewq.web.forms import _Choice
 
 bp = Blueprint("consents", __name__, url_prefix="/consents")
 PAGE = 100
-
-
-class Checkboxes(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class ConsentForm(FlaskForm):
-    subject_name = StringField("Name on the signed form", validators=[DataRequired(), Length(max=200)])
-    covers = Checkboxes("Covers", choices=[_Choice(c, c) for c in svc.COVERS],
-                        validators=[DataRequired(message="Tick what the consent covers.")])
-    channels = Checkboxes("Channels (none ticked: every channel)", choices=[_Choice(c, CHANNEL_LABELS[c]) for c in CHANNELS])
-    valid_from = DateField("Valid from (first day)", validators=[Optional()])
-    valid_until = DateField("Valid until (last day)", validators=[Optional()])
-    note = TextAreaField("Note (where the signed form is kept)", validators=[Optional(), Length(max=2000)])
-
-
-class LinkForm(FlaskForm):
-    consent_ids = StringField("Consent numbers", validators=[DataRequired(), Length(max=500)])
-
-
-class ActionForm(FlaskForm):
-    pass
 
 
 def _day_start(d, *, after: bool = False):
