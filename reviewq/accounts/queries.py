@@ -51,3 +51,19 @@ def user_by_email(session: Session, email: str) -> User | None:
     if not isinstance(email, str):
         return None
     return session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def users_for_admin(session: Session) -> list[User]:
+    """Every account for the admin list: active ones first, then by name."""
+    return list(session.scalars(select(User).order_by(User.active.desc(), User.name)))
+
+
+def managed_user(session: Session, user_id) -> User:
+    """The account an admin is looking at; NotFoundError (a 404 page) when there is none."""
+    from reviewq.core.errors import NotFoundError
+    from reviewq.core.ids import as_id
+    user_id = as_id(user_id)
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        raise NotFoundError("No such user.")
+    return user

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -14,9 +14,9 @@ from reviewq.core.permissions import can_manage_users
 from reviewq.extensions import db
 from reviewq.policy.operations import set_policy
 from reviewq.policy.queries import default_policy_json, effective_summary, policy_overrides
+from reviewq.web.policy import bp
 from reviewq.web.unit_of_work import attempt
 
-bp = Blueprint("policy", __name__, url_prefix="/admin/policy")
 
 
 class PolicyForm(FlaskForm):
