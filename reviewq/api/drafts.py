@@ -1,6 +1,6 @@
 """API views for drafts: list, create, read, edit, attach, submit, withdraw, decide, schedule, history.
 
-Thin: each view calls one service (which checks permissions and sends the
+Thin: each view calls one operation (which checks permissions and sends the
 signals) and serialises the result. Another user's draft answers 404, never
 revealing whether it exists.
 """

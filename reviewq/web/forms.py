@@ -21,7 +21,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return (value, label)
 
 class CheckboxesField(SelectMultipleField):
-    """Several checkboxes; unknown values reach the service, which names them in its error."""
+    """Several checkboxes; unknown values reach the operation, which names them in its error."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -54,7 +54,7 @@ class SettingsForm(FlaskForm):
 
 
 def field_errors(form, fields: dict) -> None:
-    """Attach a service's ValidationError.fields to the matching form fields (others are shown on top)."""
+    """Attach an operation's ValidationError.fields to the matching form fields (others are shown on top)."""
     for name, message in (fields or {}).items():
         field = getattr(form, _FIELD_ALIASES.get(name, name), None)
         if field is not None and hasattr(field, "errors"):

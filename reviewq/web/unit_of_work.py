@@ -23,7 +23,7 @@ import logging
 from contextlib import contextmanager
 
 from flask import g
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from reviewq.core.errors import ReviewqError
@@ -83,9 +83,9 @@ def init_app(app) -> None:
             return response
         try:
             db.session.commit()
-        except (StaleDataError, IntegrityError, OperationalError) as e:
+        except (StaleDataError, IntegrityError) as e:
             db.session.rollback()
             log.warning("commit failed with %s; answered 409", type(e).__name__)
             from reviewq.web.errors import error_response
-            return error_response(409, CONFLICT)
+            return app.make_response(error_response(409, CONFLICT))
         return response

@@ -138,3 +138,18 @@ def test_a_blocked_web_submission_keeps_the_draft_and_its_findings(client, facto
     session.expire_all()
     d = session.scalars(select(Draft)).one()
     assert d.state == "draft" and any(f["category"] == "ssn" for f in d.revision.findings)
+
+
+def test_a_commit_that_conflicts_answers_409_and_keeps_nothing(app, client, session):
+    from reviewq.extensions import db
+    from reviewq.models import User
+
+    def clash():  # two rows the unique e-mail constraint refuses only when the unit of work commits
+        db.session.add_all([User(email="same@example.org", name="A"), User(email="same@example.org", name="B")])
+        return "ok"
+    app.add_url_rule("/_test/clash", "test_clash", clash, methods=["POST"])
+    app.config["WTF_CSRF_ENABLED"] = False
+    r = client.post("/_test/clash")
+    assert r.status_code == 409 and b"Someone else changed this" in r.data
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(User).where(User.email == "same@example.org")) == 0
