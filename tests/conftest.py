@@ -1,11 +1,22 @@
-"""Test fixtures: one database per test session, upgraded with Alembic, emptied after each test.
+"""Test fixtures: one database per test session, upgraded with Alembic; each test rolled back.
 
 The database is SQLite in a temporary folder unless REVIEWQ_TEST_DATABASE_URL
 names another (CI sets it to the local PostgreSQL too).
+
+Each test runs inside one outer transaction on one connection, and the
+session joins it with a SAVEPOINT (join_transaction_mode="create_savepoint",
+Warehouse's pattern): what the code under test commits - a request's unit of
+work, db.transaction() in a worker job, the factory - releases a savepoint,
+and the whole test is rolled back at the end. Tests whose work must really
+be committed because another connection, thread or process reads it (the
+CLI and demo as subprocesses, concurrent workers, PostgreSQL's SKIP LOCKED,
+the e2e server) are marked `commits`: they get the engine as in production,
+and the tables are emptied afterwards.
 """
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +33,11 @@ from reviewq.models import Base
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "commits: the test needs real commits (other connections, threads or "
+                                       "processes read its data); its tables are emptied afterwards")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -87,7 +103,7 @@ def settings(migrated, tmp_path):
 
 
 @pytest.fixture
-def app(settings):
+def app(settings, request):
     from flask import g
     app = create_app(settings)
 
@@ -99,9 +115,31 @@ def app(settings):
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
 
-    yield app
-    _db.session.remove()
-    _empty_all_tables(_db.engine)
+    if request.node.get_closest_marker("commits"):
+        yield app
+        _db.session.remove()
+        _empty_all_tables(_db.engine)
+        return
+    with rolled_back(_db):
+        yield app
+
+
+@contextmanager
+def rolled_back(database):
+    """Bind `database`'s sessions to one connection whose outer transaction is rolled back at the end."""
+    database.session.remove()
+    conn = database.engine.connect()
+    outer = conn.begin()
+    database.session.configure(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield conn
+    finally:
+        database.session.remove()
+        try:
+            outer.rollback()
+            conn.close()
+        finally:
+            database.session.configure(bind=database.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture

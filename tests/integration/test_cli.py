@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own connection
+
 
 @pytest.fixture
 def run(tmp_path, migrated):

@@ -12,6 +12,8 @@ from reviewq.extensions import db
 from reviewq.models import Decision, User
 from reviewq.review import operations as decisions
 
+pytestmark = pytest.mark.commits  # threads race on their own connections
+
 
 def _race(app, draft_id, user_ids, now, rounds=1):
     barrier = threading.Barrier(len(user_ids))

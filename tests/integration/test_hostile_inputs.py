@@ -455,6 +455,7 @@ def test_cli_before_init_db_exits_2_naming_init_db(tmp_path, args):
     assert r.returncode == 2 and "init-db" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
+@pytest.mark.commits  # the CLI runs as a subprocess on its own connection
 @pytest.mark.parametrize("email", ["a\x01b@example.org", "ab@exa\x7fmple.org", "ab@example.org\x1b[2J"],
                          ids=["soh", "del", "terminal-escape"])
 def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, migrated, session, email):

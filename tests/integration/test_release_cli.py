@@ -14,6 +14,8 @@ from reviewq.models import AuditEvent, Draft
 from reviewq.clock import now_utc
 from reviewq.releases.operations import schedule_release
 
+pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own connection
+
 
 @pytest.fixture
 def run(tmp_path, migrated):

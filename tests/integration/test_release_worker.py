@@ -120,6 +120,26 @@ def test_due_post_goes_to_the_outbox_folder_once(app, factory, session, team):
         == "release.publish"
 
 
+def test_a_worker_pass_runs_without_a_flask_app(app, factory, session, team, tmp_path):
+    """run_once(db, settings, now): every job takes the database, the settings and the time; no app context."""
+    from flask import has_app_context
+
+    from reviewq.worker import run_once
+    d = _due(factory, session, team)
+    seen = {}
+
+    def work():   # a new thread starts with no Flask context at all
+        seen["flask"] = has_app_context()
+        seen["done"] = run_once(db, app.config["REVIEWQ"], factory.now + timedelta(minutes=10))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert seen["flask"] is False
+    assert seen["done"] == {"scans": 0, "slack": 0, "reminders": 0, "releases": 1}
+    assert _fresh(session, d).state == "published"
+
+
 def test_webhook_is_signed_and_carries_the_idempotency_key(app, factory, session, team, receiver):
     d = _due(factory, session, team)
     assert _run(app, factory) == 1
@@ -306,6 +326,7 @@ def _many_due(factory, session, team, n):
 
 
 @pytest.mark.postgres
+@pytest.mark.commits  # six workers in threads, each on its own connection
 def test_concurrent_workers_publish_each_post_exactly_once(app, factory, session, team, receiver):
     ids = _many_due(factory, session, team, 200)
     t = factory.now + timedelta(minutes=10)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from reviewq.extensions import db
@@ -142,6 +143,7 @@ def test_posts_the_lease_cannot_cover_are_not_started_and_are_given_back(app, fa
     assert all(_fresh(session, d).state == "published" for d in posts)
 
 
+@pytest.mark.commits  # the gate reads the freeze on its own connection, as it does from a publisher thread
 def test_freeze_during_a_batch_stops_the_calls_not_yet_started(app, factory, session, team):
     d = _due(factory, session, team)
     t = factory.now + timedelta(minutes=10)
