@@ -1,2 +1,0 @@
-"""Temporary re-export while modules outside arch-A's areas still import here (removed once they switch)."""
-from reviewq.review.reminders import *  # noqa: F401,F403
