@@ -28,7 +28,13 @@ def create_app(settings=None) -> "Flask":
     from reviewq.services.users import configure_password_hashing
     configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
+    # Packaging and operations (issue 10): request limits, shared storage, logs, /healthz and /readyz.
+    from reviewq import logging_setup, storage
+    from reviewq.web import health
     limits.init_app(app)
+    storage.init_app(settings)
+    logging_setup.init_app(app)
+    health.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
