@@ -51,6 +51,9 @@ def configure(fmt: str, stream=None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(logging.INFO)
+    # Alembic announces its plugins and dialect on every schema check (each /readyz): noise.
+    for chatty in ("alembic.runtime.plugins", "alembic.runtime.migration", "botocore.credentials"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 def init_app(app) -> None:
