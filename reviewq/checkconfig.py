@@ -92,7 +92,7 @@ def _storage(env) -> list[str]:
 def _numbers(env) -> list[str]:
     found = []
     proxies = (env.get("REVIEWQ_TRUSTED_PROXIES") or "0").strip()
-    if not proxies.isdigit() or int(proxies) > 10:
+    if not (proxies.isascii() and proxies.isdigit()) or int(proxies) > 10:
         found.append("REVIEWQ_TRUSTED_PROXIES: a whole number of proxies from 0 to 10")
     mb = env.get("REVIEWQ_MAX_UPLOAD_MB")
     if mb:

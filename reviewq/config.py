@@ -93,7 +93,7 @@ def _storage_and_ops(env, settings: Settings) -> None:
     elif storage:
         settings.upload_dir = Path(storage).resolve()
     proxies = (env.get("REVIEWQ_TRUSTED_PROXIES") or "0").strip()
-    if not proxies.isdigit() or int(proxies) > 10:
+    if not (proxies.isascii() and proxies.isdigit()) or int(proxies) > 10:
         raise ConfigError("REVIEWQ_TRUSTED_PROXIES: a whole number of proxies from 0 to 10")
     settings.trusted_proxies = int(proxies)
     fmt = (env.get("REVIEWQ_LOG_FORMAT") or "text").strip().lower()

@@ -106,6 +106,7 @@ def test_check_config_lists_every_problem_one_line_each_without_values(tmp_path)
     ({"REVIEWQ_STORAGE_URL": "s3://"}, "bucket"),
     ({"REVIEWQ_STORAGE_URL": "gs://media"}, "s3://"),
     ({"REVIEWQ_TRUSTED_PROXIES": "-1"}, "REVIEWQ_TRUSTED_PROXIES"),
+    ({"REVIEWQ_TRUSTED_PROXIES": "\u00b2"}, "REVIEWQ_TRUSTED_PROXIES"),
     ({"REVIEWQ_LOG_FORMAT": "yaml"}, "REVIEWQ_LOG_FORMAT"),
 ])
 def test_settings_refuse_unusable_ops_values(tmp_path, env, needle):
