@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:  # Flask is imported inside create_app so `reviewq scan` starts without it
     from flask import Flask
 
+# The source checkout (kept for scripts that import it; the app uses reviewq.resources).
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -16,16 +17,24 @@ def create_app(settings=None) -> "Flask":
 
     from reviewq.config import load_settings
     from reviewq.extensions import csrf, db, login_manager
+    from reviewq.resources import resource_dir
     from reviewq.receivers import register_signal_handlers
-    from reviewq.web import errors, security, unit_of_work
+    from reviewq.web import errors, limits, security, unit_of_work
 
     settings = settings or load_settings()
-    app = Flask(__name__, template_folder=str(ROOT / "templates"),
+    app = Flask(__name__, template_folder=str(resource_dir("templates")),
                 static_folder=str(Path(__file__).parent / "static"), instance_path=str(settings.instance_dir))
     app.config.update(settings.flask_config())
     from reviewq.accounts.operations import configure_password_hashing
     configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
+    # Packaging and operations (issue 10): request limits, shared storage, logs, /healthz and /readyz.
+    from reviewq import logging_setup, storage
+    from reviewq.web import health
+    limits.init_app(app)
+    storage.init_app(settings)
+    logging_setup.init_app(app)
+    health.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

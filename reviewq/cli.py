@@ -89,19 +89,18 @@ def token_create(email, name):
     click.echo(clear)
 
 
-@cli.command(help="Run the web app with a production WSGI server (waitress).")
+@cli.command(help="Run the web app with a production WSGI server (gunicorn, N processes; waitress on Windows).")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, type=click.IntRange(1, 256))
-def serve(host, port, threads):
-    from waitress import serve as waitress_serve
-
+@click.option("--workers", default=None, type=click.IntRange(1, 256), help="processes (default: number of cores)")
+@click.option("--threads", default=8, type=click.IntRange(1, 256), help="threads per process")
+def serve(host, port, workers, threads):
     from reviewq import create_app
+    from reviewq.server import default_workers, serve as run_server
     settings = _settings()
     _db(settings)
     app = create_app(settings)
-    click.echo(f"reviewq serving on http://{host}:{port}", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="reviewq")
+    run_server(app, host, port, workers or default_workers(), threads)
 
 
 @cli.command(help="Run background work: deliveries, scans and due releases.")
@@ -228,6 +227,11 @@ def freeze_status():
         click.echo(f"frozen since {state.since.isoformat() if state.since else '?'} by {state.by_name}: {state.reason}")
     else:
         click.echo("not frozen")
+
+
+from reviewq.checkconfig import check_config  # noqa: E402  (its own module: issue 10)
+
+cli.add_command(check_config)
 
 
 def main(argv=None) -> int:

@@ -35,6 +35,12 @@ class Settings:
     # Argon2id cost: argon2-cffi's defaults. Only the test suite lowers them, to keep it fast.
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
+    # REVIEWQ_STORAGE_URL=s3://bucket/prefix: the bucket holds attachments, upload_dir is the cache.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: those headers are ignored).
+    trusted_proxies: int = 0
+    log_format: str = "text"
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -70,6 +76,32 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
+def environment() -> dict:
+    """The process environment, for `reviewq check-config` (which reports instead of raising)."""
+    return dict(os.environ)
+
+
+def _storage_and_ops(env, settings: Settings) -> None:
+    storage = (env.get("REVIEWQ_STORAGE_URL") or "").strip()
+    if storage.startswith("s3://"):
+        if not storage[len("s3://"):].strip("/"):
+            raise ConfigError("REVIEWQ_STORAGE_URL: an s3:// URL needs a bucket, e.g. s3://reviewq-media/prod")
+        settings.storage_url = storage
+        settings.s3_endpoint_url = env.get("AWS_ENDPOINT_URL") or None
+    elif "://" in storage:
+        raise ConfigError("REVIEWQ_STORAGE_URL: use a folder path or s3://bucket/prefix")
+    elif storage:
+        settings.upload_dir = Path(storage).resolve()
+    proxies = (env.get("REVIEWQ_TRUSTED_PROXIES") or "0").strip()
+    if not (proxies.isascii() and proxies.isdigit()) or int(proxies) > 10:
+        raise ConfigError("REVIEWQ_TRUSTED_PROXIES: a whole number of proxies from 0 to 10")
+    settings.trusted_proxies = int(proxies)
+    fmt = (env.get("REVIEWQ_LOG_FORMAT") or "text").strip().lower()
+    if fmt not in ("text", "json"):
+        raise ConfigError("REVIEWQ_LOG_FORMAT: text or json")
+    settings.log_format = fmt
+
+
 def load_settings(env: dict | None = None, **overrides) -> Settings:
     """Read settings from `env` (default os.environ); raise ConfigError on bad values."""
     env = os.environ if env is None else env
@@ -103,6 +135,7 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
             settings.max_upload_bytes = int(float(max_upload) * 1024 * 1024)
         except ValueError:
             raise ConfigError(f"REVIEWQ_MAX_UPLOAD_MB: not a number: {max_upload!r}")
+    _storage_and_ops(env, settings)
     for key, value in overrides.items():
         setattr(settings, key, value)
     if not settings.secret_key:
