@@ -26,6 +26,8 @@ def create_app(settings=None) -> "Flask":
     from reviewq.services.users import configure_password_hashing
     configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
 
+    from reviewq.audit import keys as audit_keys
+    audit_keys.configure(settings)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -153,18 +154,41 @@ def audit():
     pass
 
 
-@audit.command("verify", help="Recompute the hash chain; name the first broken link.")
-def audit_verify():
+@audit.command("verify", help="Check every link and seal, and that the database extends every checkpoint.")
+@click.option("--checkpoints", "folder", type=click.Path(path_type=Path), default=None,
+              help="folder of published checkpoints (default: REVIEWQ_AUDIT_CHECKPOINT_DIR when it exists)")
+def audit_verify(folder):
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.verify import checkpoints_for, verify
     from reviewq.extensions import db
-    from reviewq.models.audit import verify_chain
     app = _app()
+    _require_schema(app)
     with app.app_context():
-        checked, broken, reason = verify_chain(db.session)
-    if reason:
-        where = f" (event id {broken.id}, {broken.action}, {broken.at.isoformat()})" if broken else ""
-        click.echo(f"audit chain BROKEN after {checked} good events: {reason}{where}", err=True)
-        sys.exit(1)
-    click.echo(f"audit chain intact: {checked} events")
+        try:
+            verdict = verify(db.session, checkpoints_for(folder))
+        except CheckpointError as e:
+            raise BadInput(str(e))
+    click.echo(verdict.summary(), err=not verdict.ok)
+    sys.exit(0 if verdict.ok else 1)
+
+
+@audit.command("checkpoint", help="Write a signed checkpoint of the chain's head now.")
+def audit_checkpoint():
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.jobs import ChainBrokenError, write_checkpoint_now
+    from reviewq.extensions import db
+    from reviewq.services.common import now_utc
+    app = _app()
+    _require_schema(app)
+    with app.app_context():
+        try:
+            path, new = write_checkpoint_now(db.session, now_utc())
+        except CheckpointError as e:
+            raise BadInput(str(e))
+        except ChainBrokenError as e:
+            click.echo(f"reviewq: not signed: {e}", err=True)
+            sys.exit(1)
+    click.echo(f"{'wrote' if new else 'unchanged since'} {path}")
 
 
 @cli.group(help="The crisis freeze: hold every release at once.")

@@ -21,7 +21,9 @@ def jobs():
     from reviewq.services.releases import release_due
     from reviewq.services.reminders import remind_due
     from reviewq.services.scans import scan_due
-    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due)]
+    from reviewq.audit.jobs import checkpoint_due  # signed audit checkpoints on a schedule
+    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due),
+            ("audit", checkpoint_due)]
 
 
 def run_once(app) -> dict[str, int]:

@@ -22,6 +22,8 @@ from reviewq.models import Base
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+# One audit key for the suite, so in-process apps and CLI subprocesses seal the same chain.
+AUDIT_KEY = "test-audit-key-0123456789abcdef"
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,6 +72,9 @@ def _empty_all_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # The audit tables refuse TRUNCATE (migration 0005): switch user triggers off
+            # for this transaction only; tests only, production never does this.
+            conn.execute(text("SET LOCAL session_replication_role = replica"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
             for t in tables:
@@ -81,7 +86,7 @@ def _empty_all_tables(engine) -> None:
 def settings(migrated, tmp_path):
     return load_settings(env={}, instance_dir=tmp_path / "instance", database_url=migrated,
                          upload_dir=tmp_path / "uploads", outbox_dir=tmp_path / "outbox",
-                         secret_key="test-secret", testing=True,
+                         secret_key="test-secret", audit_key=AUDIT_KEY, testing=True,
                          # Cheap Argon2id parameters: the suite creates thousands of users.
                          password_hash_time_cost=1, password_hash_memory_kib=64)
 

@@ -14,12 +14,14 @@ from sqlalchemy import select
 from reviewq.models import AuditEvent, Draft
 from reviewq.services.common import now_utc
 from reviewq.services.releases import schedule_release
+from tests.conftest import AUDIT_KEY
 
 
 @pytest.fixture
 def run(tmp_path, migrated):
     env = {**os.environ, "REVIEWQ_DATABASE_URL": migrated, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY,
+           "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
     env.pop("REVIEWQ_PUBLISH_WEBHOOK_URL", None)
 
     def _run(*args):
