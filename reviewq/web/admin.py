@@ -3,7 +3,8 @@
 Changes go through reviewq.services.users and reviewq.services.masking,
 which check the admin role themselves; the views check it too only so a
 non-admin gets a 403 before any form is shown. The audit view reads events
-and runs verify_chain; nothing here writes to the audit log directly.
+and runs reviewq.audit.verify against the published checkpoints; nothing
+here writes to the audit log directly.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from reviewq.core.errors import ConflictError, PermissionDeniedError, Validation
 from reviewq.core.permissions import can_manage_users, can_read_audit
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, User
-from reviewq.models.audit import verify_chain
+from reviewq.audit.checkpoints import CheckpointError
+from reviewq.audit.verify import checkpoints_for
+from reviewq.audit.verify import verify as verify_record
 from reviewq.services.common import as_id, now_utc
 from reviewq.services.masking import masking_on, set_masking
 from reviewq.services.users import create_user, set_user_active, update_user
@@ -139,6 +142,9 @@ def index():
 def verify():
     if not ConfirmForm().validate():
         abort(400)
-    checked, broken, reason = verify_chain(db.session)
+    try:
+        verdict, unusable = verify_record(db.session, checkpoints_for()), None
+    except CheckpointError as e:
+        verdict, unusable = None, str(e)
     db.session.rollback()
-    return render_template("review/audit_verify.html", checked=checked, broken=broken, reason=reason)
+    return render_template("review/audit_verify.html", verdict=verdict, unusable=unusable)
