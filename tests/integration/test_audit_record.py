@@ -228,3 +228,30 @@ def test_web_verify_names_a_malformed_checkpoint_without_a_500(history, client, 
     resp = client.post("/audit/verify", data={"csrf_token": csrf_from(client.get("/audit"))})
     html = resp.get_data(as_text=True)
     assert resp.status_code == 200 and "cannot be checked" in html and cp.name in html
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("statement,needle", [
+    ("UPDATE audit_events SET actor_id = NULL", "append-only"),
+    ("DELETE FROM audit_events", "append-only"),
+    ("TRUNCATE audit_events CASCADE", "append-only"),
+    ("DELETE FROM audit_head", "append-only"),
+    ("TRUNCATE audit_head", "append-only"),
+    ("UPDATE audit_head SET seq = seq - 1", "only moves forward"),
+    ("UPDATE audit_head SET keyed_from = keyed_from + 5", "only moves forward"),
+    ("UPDATE audit_head SET key_id = 'ffffffffffffffff'", "only moves forward"),
+])
+def test_postgres_refuses_changes_to_the_audit_tables(history, session, statement, needle):
+    from sqlalchemy.exc import DBAPIError
+    before = verify(session)
+    session.rollback()
+    with pytest.raises(DBAPIError, match=needle):
+        session.execute(text(statement))
+        session.flush()
+    session.rollback()
+    after = verify(session)
+    assert after.ok and after.checked == before.checked
+    session.rollback()
+    factory_event = append_event(session, "test.after_refusal")   # appends still work
+    session.commit()
+    assert factory_event.seq == before.head_seq + 1 and verify(session).ok
