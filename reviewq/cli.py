@@ -157,19 +157,26 @@ def audit():
 @audit.command("verify", help="Check every link and seal, and that the database extends every checkpoint.")
 @click.option("--checkpoints", "folder", type=click.Path(path_type=Path), default=None,
               help="folder of published checkpoints (default: REVIEWQ_AUDIT_CHECKPOINT_DIR when it exists)")
-def audit_verify(folder):
+@click.option("--pack", type=click.Path(path_type=Path), default=None,
+              help="an evidence pack (ZIP): check its audit proof offline, then against the database")
+def audit_verify(folder, pack):
     from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.proof import MalformedPackError, verify_pack
     from reviewq.audit.verify import checkpoints_for, verify
     from reviewq.extensions import db
     app = _app()
     _require_schema(app)
     with app.app_context():
         try:
-            verdict = verify(db.session, checkpoints_for(folder))
-        except CheckpointError as e:
+            if pack is not None:
+                code, line = verify_pack(db.session, pack, folder)
+            else:
+                verdict = verify(db.session, checkpoints_for(folder))
+                code, line = (0 if verdict.ok else 1), verdict.summary()
+        except (CheckpointError, MalformedPackError) as e:
             raise BadInput(str(e))
-    click.echo(verdict.summary(), err=not verdict.ok)
-    sys.exit(0 if verdict.ok else 1)
+    click.echo(line, err=code != 0)
+    sys.exit(code)
 
 
 @audit.command("checkpoint", help="Write a signed checkpoint of the chain's head now.")

@@ -80,3 +80,24 @@ def test_bad_checkpoint_folders_and_files_exit_2(run, factory, tmp_path):
     cp.write_text("{ not json")
     r = run("audit", "verify", "--checkpoints", str(folder))
     assert r.returncode == 2 and cp.name in _one_line(r)
+
+
+def test_verify_pack_exit_codes(run, factory, session, tmp_path):
+    import zipfile
+
+    from reviewq.audit.proof import PACK_MEMBER, proof_for_draft
+    draft_id = factory.submit(factory.draft()).id
+    proof = proof_for_draft(session, draft_id, factory.tick())
+    session.rollback()   # and touch no row after: SQLite lets one transaction at a time hold the database
+    pack = tmp_path / "evidence.zip"
+    with zipfile.ZipFile(pack, "w") as z:
+        z.writestr(PACK_MEMBER, json.dumps(proof))
+    r = run("audit", "verify", "--pack", str(pack))
+    assert r.returncode == 0 and "evidence pack intact" in r.stdout and f"draft #{draft_id}" in r.stdout, r.stderr
+    proof["events"][0]["actor"] = 12345
+    with zipfile.ZipFile(pack, "w") as z:
+        z.writestr(PACK_MEMBER, json.dumps(proof))
+    r = run("audit", "verify", "--pack", str(pack))
+    assert r.returncode == 1 and "does not match its hash" in _one_line(r)
+    r = run("audit", "verify", "--pack", str(tmp_path / "nope.zip"))
+    assert r.returncode == 2 and "does not exist" in _one_line(r)
