@@ -21,6 +21,11 @@ from reviewq.audit.verify import Verdict, verify
 log = logging.getLogger("reviewq.audit")
 
 
+# Beyond this many events since the newest checkpoint, the worker and the after-commit hook
+# leave the (long) verification to `reviewq audit checkpoint`, e.g. once after an upgrade.
+MAX_GAP = 50_000
+
+
 class ChainBrokenError(RuntimeError):
     """The chain does not extend the newest checkpoint: nothing is signed."""
 
@@ -52,6 +57,8 @@ def checkpoint_due(app, now: datetime) -> int:
     prev = latest_checkpoint(cfg.checkpoint_dir)
     if not head or (prev is not None and prev.seq == head):
         return 0
+    if _too_far(head, prev):
+        return 0
     if prev is not None and prev.seq < head and head - prev.seq < cfg.checkpoint_every and \
             datetime.fromisoformat(prev.at) + timedelta(minutes=cfg.checkpoint_minutes) > now:
         return 0
@@ -65,12 +72,22 @@ def checkpoint_due(app, now: datetime) -> int:
     return int(new)
 
 
+def _too_far(head: int, prev) -> bool:
+    if head - (prev.seq if prev is not None else 0) <= MAX_GAP:
+        return False
+    log.warning("audit checkpoint skipped: %d events since the newest checkpoint; run `reviewq audit "
+                "checkpoint` once", head - (prev.seq if prev is not None else 0))
+    return True
+
+
 def checkpoint_after_commit(bind) -> None:
     """Called after a commit that took the chain past a multiple of N; never raises."""
     from reviewq.models.base import utcnow
     try:
         with Session(bind) as s:
-            write_checkpoint_now(s, utcnow())
+            head = s.execute(text("SELECT seq FROM audit_head WHERE id = 1")).scalar() or 0
+            if not _too_far(head, latest_checkpoint(keys.current().checkpoint_dir)):
+                write_checkpoint_now(s, utcnow())
     except (ChainBrokenError, CheckpointError, keys.AuditConfigError, OSError) as e:
         log.error("audit checkpoint after commit failed: %s", e)
     except Exception as e:  # the action is committed already; the worker's schedule catches up
