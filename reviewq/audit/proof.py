@@ -17,10 +17,9 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from reviewq.audit.chain import GENESIS, body_digest, event_hash, legacy_hash, link_hash
-from reviewq.audit.checkpoints import (CheckpointError, check_signature, load_public_key, parse_checkpoint,
-                                       read_checkpoint)
-from reviewq.audit.verify import _as_datetime, _as_json
+from reviewq.audit.chain import body_digest, event_hash, legacy_hash, link_hash
+from reviewq.audit.checkpoints import check_signature, load_public_key, parse_checkpoint, read_checkpoint
+from reviewq.audit.verify import as_datetime, as_json
 
 FORMAT = "reviewq-audit-proof/1"
 PACK_MEMBER = "audit/proof.json"
@@ -44,7 +43,7 @@ def build_proof(session: Session, draft_id: int, checkpoint_path: Path, keyed_fr
     events, prev = [], None
     for row in session.execute(_ROWS, {"first": first, "last": cp.seq}):
         prev = row.prev_hash if prev is None else prev
-        at, data = _as_datetime(row.at), _as_json(row.data)
+        at, data = as_datetime(row.at), as_json(row.data)
         if row.draft_id == draft_id or row.seq < keyed_from:   # legacy hashes have no separate body digest
             events.append({"seq": row.seq, "at": at.isoformat(timespec="microseconds"), "actor": row.actor_id,
                            "action": row.action, "draft": row.draft_id, "data": data, "hash": row.hash,

@@ -131,7 +131,7 @@ def _check_row(cfg, v: Verdict, row, expected: int, prev: str) -> None:
         raise _Bad(f"event id {row.id} has a malformed seq", row)
     if row.seq != expected:
         raise _Bad(f"event #{row.seq} follows #{expected - 1}: events are missing", row)
-    at, data = _as_datetime(row.at), _as_json(row.data)
+    at, data = as_datetime(row.at), as_json(row.data)
     if at is None:
         raise _Bad(f"event #{row.seq} has a malformed timestamp", row)
     if data is _MALFORMED:
@@ -169,7 +169,7 @@ def _first_keyed(session, keyed_from: int):
 _MALFORMED = object()
 
 
-def _as_datetime(raw) -> datetime | None:
+def as_datetime(raw) -> datetime | None:
     if isinstance(raw, str):
         try:
             raw = datetime.fromisoformat(raw)
@@ -180,7 +180,7 @@ def _as_datetime(raw) -> datetime | None:
     return raw.replace(tzinfo=timezone.utc) if raw.tzinfo is None else raw.astimezone(timezone.utc)
 
 
-def _as_json(raw):
+def as_json(raw):
     if isinstance(raw, (bytes, str)):
         try:
             return json.loads(raw)
