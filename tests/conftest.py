@@ -24,6 +24,7 @@ SHARED = REPO.parent / "shared"
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
 # One audit key for the suite, so in-process apps and CLI subprocesses seal the same chain.
 AUDIT_KEY = "test-audit-key-0123456789abcdef"
+AUDIT_TABLES = ("audit_events", "audit_head")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -72,10 +73,13 @@ def _empty_all_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            # The audit tables refuse TRUNCATE (migration 0005): switch user triggers off
-            # for this transaction only; tests only, production never does this.
-            conn.execute(text("SET LOCAL session_replication_role = replica"))
+            # The audit tables refuse TRUNCATE (migration 0005): the owner switches their
+            # triggers off inside this transaction only. Tests only; production never does.
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} DISABLE TRIGGER USER"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
         else:
             for t in tables:
                 conn.execute(text(f"DELETE FROM {t}"))

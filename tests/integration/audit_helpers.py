@@ -5,14 +5,18 @@ from sqlalchemy import select, text, update
 
 from reviewq.audit.chain import GENESIS, event_hash, legacy_hash
 from reviewq.models import AuditEvent, AuditHead
+from tests.conftest import AUDIT_TABLES
 
 
 def tamper(session, *statements) -> None:
-    """Run raw writes on the audit tables and commit; on PostgreSQL with the append-only triggers off."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL session_replication_role = replica"))
+    """Run raw writes on the audit tables and commit; on PostgreSQL the owner switches the triggers off meanwhile."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for t in AUDIT_TABLES if postgres else ():
+        session.execute(text(f"ALTER TABLE {t} DISABLE TRIGGER USER"))
     for statement in statements:
         session.execute(statement)
+    for t in AUDIT_TABLES if postgres else ():
+        session.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
     session.commit()
     session.expire_all()
 
