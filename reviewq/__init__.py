@@ -35,6 +35,8 @@ def create_app(settings=None) -> "Flask":
     storage.init_app(settings)
     logging_setup.init_app(app)
     health.init_app(app)
+    from reviewq.audit import keys as audit_keys
+    audit_keys.configure(settings)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -168,18 +169,44 @@ def audit():
     pass
 
 
-@audit.command("verify", help="Recompute the hash chain; name the first broken link.")
-def audit_verify():
-    from reviewq.models.audit import verify_chain
-    from reviewq.worker import open_database
-    db = open_database(_settings())
-    with db.transaction() as s:
-        checked, broken, reason = verify_chain(s)
-    if reason:
-        where = f" (event id {broken.id}, {broken.action}, {broken.at.isoformat()})" if broken else ""
-        click.echo(f"audit chain BROKEN after {checked} good events: {reason}{where}", err=True)
-        sys.exit(1)
-    click.echo(f"audit chain intact: {checked} events")
+@audit.command("verify", help="Check every link and seal, and that the database extends every checkpoint.")
+@click.option("--checkpoints", "folder", type=click.Path(path_type=Path), default=None,
+              help="folder of published checkpoints (default: REVIEWQ_AUDIT_CHECKPOINT_DIR when it exists)")
+@click.option("--pack", type=click.Path(path_type=Path), default=None,
+              help="an evidence pack (ZIP): check its audit proof offline, then against the database")
+def audit_verify(folder, pack):
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.proof import MalformedPackError, verify_pack
+    from reviewq.audit.verify import checkpoints_for, verify
+    with _db().transaction() as s:
+        try:
+            if pack is not None:
+                code, line = verify_pack(s, pack, folder)
+            else:
+                verdict = verify(s, checkpoints_for(folder))
+                code, line = (0 if verdict.ok else 1), verdict.summary()
+        except (CheckpointError, MalformedPackError) as e:
+            raise BadInput(str(e))
+        s.rollback()
+    click.echo(line, err=code != 0)
+    sys.exit(code)
+
+
+@audit.command("checkpoint", help="Write a signed checkpoint of the chain's head now.")
+def audit_checkpoint():
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.jobs import ChainBrokenError, write_checkpoint_now
+    from reviewq.clock import now_utc
+    with _db().transaction() as s:
+        try:
+            path, new = write_checkpoint_now(s, now_utc())
+        except CheckpointError as e:
+            raise BadInput(str(e))
+        except ChainBrokenError as e:
+            click.echo(f"reviewq: not signed: {e}", err=True)
+            sys.exit(1)
+        s.rollback()
+    click.echo(f"{'wrote' if new else 'unchanged since'} {path}")
 
 
 @cli.group(help="The crisis freeze: hold every release at once.")

@@ -41,6 +41,13 @@ class Settings:
     # How many reverse proxies in front set X-Forwarded-For/-Proto (0: those headers are ignored).
     trusted_proxies: int = 0
     log_format: str = "text"
+    # The audit chain's HMAC key and checkpoints (docs/security.md). The signing key
+    # is read (or generated) when the first checkpoint is signed, not here.
+    audit_key: str = ""
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_every: int = 100
+    audit_checkpoint_minutes: float = 60.0
+    audit_signing_key: str | None = None
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -63,8 +70,8 @@ class Settings:
         }
 
 
-def _secret_key(instance_dir: Path) -> str:
-    path = instance_dir / "secret_key"
+def _secret_key(instance_dir: Path, name: str = "secret_key") -> str:
+    path = instance_dir / name
     if path.exists():
         return path.read_text().strip()
     instance_dir.mkdir(parents=True, exist_ok=True)
@@ -129,6 +136,12 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         timezone=tz,
         outbox_dir=Path(env.get("REVIEWQ_OUTBOX_DIR") or instance_dir / "outbox").resolve(),
         policy_file=Path(env["REVIEWQ_POLICY_FILE"]) if env.get("REVIEWQ_POLICY_FILE") else None,
+        audit_key=env.get("REVIEWQ_AUDIT_KEY") or "",
+        audit_checkpoint_dir=(Path(env["REVIEWQ_AUDIT_CHECKPOINT_DIR"]).resolve()
+                              if env.get("REVIEWQ_AUDIT_CHECKPOINT_DIR") else None),
+        audit_checkpoint_every=_number(env, "REVIEWQ_AUDIT_CHECKPOINT_EVERY", 100, int, 1, 1_000_000),
+        audit_checkpoint_minutes=_number(env, "REVIEWQ_AUDIT_CHECKPOINT_MINUTES", 60.0, float, 0.1, 7 * 24 * 60),
+        audit_signing_key=env.get("REVIEWQ_AUDIT_SIGNING_KEY") or None,
     )
     if max_upload:
         try:
@@ -140,4 +153,23 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         setattr(settings, key, value)
     if not settings.secret_key:
         settings.secret_key = _secret_key(settings.instance_dir)
+    if settings.audit_checkpoint_dir is None:
+        settings.audit_checkpoint_dir = settings.instance_dir / "audit-checkpoints"
+    if not settings.audit_key:
+        settings.audit_key = _secret_key(settings.instance_dir, "audit_key")
+    if len(settings.audit_key) < 16:
+        raise ConfigError("REVIEWQ_AUDIT_KEY: too short (use at least 32 random characters)")
     return settings
+
+
+def _number(env, name: str, default, kind, low, high):
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: not a number: {raw!r}") from None
+    if not low <= value <= high:  # also refuses NaN
+        raise ConfigError(f"{name}: must be between {low} and {high}")
+    return value

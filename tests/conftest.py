@@ -33,6 +33,9 @@ from reviewq.models import Base
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+# One audit key for the suite, so in-process apps and CLI subprocesses seal the same chain.
+AUDIT_KEY = "test-audit-key-0123456789abcdef"
+AUDIT_TABLES = ("audit_events", "audit_head")
 
 
 def pytest_configure(config):
@@ -86,7 +89,13 @@ def _empty_all_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # The audit tables refuse TRUNCATE (migration 0005): the owner switches their
+            # triggers off inside this transaction only. Tests only; production never does.
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} DISABLE TRIGGER USER"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
         else:
             for t in tables:
                 conn.execute(text(f"DELETE FROM {t}"))
@@ -97,7 +106,7 @@ def _empty_all_tables(engine) -> None:
 def settings(migrated, tmp_path):
     return load_settings(env={}, instance_dir=tmp_path / "instance", database_url=migrated,
                          upload_dir=tmp_path / "uploads", outbox_dir=tmp_path / "outbox",
-                         secret_key="test-secret", testing=True,
+                         secret_key="test-secret", audit_key=AUDIT_KEY, testing=True,
                          # Cheap Argon2id parameters: the suite creates thousands of users.
                          password_hash_time_cost=1, password_hash_memory_kib=64)
 

@@ -24,13 +24,17 @@ def jobs() -> list[tuple[str, Callable]]:
     from reviewq.integrations.slack.dispatch import deliver_due
     from reviewq.releases.job import release_due
     from reviewq.review.reminders import remind_due
-    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due)]
+    from reviewq.audit.jobs import checkpoint_due  # signed audit checkpoints on a schedule
+    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due),
+            ("audit", checkpoint_due)]
 
 
 def open_database(settings):
     """The process's Database bound to `settings.database_url`, with the audit and outbox receivers connected."""
+    from reviewq.audit import keys as audit_keys
     from reviewq.extensions import db
     from reviewq.receivers import register_signal_handlers
+    audit_keys.configure(settings)
     db.configure(settings.database_url)
     register_signal_handlers()
     return db

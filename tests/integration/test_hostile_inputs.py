@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from reviewq.models import AuditEvent, Decision, Draft, OutboxMessage, Revision
 from reviewq.publishers.payload import media_signature
+from tests.conftest import AUDIT_KEY
 from tests.factories import PNG, csrf_from
 from tests.fakes.slack_payloads import SECRET, block_actions, sign
 
@@ -443,7 +444,7 @@ def _cli(tmp_path, database_url, *args, stdin=""):
     import subprocess
     import sys
     env = {**os.environ, "REVIEWQ_DATABASE_URL": database_url, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test"}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY}
     return subprocess.run([sys.executable, "-m", "reviewq", *args], input=stdin, env=env, capture_output=True,
                           text=True, timeout=120)
 

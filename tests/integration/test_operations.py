@@ -11,6 +11,7 @@ from reviewq.models.audit import verify_chain
 from reviewq.drafts import operations as drafts
 from reviewq.review import operations as decisions
 from reviewq.drafts.checking import load_policy
+from tests.integration.audit_helpers import tamper
 
 
 def test_full_chain_ends_approved_and_audited(factory, session):
@@ -125,9 +126,7 @@ def test_auditor_cannot_write_drafts(factory, session):
 def test_tampering_with_an_audit_event_is_detected(factory, session):
     factory.approved_draft()
     victim = session.scalars(select(AuditEvent).order_by(AuditEvent.seq).offset(3).limit(1)).one()
-    session.execute(update(AuditEvent).where(AuditEvent.id == victim.id).values(data={"revision": 99}))
-    session.commit()
-    session.expire_all()
+    tamper(session, update(AuditEvent).where(AuditEvent.id == victim.id).values(data={"revision": 99}))
     checked, broken, reason = verify_chain(session)
     assert broken is not None and broken.id == victim.id and "altered" in reason and checked == 3
 
@@ -136,8 +135,7 @@ def test_deleting_the_newest_audit_event_is_detected(factory, session):
     from sqlalchemy import delete, func
     factory.approved_draft()
     last = session.scalar(select(func.max(AuditEvent.seq)))
-    session.execute(delete(AuditEvent).where(AuditEvent.seq == last))
-    session.commit()
+    tamper(session, delete(AuditEvent).where(AuditEvent.seq == last))
     _, _, reason = verify_chain(session)
     assert "removed" in reason
 

@@ -20,6 +20,7 @@ from reviewq.server import gunicorn_options
 SECRET_TEXT = "Patient Zebulon Quarterfield loved the nurses"
 
 
+@pytest.mark.commits  # /readyz opens its own connection
 def test_healthz_and_readyz_answer_without_login_and_say_nothing_else(client):
     for path in ("/healthz", "/readyz"):
         resp = client.get(path)
@@ -28,6 +29,7 @@ def test_healthz_and_readyz_answer_without_login_and_say_nothing_else(client):
     assert client.get("/readyz").json["checks"] == {"database": "ok", "migrations": "ok", "storage": "ok"}
 
 
+@pytest.mark.commits  # /readyz opens its own connection
 def test_readyz_is_503_when_storage_is_not_writable(settings, tmp_path):
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("x")

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from reviewq.models import AuditEvent, Draft
 from reviewq.clock import now_utc
 from reviewq.releases.operations import schedule_release
+from tests.conftest import AUDIT_KEY
 
 pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own connection
 
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own conn
 @pytest.fixture
 def run(tmp_path, migrated):
     env = {**os.environ, "REVIEWQ_DATABASE_URL": migrated, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY,
+           "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
     env.pop("REVIEWQ_PUBLISH_WEBHOOK_URL", None)
 
     def _run(*args):

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 from reviewq.models import AuditEvent, Setting, User
 from reviewq.drafts.masking import masking_on
 from tests.factories import PASSWORD, csrf_from
+from tests.integration.audit_helpers import tamper
 
 
 @pytest.fixture
@@ -122,8 +123,7 @@ def test_audit_page_lists_filters_and_verifies(client, factory, login, session):
     assert filtered.count("<code>draft.create</code>") == 1
     resp = client.post("/audit/verify", data={"csrf_token": csrf_from(client.get("/audit"))})
     assert resp.status_code == 200 and "The audit chain is intact" in resp.get_data(as_text=True)
-    session.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="draft.tampered"))
-    session.commit()
+    tamper(session, update(AuditEvent).where(AuditEvent.seq == 1).values(action="draft.tampered"))
     resp = client.post("/audit/verify", data={"csrf_token": csrf_from(client.get("/audit"))})
     html = resp.get_data(as_text=True)
     assert "The audit chain is broken" in html and "event #1 was altered" in html

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
-from reviewq.audit_log.queries import audit_page, check_chain
+from reviewq.audit.queries import audit_page, check_chain
 from reviewq.core.errors import PermissionDeniedError
 from reviewq.core.ids import as_id
 from reviewq.core.permissions import can_read_audit
@@ -35,5 +35,5 @@ def index():
 def verify():
     if not ConfirmForm().validate():
         abort(400)
-    checked, broken, reason = check_chain(db.session)
-    return render_template("review/audit_verify.html", checked=checked, broken=broken, reason=reason)
+    verdict, unusable = check_chain(db.session)
+    return render_template("review/audit_verify.html", verdict=verdict, unusable=unusable)

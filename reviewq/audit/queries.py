@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewq.models import AuditEvent, User
-from reviewq.models.audit import verify_chain
+from reviewq.audit.checkpoints import CheckpointError
+from reviewq.audit.verify import Verdict, checkpoints_for, verify
 
 PAGE = 50
 
@@ -32,6 +33,10 @@ def audit_page(session: Session, *, draft_id: int | None = None, before: int | N
     return AuditPage(rows, actors, rows[-1].seq if more and rows else None)
 
 
-def check_chain(session: Session) -> tuple[int, AuditEvent | None, str]:
-    """(events checked, the first bad event or None, why) for the whole chain."""
-    return verify_chain(session)
+def check_chain(session: Session) -> tuple[Verdict | None, str | None]:
+    """(the verdict on the whole chain against the published checkpoints, None) or (None, why the
+    checkpoint folder is unusable)."""
+    try:
+        return verify(session, checkpoints_for()), None
+    except CheckpointError as e:
+        return None, str(e)
