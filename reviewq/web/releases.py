@@ -43,8 +43,12 @@ def _refused(e: ReviewqError, endpoint: str = "releases.freeze"):
 @login_required
 def freeze():
     now = now_utc()
-    return render_template("calendar/freeze.html", state=freeze_state(db.session),
-                           overdue=F.overdue_posts(db.session, now) if freeze_state(db.session) else [],
+    frozen = freeze_state(db.session)
+    # What a freeze would hold, shown before comms confirms it (calendar_entries caps at 400 days).
+    will_hold = [] if frozen else calendar_entries(db.session, current_user, now, now + timedelta(days=399),
+                                                   states=["scheduled"])
+    return render_template("calendar/freeze.html", state=frozen, will_hold=will_hold,
+                           overdue=F.overdue_posts(db.session, now) if frozen else [],
                            holds=F.active_holds(db.session), can_freeze=can_freeze(current_user.actor()),
                            now=now, HOLD_KINDS=S.HOLD_KINDS)
 
