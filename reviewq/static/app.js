@@ -104,7 +104,15 @@
     });
   }
 
+  // A refused form starts at its error summary, so screen readers and keyboards land on the list
+  // of links to the fields that need attention.
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
     setupMenu();
     setupCounts();
     setupUploads();
