@@ -173,3 +173,28 @@ def test_every_focus_ring_is_at_least_3_to_1(live_server, new_page, world, path_
             weak.append(f"{name[:40]!r}: {ring}")
     assert seen >= 5
     assert not weak, "\n".join(weak)
+
+
+def test_refused_form_starts_at_an_error_summary_tied_to_its_fields(live_server, new_page, world):
+    page = new_page(viewport=DESKTOP)
+    sign_in(page, live_server, world.users["staff"])
+    page.goto(f"{live_server}/drafts/new")
+    page.focus("#body")
+    tab_until(page, "Check and submit")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#error-summary")
+    assert page.evaluate("() => document.activeElement.id") == "error-summary"
+    assert page.get_attribute("#error-summary", "role") == "alert"
+    links = page.locator("#error-summary a")
+    assert links.count() == 2
+    for i in range(2):
+        target = links.nth(i).get_attribute("href")[1:]
+        assert page.locator(f"[id='{target}']").count() == 1
+    body_described = page.get_attribute("#body", "aria-describedby").split()
+    assert page.get_attribute("#body", "aria-invalid") == "true"
+    assert "Write the post text" in page.inner_text(f"#{body_described[0]}")
+    assert "at least one channel" in page.inner_text(
+        "#" + page.get_attribute("#channels-group", "aria-describedby"))
+    tab_until(page, "Post text")                           # the first link...
+    page.keyboard.press("Enter")                           # ...takes focus to its field
+    assert page.evaluate("() => document.activeElement.id") == "body"
