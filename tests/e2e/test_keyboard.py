@@ -156,11 +156,13 @@ def test_phone_menu_opens_and_its_links_are_reachable_by_keyboard(live_server, n
     assert not page.locator("nav.mainnav").is_visible()
 
 
-@pytest.mark.parametrize("path_of", ["/", "/drafts/new", "/calendar/freeze", "/drafts/{pending}"])
-def test_every_focus_ring_is_at_least_3_to_1(live_server, new_page, world, path_of):
+@pytest.mark.parametrize("role,path_of", [("staff", "/"), ("staff", "/drafts/new"), ("comms", "/calendar/freeze"),
+                                          ("reviewer", "/drafts/{pending}"), ("comms", "/calendar?date={day}")])
+def test_every_focus_ring_is_at_least_3_to_1(live_server, new_page, world, role, path_of):
     page = new_page(viewport=DESKTOP)
-    sign_in(page, live_server, world.users["comms" if "freeze" in path_of else "staff"])
-    page.goto(live_server + path_of.format(pending=world.pending.id))
+    sign_in(page, live_server, world.users[role])
+    page.goto(live_server + path_of.format(pending=world.pending.id,
+                                           day=world.scheduled.release_at.date().isoformat()))
     weak, seen = [], 0
     for _ in range(40):
         page.keyboard.press("Tab")
