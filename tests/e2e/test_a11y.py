@@ -105,7 +105,7 @@ def test_every_page_of_every_role_has_no_axe_violations(live_server, browser, fa
 
     for role in ROLES:
         ctx = browser.new_context(viewport=DESKTOP)
-        ctx.set_default_timeout(15000)
+        ctx.set_default_timeout(30000)
         page = ctx.new_page()
         sign_in(page, live_server, w.users[role])
         for path, status in pages_for(role, w):
