@@ -152,12 +152,16 @@ class ControlsOverview:
     overdue: list
     holds: list
     can_control: bool
+    will_hold: list      # what a freeze would hold, shown before comms confirms it (none while frozen)
 
 
 def controls_overview(session: Session, user: User, now: datetime) -> ControlsOverview:
     state = freeze_state(session)
+    # calendar_entries caps a range at 400 days.
+    will_hold = [] if state else calendar_entries(session, user, now, now + timedelta(days=399),
+                                                  states=["scheduled"])
     return ControlsOverview(state, overdue_posts(session, now) if state else [], active_holds(session),
-                            can_control_releases(user))
+                            can_control_releases(user), will_hold)
 
 
 def hold_to_lift(session: Session, hold_id) -> tuple[ReleaseHold, list[Draft]]:

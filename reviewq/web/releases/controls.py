@@ -36,7 +36,7 @@ def freeze():
     now = now_utc()
     page = queries.controls_overview(db.session, current_user, now)
     return render_template("calendar/freeze.html", state=page.freeze, overdue=page.overdue, holds=page.holds,
-                           can_freeze=page.can_control, now=now, HOLD_KINDS=S.HOLD_KINDS)
+                           will_hold=page.will_hold, can_freeze=page.can_control, now=now, HOLD_KINDS=S.HOLD_KINDS)
 
 
 @bp.route("/calendar/freeze/on", methods=["POST"])
