@@ -129,9 +129,23 @@ class CompiledPolicy:
 
 
 def domain_matches(host: str, domains) -> bool:
-    """True when `host` is one of `domains` or a subdomain of one (never a lookalike)."""
+    """True when `host` is one of `domains` or a subdomain of one (never a lookalike).
+
+    The registrable domain decides (Public Suffix List, see urls.registrable_domain): a
+    listed domain matches only hosts under the same registrable domain, so
+    `cdc.gov.health-updates.info` (registrable `health-updates.info`) never matches `cdc.gov`.
+    """
     host = host.lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in domains)
+    if not host or not domains:
+        return False
+    from reviewq.checks.urls import registrable_domain  # lazy: the suffix list loads on first use
+    reg = registrable_domain(host)
+    for d in domains:
+        if host == d:
+            return True
+        if host.endswith("." + d) and reg and (d == reg or d.endswith("." + reg)):
+            return True
+    return False
 
 
 def default_policy() -> Policy:
