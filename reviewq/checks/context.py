@@ -94,8 +94,8 @@ class Post:
         return find_people(self)
 
     def finding(self, check: str, category: str, severity: str, fstart: int, fend: int,
-                message: str, policy: str, fix: str = "") -> Finding:
+                message: str, policy: str, fix: str = "", source: str = "") -> Finding:
         """A finding for folded-text span [fstart, fend), reported in original offsets."""
         start, end = self.folded.span(fstart, fend)
         return Finding(check, category, self.policy.severity(policy, severity), start, end,
-                       self.text[start:end], message, policy, fix)
+                       self.text[start:end], message, policy, fix, source=source)

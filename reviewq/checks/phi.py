@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
@@ -70,17 +71,48 @@ def check(post) -> list[Finding]:
         _contextual(post, text, subject, cands)
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
+    if post.policy.compiled.strict:
+        _strict_extras(post, text, cands)
     findings, taken = [], []
-    for s, e, cat, strength in sorted(cands):
+    for c in sorted(cands):
+        s, e, cat, strength = c[:4]
         if s >= e or any(s < b and a < e for a, b in taken):
             continue
         taken.append((s, e))
-        sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
+        if strength == "shape":
+            sev = "warn"  # strict mode: the shape alone, context says nothing
+        else:
+            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
                f"{WHY[1:]} If it is staff or our own, say so in your justification.")
-        findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX))
+        source = c[4] if len(c) > 4 else f"rule:{cat}"
+        findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX, source=source))
     return findings
+
+
+def _strict_extras(post, text, cands) -> None:
+    """Strict mode: every identifier shape, unless a context rule already reported it (or it is ours)."""
+    cp = post.policy.compiled
+    extra = [c for c in ID.find(text, True) if c[3] == "shape"]
+    if "@" in text:
+        extra += [(m.start(), m.end(), "email", "shape", "strict:email") for m in P.EMAIL.finditer(text)
+                  if not domain_matches(m.group().partition("@")[2], cp.org_domains)]
+    extra += [(k.start, k.end, "url", "shape", "strict:url") for k in post.links
+              if not domain_matches(k.host, cp.org_domains) and not domain_matches(k.host, cp.authoritative)]
+    for m in P.IPV4.finditer(text):
+        extra.append((m.start(), m.end(), "ip", "shape", "strict:ip"))
+    for m in P.IPV6.finditer(post.folded.lower):
+        extra.append((m.start(), m.end(), "ip", "shape", "strict:ip"))
+    for m in P.MAC.finditer(post.folded.lower):
+        extra.append((m.start(), m.end(), "device", "shape", "strict:mac"))
+    known = [(c[0], c[1]) for c in cands]
+    for c in extra:
+        if cp.phone_digits(text[c[0]:c[1]]) in cp.org_phones:
+            continue
+        if not any(c[0] < b and a < c[1] for a, b in known):
+            cands.append(c)
+            known.append((c[0], c[1]))
 
 
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
@@ -134,6 +166,7 @@ def _identifiers(post, text, cands) -> None:
     if "ssn" in lower or "social security" in lower:
         for m in P.SSN_BARE.finditer(text):
             cands.append((m.start(), m.end(), "ssn", "strong"))
+    cands.extend(ID.find(text, False))
     _emails(post, text, cands)
     _phones(post, text, lower, cands)
 
@@ -156,6 +189,9 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
     found = list(P.PHONE.finditer(text))
+    if "+" in text:
+        found.extend(m for m in ID.intl_phones(text) if not any(m.start() < f.end() and f.start() < m.end()
+                                                                for f in found))
     for m in P.PHONE_BARE.finditer(text):  # 3122782692: a phone only after a phone word
         if P.PHONE_BARE_BEFORE.search(lower, max(0, m.start() - 40), m.start()):
             found.append(m)
