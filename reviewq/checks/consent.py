@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 from reviewq.checks.base import Finding
 
 RULE = "consent.patient_story"
+# The story classifier alone makes a post a patient feature above this probability (models/story.json).
+STORY_MODEL_MIN = 0.85
 _NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education|services?|advocates?|access|"
                r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
                r"liaisons?|lift|day|week|month|care team|resources?|advisory|council|(?:&|and) family)\b)")
@@ -197,10 +199,14 @@ def check(post) -> list[Finding]:
     handles = post.personal_handles
     if subject is None and handles:
         subject = handles[0]
+    source = "rule:consent.score"
     if permission is not None:
         subject = subject or permission  # the author says the patient agreed: a patient feature, whatever else
+        source = "rule:consent.permission_assertion"
     elif not _decide(post, text, lower, people, subject)[1]:
-        return []
+        if post.story_p < STORY_MODEL_MIN:
+            return []
+        source = f"model:story p={post.story_p:.2f}"  # no rule fired; the classifier reads a patient story
     if subject is None and not people:
         subject = (NARRATIVE.search(lower) or FIRST_PERSON_QUOTE.search(lower) or CARE_EVENT.search(lower)
                    or re.search(r"\S", lower))
@@ -214,9 +220,10 @@ def check(post) -> list[Finding]:
     ok = _matching_consent(post, kinds, names)
     if ok is not None:
         msg = f"Patient consent #{ok.id} ({ok.subject_name}) covers this post ({', '.join(sorted(kinds))})."
-        return [post.finding("consent", "patient_story", "info", s, e, msg, RULE, "")]
+        return [post.finding("consent", "patient_story", "info", s, e, msg, RULE, "", source=source)]
     need = ", ".join(sorted(kinds))
-    return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX)]
+    return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX,
+                         source=source)]
 
 
 def _fold_name(name: str) -> list[str]:

@@ -89,6 +89,20 @@ class Post:
         return find_ages(self.folded.lower)
 
     @cached_property
+    def story_p(self) -> float:
+        """The story classifier's probability that the post features one identifiable patient."""
+        from reviewq.checks.model import story_probability
+        return story_probability(self.folded.lower)
+
+    @cached_property
+    def model_spans(self) -> list[tuple[int, int, str, float]]:
+        """CRF NAME/ADDR/DATE spans (folded offsets), only for posts that may be about a patient."""
+        if not (self.patient_context or self.story_p >= 0.3):
+            return []  # the tagger costs more than every rule together: run it where context decides
+        from reviewq.checks.model import tag_people
+        return tag_people(self.folded.text)
+
+    @cached_property
     def people(self):
         from reviewq.checks.names import find_people
         return find_people(self)

@@ -384,11 +384,13 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # "Hi"), an age ("X, 97,"), a room ("X in Room 4B"), a record ("X / DOB"). Lower-case and
 # UPPER-case names need such a cue. Words that only ever name things (Street, Clinic, months, ED)
 # never start or continue a name, and "a/our/your <Capitalised>" is a thing ("a Kia Soul").
-ENGLISH = _load("english_words.txt")
 # Kinship and courtesy titles from other languages, written before a name ("Doña Refugio", "Babcia Halina").
 KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela", "abuelo", "abuelita", "abuelito",
               "babcia", "dziadek", "halmeoni", "harabeoji", "grandkid", "tía", "tío", "tita", "tito", "auntie",
               "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
+# Ordinary words: English, and the common words of the other languages hospitals post in ("una", "del
+# carro", "kaarawan", "nou nan"), which are no more names than "the" (kinship titles stay cues).
+ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES))
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
                        "ter ten dos das".split())

@@ -14,7 +14,7 @@ from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
-from reviewq.checks.names import ENGLISH, STOP, _sentence_bounds
+from reviewq.checks.names import ENGLISH, FIRST, STOP, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -71,6 +71,7 @@ def check(post) -> list[Finding]:
         _contextual(post, text, subject, cands)
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
+    _modelled(post, text, subject, cands)
     if post.policy.compiled.strict:
         _strict_extras(post, text, cands)
     findings, taken = [], []
@@ -89,6 +90,32 @@ def check(post) -> list[Finding]:
         source = c[4] if len(c) > 4 else f"rule:{cat}"
         findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX, source=source))
     return findings
+
+
+MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
+
+
+def _modelled(post, text, subject, cands) -> None:
+    """Names, towns and dates the CRF finds where no rule did; a person named in a story blocks."""
+    spans = post.model_spans
+    if not spans:
+        return
+    cp = post.policy.compiled
+    taken = [(p.start, p.end) for p in post.people] + [(c[0], c[1]) for c in cands]
+    # Dates: the rules tell an event from a care date. Places: only in a post about someone.
+    cat_of = {"NAME": "name", "ADDR": "address"} if subject else {"NAME": "name"}
+    for s, e, label, prob in spans:
+        if label not in cat_of or prob < MODEL_MIN or any(s < b and a < e for a, b in taken):
+            continue
+        value = text[s:e].lower()
+        if value in cp.org_names or any(t in cp.org_name_tokens for t in value.split()):
+            continue
+        if label == "NAME" and all((w in ENGLISH or w in STOP or len(w) < 2) and w not in FIRST
+                                   for w in re.findall(r"[^\W\d_]+", value)):
+            continue  # ordinary words ("Sun", "She's"): the rules know English better than the tagger
+        strong = post.story_p >= 0.7 or (label != "NAME" and post.patient_context)
+        cands.append((s, e, cat_of[label], "strong" if strong else "weak",
+                      f"model:crf {label} p={prob:.2f} story p={post.story_p:.2f}"))
 
 
 def _strict_extras(post, text, cands) -> None:
@@ -161,6 +188,8 @@ def _identifiers(post, text, cands) -> None:
             continue  # prefilter: too few digits or separators for the shape
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    for m in P.MRN_GLUED.finditer(lower):
+        cands.append((m.start(), m.end(), "mrn", "strong", "rule:mrn_glued"))
     for m in P.VEHICLE_PAREN.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "vehicle", "strong"))
     if "ssn" in lower or "social security" in lower:
@@ -250,7 +279,7 @@ def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
     for m in P.ROOM.finditer(lower) if subject else ():
-        g = "v" if m.group("v") else "v2"
+        g = next(k for k in ("v", "v2", "v3", "v4") if m.group(k))
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
