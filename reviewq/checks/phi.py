@@ -14,7 +14,7 @@ from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
-from reviewq.checks.names import ENGLISH, FIRST, STOP, _sentence_bounds
+from reviewq.checks.names import ENGLISH, FIRST, STOP, _not_a_name, _role, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -110,6 +110,8 @@ def _modelled(post, text, subject, cands) -> None:
         value = text[s:e].lower()
         if value in cp.org_names or any(t in cp.org_name_tokens for t in value.split()):
             continue
+        if label == "NAME" and (_role(text, post.folded.lower, s, e) != "person" or _not_a_name(text, post.folded.lower, s, e)):
+            continue  # staff, a donor, a public figure: the rules' role cues apply to the model's names too
         if label == "NAME" and all((w in ENGLISH or w in STOP or len(w) < 2) and w not in FIRST
                                    for w in re.findall(r"[^\W\d_]+", value)):
             continue  # ordinary words ("Sun", "She's"): the rules know English better than the tagger
