@@ -415,7 +415,9 @@ _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".s
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
 NAME_LEFT_CUE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx|master|patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
+    r"(?:\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
+    r"paciente|pasyente|patiente?|hij[oa]|espos[oa]|nieto|nieta|"
+    r"patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
     r"dad|daddy|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|"
     r"granny|nana|papa|niece|nephew|aunt|uncle|cousin|fianc[eé]e?|widow|widower|caregiver|twins?|baby|"
     r"parents|kiddo|hi|hello|hey|dear|congrats|congratulations|thank you|thanks|prayers for|praying for|"
@@ -425,8 +427,8 @@ NAME_LEFT_CUE = re.compile(
     r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace|" + "|".join(KIN_TITLES) +
     r")\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
 _STRONG_LEFT = re.compile(
-    r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
-    r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
+    r"\b(?:mr|mrs|ms|miss|mx|master|sra|srta|gng|mme|mlle|paciente|pasyente|patient|pt|husband|wife|daughter|"
+    r"son|mom|mother|dad|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
     r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear|friend|neighbou?r|this is|twins?|(?-i:little)|"
     r"yours,)\.?,?\s*$"
     r"|[\"”]\s*[—–~-]\s*$")

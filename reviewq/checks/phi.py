@@ -52,6 +52,9 @@ def check(post) -> list[Finding]:
     subject = bool(people) or identified
     handles = post.personal_handles
     subject = subject or bool(handles)
+    # Someone over the age limit is someone in particular ("una viejita de noventa y siete años en el cuarto 318").
+    subject = subject or (post.patient_context and any(v > post.policy.phi_age_over and text[a - 1:a] != "("
+                                                         for a, _, v in post.ages))  # "(719)" is no age
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
@@ -71,6 +74,8 @@ def check(post) -> list[Finding]:
         _contextual(post, text, subject, cands)
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
+    # About care: the post says so in words, or the story classifier is sure it is a patient's story.
+    care = (post.patient_context and (identified or subject)) or post.story_p >= CARE_STORY_P
     _modelled(post, text, subject, cands)
     if post.policy.compiled.strict:
         _strict_extras(post, text, cands)
@@ -82,6 +87,8 @@ def check(post) -> list[Finding]:
         taken.append((s, e))
         if strength == "shape":
             sev = "warn"  # strict mode: the shape alone, context says nothing
+        elif strength == "weak" and care and cat in ("name", "date", "age", "address", "other_id", "email", "url"):
+            sev = "block"  # a post about someone's care: a likely identifier protects the patient first
         else:
             sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
@@ -92,6 +99,7 @@ def check(post) -> list[Finding]:
     return findings
 
 
+CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
 MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
 
 
@@ -220,9 +228,9 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
     found = list(P.PHONE.finditer(text))
-    if "+" in text:
-        found.extend(m for m in ID.intl_phones(text) if not any(m.start() < f.end() and f.start() < m.end()
-                                                                for f in found))
+    if "+" in text:  # "+52 899 555 0117": the whole international number, not its national part
+        intl = list(ID.intl_phones(text))
+        found = intl + [f for f in found if not any(m.start() < f.end() and f.start() < m.end() for m in intl)]
     for m in P.PHONE_BARE.finditer(text):  # 3122782692: a phone only after a phone word
         if P.PHONE_BARE_BEFORE.search(lower, max(0, m.start() - 40), m.start()):
             found.append(m)

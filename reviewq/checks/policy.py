@@ -150,13 +150,14 @@ def domain_matches(host: str, domains) -> bool:
     host = host.lower().rstrip(".")
     if not host or not domains:
         return False
-    from reviewq.checks.urls import registrable_domain  # lazy: the suffix list loads on first use
-    reg = registrable_domain(host)
     for d in domains:
         if host == d:
             return True
-        if host.endswith("." + d) and reg and (d == reg or d.endswith("." + reg)):
-            return True
+        if host.endswith("." + d):
+            from reviewq.checks.urls import registrable_domain  # lazy: the suffix list loads on first use
+            reg = registrable_domain(host)
+            if reg and (d == reg or d.endswith("." + reg)):
+                return True
     return False
 
 

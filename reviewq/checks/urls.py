@@ -10,8 +10,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-import tldextract
-
 _TLDS = ("com|org|net|gov|edu|mil|int|info|news|blog|io|co|us|uk|ca|au|ly|ee|me|gl|gd|to|tv|app|site|online|"
          "link|health|care|clinic|page|xyz|biz|ai|do|fm|be|ws|cc|is|it|de")
 URL = re.compile(
@@ -61,8 +59,10 @@ _EXTRACT = None
 def _extractor():
     # The Public Suffix List snapshot bundled with tldextract: no download at run time
     # (suffix_list_urls=()) and no cache directory written (cache_dir=None).
+    # Imported on first use: tldextract pulls in requests, which costs more start-up than all the rules.
     global _EXTRACT
     if _EXTRACT is None:
+        import tldextract
         _EXTRACT = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
     return _EXTRACT
 
