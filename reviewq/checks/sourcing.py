@@ -60,7 +60,14 @@ CLAIM_MEANING = re.compile(r"\b" + _EFFECT + r"\s+(?:(?:your|the|our|any|all|up|
                            r"these|[\w-]+(?:'s|’s))\s+){0,4}" + _BODY + r"\b"
                            r"|\b(?:superfoods?|anti-?aging|fat-?burning|immune-?boosting|detox(?:ifying)? "
                            r"(?:tea|juice|cleanse|diet)|cancer-?fighting|miracle|100% (?:safe|natural|effective)|"
-                           r"no side effects|(?:natural|herbal) (?:cure|remedy)|cures? for)\b")
+                           r"no side effects|(?:natural|herbal) (?:cure|remedy)|cures? for)\b"
+                           # Spanish and Haitian Creole: "cura la diabetes", "elimina el COVID", "geri kansè"
+                           r"|\b(?:cura|curan|elimina|eliminan|previene|previenen|revierte|quema|quemar|"
+                           r"desintoxica|limpia|reduce|reducen|baja|bajan|fortalece|geri|touye)\s+(?:(?:el|la|los|las|"
+                           r"tu|su|sus|tus|de|del|grasa|\w+mente)\s+){0,3}(?:diabetes|c[áa]ncer|covid|grasa|colesterol|"
+                           r"presi[óo]n|h[íi]gado|az[úu]car|inflamaci[óo]n|artritis|defensas|kans[èe]|dyabèt|tansyon)"
+                           r"|\b(?:est[áa] |cient[íi]ficamente )?comprobado\b|\bprobado cient[íi]ficamente\b"
+                           r"|\b(?:live|lives|living) \d+ (?:extra )?years longer\b|\bsaves lives\b")
 NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales|every|each|all|the price|"
                                      r"purchases?|profits?)|match|(?:of )?(?:proceeds|profits)|goes to|will go|"
                                      r"supports?|benefits?|donated"
@@ -80,6 +87,7 @@ def _all_claims(text: str):
 
 # A percentage in a sentence about a price is a discount, not a health claim ("Save 15% with code X").
 _PRICE_NEAR = re.compile(r"\b(?:save|saves|saving|savings|code|coupon|discount|promo|off|deal|sale|checkout|"
+                         r"descuento|c[óo]digo|cup[óo]n|oferta|"
                          r"price|order|shop)\b")
 
 

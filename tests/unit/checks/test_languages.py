@@ -45,3 +45,23 @@ def test_other_languages_do_not_break_the_english_checks():
     fs = run_all(text, ["facebook"])
     assert {("phi", "name"), ("phi", "mrn"), ("consent", "patient_story")} <= {(f.check, f.category) for f in fs}
     assert "Edna Morales" in found(text, "name")
+
+
+@pytest.mark.parametrize("text", [
+    "¡Científicamente comprobado! El jugo de nopal baja el azúcar en una semana.",
+    "Este té desintoxica tu hígado y quema la grasa abdominal.",
+    "Fèy sa a geri kansè, bwè l chak jou!",
+])
+def test_spanish_and_creole_health_claims_need_a_source(text):
+    assert [f for f in run_all(text, ["facebook"]) if f.check == "sourcing"]
+
+
+@pytest.mark.parametrize("text", [
+    "Nuestras enfermeras aman las batas de CuidaMás. Usa el código CUIDA15 para 15% de descuento.",
+    "¡Sorteo! Etiqueta a una amiga y participa para ganar una licuadora.",
+    "Los zapatos favoritos de nuestro equipo, enlace en la bio 👟",
+])
+def test_spanish_endorsements_need_a_disclosure(text):
+    fs = run_all(text, ["instagram"])
+    assert [f for f in fs if f.check == "disclosure"]
+    assert not [f for f in fs if f.check == "sourcing"]  # a discount is not a health claim
