@@ -34,6 +34,14 @@ SUBJECT = re.compile(
     r"moms|mothers|dads|fathers|families|babies|kids|graduates|grads|warriors|veterans|heroes|fighters)\b"
     r"|\b(?:a|an|one|this|our) (?:\d{1,3}|[a-z]+(?:-[a-z]+)*)-(?:year|month|week|day)-(?:old|young)\b"
     r"|\b(?:a|an) (?:local|young|retired|former|proud) [\w-]+ (?:talks|shares|tells|describes|recalls|explains)\b"
+    r"|\b(?:a|an|one) (?:[\w-]+ ){0,2}(?:dad|mom|father|mother|grandmother|grandfather|teacher|veteran|farmer|"
+    r"nurse's (?:mom|dad)|son|daughter|wife|husband|patient|survivor|couple|family) (?:talks|shares|tells|"
+    r"describes|recalls|explains|remembers)\b"
+    r"|(?:'s|’s) (?:[\w-]+ ){0,2}(?:recovery|survival|cancer|stroke|transplant|heart|birth) (?:story|journey)\b"
+    r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
+    # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
+    r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
+    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\bating pasyente\b"
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
@@ -43,6 +51,8 @@ SUBJECT = re.compile(
     r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
+    r"vid[ée]o|v[íi]deo|regardez|mira|panoorin|historia|testimonio|felicidades|cumplea[ñn]os|gracias|orgullo|"
+    r"merci|bravo|salamat|maligayang|kaarawan|foto|"
     r"shared with permission|courtesy of|celebrat\w*|birthday|congrat\w*|shout-?out|sending love|get well|"
     r"prayers|thank you|thanks|meet|welcome|graduated|went home|beat (?:her|his|their)|fundraiser|"
     r"recovery fund|support our|sweetest|photos|hearts? (?:is|are) full|vows|wedding|married|winner|proudly|"
@@ -136,7 +146,9 @@ _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisor
 _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
                  "describes", "recalls", "explains", "grad", "alumni", "babies", "warrior", "survivor", "grateful",
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
-                 "our old", "our young", "our little", "our tini")
+                 "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
+                 "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
+                 "pasyente")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 

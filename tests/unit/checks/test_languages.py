@@ -65,3 +65,13 @@ def test_spanish_endorsements_need_a_disclosure(text):
     fs = run_all(text, ["instagram"])
     assert [f for f in fs if f.check == "disclosure"]
     assert not [f for f in fs if f.check == "sourcing"]  # a discount is not a health claim
+
+
+@pytest.mark.parametrize("text", [
+    "Nuestra paciente celebró hoy su último día de quimioterapia 🎉 ¡Qué orgullo!",
+    "Regardez la vidéo : Amélie raconte son parcours après sa greffe du cœur 💙",
+    "🎥 A grandmother talks about the night her grandson was born in our ambulance bay.",
+    "Watch Coach Delgado's heart transplant story: from the ICU to the bench in 6 months.",
+])
+def test_patient_stories_in_other_languages_and_styles_need_consent(text):
+    assert [f for f in run_all(text, ["facebook"]) if f.check == "consent" and f.severity == "block"]
