@@ -28,10 +28,10 @@ PATIENT_WORDS = re.compile(
     r"insurance|billing|refund|records request|medication|labs|mychart|daughter|son|wife|husband|"
     r"mom|dad|baby|grand(?:son|daughter|kids|children)|family of|her (?:rehab|stay|visit|recovery)|"
     r"went home|going home|beat (?:her|his|their)|your (?:message|visit|appointment|account|balance|recovery|surgery)|"
-    r"rehab|survivor|cancer|npo|cath lab|(?:her|his|their) (?:#|bill|chart|number)|"
+    r"rehab|survivor|npo|cath lab|(?:her|his|their) (?:#|bill|chart|number)|"
     # Spanish, Tagalog, French: the same words in the other languages hospitals post in
     r"paciente|pacientes?|habitaci[óo]n|cuarto|cama|hij[oa]s?|espos[oa]|mam[áa]|pap[áa]|abuel[oa]|abuelit[oa]|"
-    r"cirug[íi]a|se recupere|recuperaci[óo]n|sobreviviente|c[áa]ncer|cumplea[ñn]os|dad[oa] de alta|"
+    r"cirug[íi]a|se recupere|recuperaci[óo]n|sobreviviente|cumplea[ñn]os|dad[oa] de alta|"
     r"sali[óo] del hospital|expediente|p[óo]liza|seguro|urgencias|pasyente|anak|tatay|nanay|lola|lolo|"
     r"kaarawan|ospital|chambre|anniversaire|patiente?|cumple|cumplió)(?!\w)")
 

@@ -75,3 +75,13 @@ def test_spanish_endorsements_need_a_disclosure(text):
 ])
 def test_patient_stories_in_other_languages_and_styles_need_consent(text):
     assert [f for f in run_all(text, ["facebook"]) if f.check == "consent" and f.severity == "block"]
+
+
+def test_a_staff_birthday_with_a_support_role_is_not_a_patient():
+    text = "Happy birthday to Marguerite Olafsdottir, our ward clerk for 22 years! 🎂 Cake in the lounge."
+    assert not blocks(text)
+
+
+def test_a_health_claim_about_cancer_does_not_make_a_blog_link_personal():
+    text = "Estudios demuestran que el brócoli reduce el riesgo de cáncer. Más: https://vida-sana.blogspot.com/brocoli"
+    assert not blocks(text)
