@@ -187,7 +187,6 @@ def audit_verify(folder, pack):
                 code, line = (0 if verdict.ok else 1), verdict.summary()
         except (CheckpointError, MalformedPackError) as e:
             raise BadInput(str(e))
-        s.rollback()
     click.echo(line, err=code != 0)
     sys.exit(code)
 
@@ -205,7 +204,6 @@ def audit_checkpoint():
         except ChainBrokenError as e:
             click.echo(f"reviewq: not signed: {e}", err=True)
             sys.exit(1)
-        s.rollback()
     click.echo(f"{'wrote' if new else 'unchanged since'} {path}")
 
 

@@ -7,15 +7,12 @@ the database answers, its schema is at the newest migration, storage is writable
 """
 from __future__ import annotations
 
-import logging
-
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import text
 
 from reviewq.extensions import csrf, db
+from reviewq.readiness import readiness
 
 bp = Blueprint("health", __name__)
-log = logging.getLogger("reviewq.health")
 
 
 @bp.route("/healthz")
@@ -25,17 +22,7 @@ def healthz():
 
 @bp.route("/readyz")
 def readyz():
-    from reviewq.migrate import is_current
-    from reviewq.storage import check_writable
-    checks = {"database": "failed", "migrations": "unknown", "storage": "failed"}
-    try:
-        with db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-        checks["migrations"] = "ok" if is_current(db.engine) else "behind"
-    except Exception as e:  # any driver error means "not ready"; the class alone is logged
-        log.warning("readiness: database check failed: %s", type(e).__name__)
-    checks["storage"] = "ok" if check_writable(current_app.config["REVIEWQ"].upload_dir) else "failed"
+    checks = readiness(db, current_app.config["REVIEWQ"].upload_dir)
     ready = all(v == "ok" for v in checks.values())
     return _answer(200 if ready else 503, {"status": "ok" if ready else "unavailable", "checks": checks})
 

@@ -154,6 +154,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.commits  # the serve subprocess reads what the test wrote
 def test_serve_with_workers_logs_json_lines_without_post_text(app, factory, settings, tmp_path):
     token = factory.token(factory.user("staff"))
     port = _free_port()

@@ -19,6 +19,9 @@ from tests.factories import PNG
 from tests.integration.api_helpers import Api
 from tests.s3server import s3, s3_endpoint, s3_env  # noqa: F401  (fixtures)
 
+# serve subprocesses, /readyz and the moto server read what the test wrote: real commits.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def settings(settings, s3):
