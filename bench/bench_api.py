@@ -47,8 +47,8 @@ def main() -> int:
         from reviewq import create_app
         from reviewq.extensions import db
         from reviewq.models import Draft, User
-        from reviewq.services.common import now_utc
-        from reviewq.services.users import create_token, create_user
+        from reviewq.clock import now_utc
+        from reviewq.accounts.operations import create_token, create_user
         app = create_app()
         tokens = {}
         with app.app_context(), db.transaction() as s:

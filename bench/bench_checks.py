@@ -5,7 +5,10 @@
 
 Prints posts/s of run_all() in this process (start-up excluded) and the
 start-up time of `python -m reviewq.checks` on one post. Uses the dev corpus
-when present, else synthetic posts.
+when present, else synthetic posts. On a labelled corpus it also prints the
+protection figures: PHI posts caught (any phi flag), stopped (a phi or consent
+block) and the share that could pass with a justification (warn only), and how
+often the learned signals fired.
 """
 from __future__ import annotations
 
@@ -33,6 +36,25 @@ def synthetic(n: int = 500) -> list[dict]:
              "channels": rnd.sample(["x", "facebook", "instagram", "linkedin"], 2)} for i in range(n)]
 
 
+def _protection(posts, run_all) -> None:
+    phi_posts = caught = stopped = warn_only = model_fired = 0
+    for p in posts:
+        fs = run_all(p["text"], p.get("channels", []))
+        model_fired += any(f.source.startswith("model:") or ", model:" in f.source for f in fs)
+        if not p["labels"].get("phi"):
+            continue
+        phi_posts += 1
+        flagged = any(f.check == "phi" and f.severity in ("block", "warn") for f in fs)
+        blocked = any(f.check in ("phi", "consent") and f.severity == "block" for f in fs)
+        caught += flagged
+        stopped += blocked
+        warn_only += flagged and not blocked
+    if phi_posts:
+        print(f"PHI posts: {phi_posts}; caught {caught / phi_posts:.3f}, stopped {stopped / phi_posts:.3f}, "
+              f"could pass with a justification (warn only) {warn_only / phi_posts:.3f}")
+    print(f"posts where a learned signal fired: {model_fired / len(posts):.3f}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
@@ -56,6 +78,8 @@ def main() -> int:
             run_all(p["text"], p.get("channels", []))
         best = max(best, len(posts) / (time.perf_counter() - t))
         best_cpu = max(best_cpu, len(posts) / max(time.process_time() - c, 1e-9))
+    if posts and "labels" in posts[0]:
+        _protection(posts, run_all)
     one = json.dumps(posts[0]) + "\n"
     starts = []
     for _ in range(3):

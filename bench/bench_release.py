@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 from reviewq.db import make_engine  # noqa: E402
 from reviewq.migrate import upgrade  # noqa: E402
 from reviewq.models import Decision, Draft, Revision, Setting, User, UserRole  # noqa: E402
-from reviewq.services.settings import RELEASE_DEFAULTS  # noqa: E402
+from reviewq.releases.rules import RELEASE_DEFAULTS  # noqa: E402
 
 BENCH_DB = "reviewq_bench"
 

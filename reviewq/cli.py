@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -13,14 +14,29 @@ class BadInput(click.ClickException):
     exit_code = 2
 
 
-def _app():
-    from reviewq import create_app
-    return create_app(load_settings())
+def _settings():
+    return load_settings()
 
 
-def _unit_of_work(app):
-    from reviewq.extensions import db
-    return app.app_context(), db
+def _db(settings=None):
+    """The database of this process, schema checked, receivers connected; no Flask application."""
+    from reviewq.accounts.operations import configure_password_hashing
+    from reviewq.migrate import is_current
+    from reviewq.worker import open_database
+    settings = settings or _settings()
+    db = open_database(settings)
+    if not is_current(db.engine):
+        raise BadInput("the database schema is missing or old: run `reviewq init-db` first")
+    configure_password_hashing(settings.password_hash_time_cost, settings.password_hash_memory_kib)
+    return db
+
+
+def _user(s, email):
+    from reviewq.accounts.queries import user_by_email
+    u = user_by_email(s, email)
+    if u is None:
+        raise BadInput(f"no user with e-mail {email}")
+    return u
 
 
 @click.group(help="reviewq: pre-publication approval of social media posts.")
@@ -30,11 +46,9 @@ def cli():
 
 @cli.command("init-db", help="Create or upgrade the schema to the newest migration (idempotent).")
 def init_db():
-    from reviewq.extensions import db
     from reviewq.migrate import upgrade
-    app = _app()
-    with app.app_context():
-        upgrade(db.engine)
+    from reviewq.worker import open_database
+    upgrade(open_database(_settings()).engine)
     click.echo("database is at the newest schema")
 
 
@@ -51,13 +65,10 @@ def user():
 @click.option("--slack-id", default=None, help="Slack member id, e.g. U012ABCDEF")
 @click.option("--password-stdin", is_flag=True, help="read the password from the first line of stdin")
 def user_add(email, name, roles, slack_id, password_stdin):
-    from reviewq.services.common import now_utc
-    from reviewq.services.users import create_user
+    from reviewq.accounts.operations import create_user
+    from reviewq.clock import now_utc
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
-    app = _app()
-    _require_schema(app)
-    from reviewq.extensions import db
-    with app.app_context(), db.transaction() as s:
+    with _db().transaction() as s:
         u = create_user(s, email=email, name=name, roles=list(roles), password=password,
                         slack_user_id=slack_id, now=now_utc())
         click.echo(f"created user {u.id} {u.email} ({', '.join(sorted(u.roles))})")
@@ -72,46 +83,54 @@ def token():
 @click.argument("email")
 @click.option("--name", default="cli", help="a label for the token")
 def token_create(email, name):
-    from sqlalchemy import select
-
-    from reviewq.extensions import db
-    from reviewq.models import User
-    from reviewq.services.common import now_utc
-    from reviewq.services.users import create_token
-    app = _app()
-    _require_schema(app)
-    with app.app_context(), db.transaction() as s:
-        u = s.scalar(select(User).where(User.email == email.strip().lower()))
-        if u is None:
-            raise BadInput(f"no user with e-mail {email}")
-        _, clear = create_token(s, u, name=name, now=now_utc())
+    from reviewq.accounts.operations import create_token
+    from reviewq.clock import now_utc
+    with _db().transaction() as s:
+        _, clear = create_token(s, _user(s, email), name=name, now=now_utc())
     click.echo(clear)
 
 
-@cli.command(help="Run the web app with a production WSGI server (waitress).")
+@cli.command(help="Run the web app with a production WSGI server (gunicorn, N processes; waitress on Windows).")
 @click.option("--host", default="127.0.0.1")
 @click.option("--port", default=5000, type=click.IntRange(1, 65535))
-@click.option("--threads", default=8, type=click.IntRange(1, 256))
-def serve(host, port, threads):
-    from waitress import serve as waitress_serve
-    app = _app()
-    _require_schema(app)
-    click.echo(f"reviewq serving on http://{host}:{port}", err=True)
-    waitress_serve(app, host=host, port=port, threads=threads, ident="reviewq")
+@click.option("--workers", default=None, type=click.IntRange(1, 256), help="processes (default: number of cores)")
+@click.option("--threads", default=8, type=click.IntRange(1, 256), help="threads per process")
+def serve(host, port, workers, threads):
+    from reviewq import create_app
+    from reviewq.server import default_workers, serve as run_server
+    settings = _settings()
+    _db(settings)
+    app = create_app(settings)
+    run_server(app, host, port, workers or default_workers(), threads)
 
 
 @cli.command(help="Run background work: deliveries, scans and due releases.")
 @click.option("--once", is_flag=True, help="one pass of everything due, then exit")
+@click.option("--now", "at", default=None, metavar="ISO",
+              help="with --once: run as if it were this time (ISO 8601; UTC when no offset is given)")
 @click.option("--interval", default=2.0, type=click.FloatRange(0.1, 3600))
-def worker(once, interval):
+def worker(once, at, interval):
+    from reviewq.clock import now_utc
     from reviewq.worker import run_forever, run_once
-    app = _app()
-    _require_schema(app)
+    if at is not None and not once:
+        raise BadInput("--now needs --once (a running worker follows the real clock)")
+    now = _instant(at) if at is not None else None
+    settings = _settings()
+    db = _db(settings)
     if once:
-        done = run_once(app)
+        done = run_once(db, settings, now or now_utc())
         click.echo(" ".join(f"{k}={v}" for k, v in done.items()))
         return
-    run_forever(app, interval)
+    run_forever(db, settings, interval)
+
+
+def _instant(raw: str):
+    from datetime import datetime, timezone
+    try:
+        at = datetime.fromisoformat(raw.strip())
+    except ValueError:
+        raise BadInput(f"--now: not an ISO 8601 time: {raw[:40]!r} (e.g. 2026-11-03T09:30:00Z)")
+    return at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at.astimezone(timezone.utc)
 
 
 @cli.command(help="Check JSON Lines posts from stdin; write findings as JSON Lines to stdout.")
@@ -120,7 +139,7 @@ def scan():
     settings = load_settings()
     policy = None
     if settings.policy_file:
-        from reviewq.services.checking import load_policy
+        from reviewq.drafts.checking import load_policy
         policy = load_policy(None, settings.policy_file)
     try:
         scan_stream(sys.stdin, sys.stdout, policy=policy)
@@ -133,10 +152,7 @@ def scan():
 @click.option("--seed", "seed_value", default=1, type=int)
 def seed(n, seed_value):
     from reviewq.seed import seed_drafts
-    app = _app()
-    _require_schema(app)
-    with app.app_context():
-        made = seed_drafts(n, seed_value)
+    made = seed_drafts(_db(), n, seed_value)
     click.echo(f"added {made} drafts")
 
 
@@ -153,18 +169,42 @@ def audit():
     pass
 
 
-@audit.command("verify", help="Recompute the hash chain; name the first broken link.")
-def audit_verify():
-    from reviewq.extensions import db
-    from reviewq.models.audit import verify_chain
-    app = _app()
-    with app.app_context():
-        checked, broken, reason = verify_chain(db.session)
-    if reason:
-        where = f" (event id {broken.id}, {broken.action}, {broken.at.isoformat()})" if broken else ""
-        click.echo(f"audit chain BROKEN after {checked} good events: {reason}{where}", err=True)
-        sys.exit(1)
-    click.echo(f"audit chain intact: {checked} events")
+@audit.command("verify", help="Check every link and seal, and that the database extends every checkpoint.")
+@click.option("--checkpoints", "folder", type=click.Path(path_type=Path), default=None,
+              help="folder of published checkpoints (default: REVIEWQ_AUDIT_CHECKPOINT_DIR when it exists)")
+@click.option("--pack", type=click.Path(path_type=Path), default=None,
+              help="an evidence pack (ZIP): check its audit proof offline, then against the database")
+def audit_verify(folder, pack):
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.proof import MalformedPackError, verify_pack
+    from reviewq.audit.verify import checkpoints_for, verify
+    with _db().transaction() as s:
+        try:
+            if pack is not None:
+                code, line = verify_pack(s, pack, folder)
+            else:
+                verdict = verify(s, checkpoints_for(folder))
+                code, line = (0 if verdict.ok else 1), verdict.summary()
+        except (CheckpointError, MalformedPackError) as e:
+            raise BadInput(str(e))
+    click.echo(line, err=code != 0)
+    sys.exit(code)
+
+
+@audit.command("checkpoint", help="Write a signed checkpoint of the chain's head now.")
+def audit_checkpoint():
+    from reviewq.audit.checkpoints import CheckpointError
+    from reviewq.audit.jobs import ChainBrokenError, write_checkpoint_now
+    from reviewq.clock import now_utc
+    with _db().transaction() as s:
+        try:
+            path, new = write_checkpoint_now(s, now_utc())
+        except CheckpointError as e:
+            raise BadInput(str(e))
+        except ChainBrokenError as e:
+            click.echo(f"reviewq: not signed: {e}", err=True)
+            sys.exit(1)
+    click.echo(f"{'wrote' if new else 'unchanged since'} {path}")
 
 
 @cli.group(help="The crisis freeze: hold every release at once.")
@@ -173,27 +213,16 @@ def freeze():
 
 
 def _freeze_actor(s, email):
-    from sqlalchemy import select
-
-    from reviewq.models import User
-    if not email:
-        return None
-    u = s.scalar(select(User).where(User.email == email.strip().lower()))
-    if u is None:
-        raise BadInput(f"no user with e-mail {email}")
-    return u
+    return _user(s, email) if email else None
 
 
 @freeze.command("on", help="Freeze all releases now.")
 @click.option("--reason", required=True, help="shown on every page and sent to Slack")
 @click.option("--by", "email", default=None, help="the comms lead or admin acting (default: the command line)")
 def freeze_on(reason, email):
-    from reviewq.extensions import db
-    from reviewq.services.common import now_utc
-    from reviewq.services.freeze import freeze_releases
-    app = _app()
-    _require_schema(app)
-    with app.app_context(), db.transaction() as s:
+    from reviewq.clock import now_utc
+    from reviewq.releases.freeze import freeze_releases
+    with _db().transaction() as s:
         freeze_releases(s, _freeze_actor(s, email), reason=reason, now=now_utc(), system=not email)
     click.echo("crisis freeze is ON: nothing will be released until `reviewq freeze off`")
 
@@ -203,12 +232,10 @@ def freeze_on(reason, email):
 @click.option("--by", "email", default=None, help="the comms lead or admin acting (default: the command line)")
 @click.option("--release-overdue", is_flag=True, help="release the posts that fell due during the freeze now")
 def freeze_off(reason, email, release_overdue):
-    from reviewq.extensions import db
-    from reviewq.services.common import now_utc
-    from reviewq.services.freeze import lift_freeze, overdue_posts
-    app = _app()
-    _require_schema(app)
-    with app.app_context(), db.transaction() as s:
+    from reviewq.clock import now_utc
+    from reviewq.releases.freeze import lift_freeze
+    from reviewq.releases.queries import overdue_posts
+    with _db().transaction() as s:
         now = now_utc()
         ids = [d.id for d in overdue_posts(s, now)] if release_overdue else []
         done = lift_freeze(s, _freeze_actor(s, email), now=now, release_ids=ids, reason=reason, system=not email)
@@ -218,24 +245,18 @@ def freeze_off(reason, email, release_overdue):
 
 @freeze.command("status", help="Say whether releases are frozen.")
 def freeze_status():
-    from reviewq.extensions import db
-    from reviewq.services.settings import freeze_state
-    app = _app()
-    _require_schema(app)
-    with app.app_context():
-        state = freeze_state(db.session)
+    from reviewq.releases.queries import freeze_state
+    with _db().transaction() as s:
+        state = freeze_state(s)
     if state:
         click.echo(f"frozen since {state.since.isoformat() if state.since else '?'} by {state.by_name}: {state.reason}")
     else:
         click.echo("not frozen")
 
 
-def _require_schema(app) -> None:
-    from reviewq.extensions import db
-    from reviewq.migrate import is_current
-    with app.app_context():
-        if not is_current(db.engine):
-            raise BadInput("the database schema is missing or old: run `reviewq init-db` first")
+from reviewq.checkconfig import check_config  # noqa: E402  (its own module: issue 10)
+
+cli.add_command(check_config)
 
 
 def main(argv=None) -> int:

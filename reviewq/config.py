@@ -44,8 +44,19 @@ class Settings:
     # beyond it failures are answered 429. Valid credentials always pass.
     throttle_max_failures: int = 5
     throttle_window_minutes: int = 15
-    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: the headers are ignored).
+    # REVIEWQ_STORAGE_URL=s3://bucket/prefix: the bucket holds attachments, upload_dir is the cache.
+    storage_url: str | None = None
+    s3_endpoint_url: str | None = None
+    # How many reverse proxies in front set X-Forwarded-For/-Proto (0: those headers are ignored).
     trusted_proxies: int = 0
+    log_format: str = "text"
+    # The audit chain's HMAC key and checkpoints (docs/security.md). The signing key
+    # is read (or generated) when the first checkpoint is signed, not here.
+    audit_key: str = ""
+    audit_checkpoint_dir: Path | None = None
+    audit_checkpoint_every: int = 100
+    audit_checkpoint_minutes: float = 60.0
+    audit_signing_key: str | None = None
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -68,8 +79,8 @@ class Settings:
         }
 
 
-def _secret_key(instance_dir: Path) -> str:
-    path = instance_dir / "secret_key"
+def _secret_key(instance_dir: Path, name: str = "secret_key") -> str:
+    path = instance_dir / name
     if path.exists():
         return path.read_text().strip()
     from reviewq.filemodes import private_dir
@@ -82,14 +93,30 @@ def _secret_key(instance_dir: Path) -> str:
     return key
 
 
-_INT_SETTINGS = (
-    ("REVIEWQ_TRUSTED_PROXIES", "trusted_proxies", 0),
-    ("REVIEWQ_MAX_IMAGE_MEGAPIXELS", "max_image_megapixels", 1),
-    ("REVIEWQ_SESSION_IDLE_MINUTES", "session_idle_minutes", 1),
-    ("REVIEWQ_SESSION_MAX_HOURS", "session_max_hours", 1),
-    ("REVIEWQ_THROTTLE_MAX_FAILURES", "throttle_max_failures", 1),
-    ("REVIEWQ_THROTTLE_WINDOW_MINUTES", "throttle_window_minutes", 1),
-)
+def environment() -> dict:
+    """The process environment, for `reviewq check-config` (which reports instead of raising)."""
+    return dict(os.environ)
+
+
+def _storage_and_ops(env, settings: Settings) -> None:
+    storage = (env.get("REVIEWQ_STORAGE_URL") or "").strip()
+    if storage.startswith("s3://"):
+        if not storage[len("s3://"):].strip("/"):
+            raise ConfigError("REVIEWQ_STORAGE_URL: an s3:// URL needs a bucket, e.g. s3://reviewq-media/prod")
+        settings.storage_url = storage
+        settings.s3_endpoint_url = env.get("AWS_ENDPOINT_URL") or None
+    elif "://" in storage:
+        raise ConfigError("REVIEWQ_STORAGE_URL: use a folder path or s3://bucket/prefix")
+    elif storage:
+        settings.upload_dir = Path(storage).resolve()
+    proxies = (env.get("REVIEWQ_TRUSTED_PROXIES") or "0").strip()
+    if not (proxies.isascii() and proxies.isdigit()) or int(proxies) > 10:
+        raise ConfigError("REVIEWQ_TRUSTED_PROXIES: a whole number of proxies from 0 to 10")
+    settings.trusted_proxies = int(proxies)
+    fmt = (env.get("REVIEWQ_LOG_FORMAT") or "text").strip().lower()
+    if fmt not in ("text", "json"):
+        raise ConfigError("REVIEWQ_LOG_FORMAT: text or json")
+    settings.log_format = fmt
 
 
 def load_settings(env: dict | None = None, **overrides) -> Settings:
@@ -119,24 +146,45 @@ def load_settings(env: dict | None = None, **overrides) -> Settings:
         timezone=tz,
         outbox_dir=Path(env.get("REVIEWQ_OUTBOX_DIR") or instance_dir / "outbox").resolve(),
         policy_file=Path(env["REVIEWQ_POLICY_FILE"]) if env.get("REVIEWQ_POLICY_FILE") else None,
+        audit_key=env.get("REVIEWQ_AUDIT_KEY") or "",
+        audit_checkpoint_dir=(Path(env["REVIEWQ_AUDIT_CHECKPOINT_DIR"]).resolve()
+                              if env.get("REVIEWQ_AUDIT_CHECKPOINT_DIR") else None),
+        audit_checkpoint_every=_number(env, "REVIEWQ_AUDIT_CHECKPOINT_EVERY", 100, int, 1, 1_000_000),
+        audit_checkpoint_minutes=_number(env, "REVIEWQ_AUDIT_CHECKPOINT_MINUTES", 60.0, float, 0.1, 7 * 24 * 60),
+        audit_signing_key=env.get("REVIEWQ_AUDIT_SIGNING_KEY") or None,
+        max_image_megapixels=_number(env, "REVIEWQ_MAX_IMAGE_MEGAPIXELS", 40, int, 1, 10_000),
+        session_idle_minutes=_number(env, "REVIEWQ_SESSION_IDLE_MINUTES", 60, int, 1, 7 * 24 * 60),
+        session_max_hours=_number(env, "REVIEWQ_SESSION_MAX_HOURS", 12, int, 1, 24 * 366),
+        throttle_max_failures=_number(env, "REVIEWQ_THROTTLE_MAX_FAILURES", 5, int, 1, 1_000_000),
+        throttle_window_minutes=_number(env, "REVIEWQ_THROTTLE_WINDOW_MINUTES", 15, int, 1, 7 * 24 * 60),
     )
-    for name, attr, low in _INT_SETTINGS:
-        raw = env.get(name)
-        if raw:
-            try:
-                value = int(raw)
-            except ValueError:
-                raise ConfigError(f"{name}: not a whole number: {raw!r}")
-            if value < low:
-                raise ConfigError(f"{name}: must be at least {low}, not {value}")
-            setattr(settings, attr, value)
     if max_upload:
         try:
             settings.max_upload_bytes = int(float(max_upload) * 1024 * 1024)
         except ValueError:
             raise ConfigError(f"REVIEWQ_MAX_UPLOAD_MB: not a number: {max_upload!r}")
+    _storage_and_ops(env, settings)
     for key, value in overrides.items():
         setattr(settings, key, value)
     if not settings.secret_key:
         settings.secret_key = _secret_key(settings.instance_dir)
+    if settings.audit_checkpoint_dir is None:
+        settings.audit_checkpoint_dir = settings.instance_dir / "audit-checkpoints"
+    if not settings.audit_key:
+        settings.audit_key = _secret_key(settings.instance_dir, "audit_key")
+    if len(settings.audit_key) < 16:
+        raise ConfigError("REVIEWQ_AUDIT_KEY: too short (use at least 32 random characters)")
     return settings
+
+
+def _number(env, name: str, default, kind, low, high):
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = kind(raw)
+    except ValueError:
+        raise ConfigError(f"{name}: not a number: {raw!r}") from None
+    if not low <= value <= high:  # also refuses NaN
+        raise ConfigError(f"{name}: must be between {low} and {high}")
+    return value

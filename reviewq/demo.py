@@ -31,11 +31,13 @@ DEMO_POSTS = [
 ]
 
 
-def ensure_demo_data(session, now) -> list:
+def ensure_demo_data(session, now, upload_dir) -> list:
+    from reviewq.accounts.operations import create_user
+    from reviewq.drafts import operations as drafts
+    from reviewq.drafts.checking import load_policy
     from reviewq.models import Draft, User
-    from reviewq.services import decisions, drafts, releases
-    from reviewq.services.checking import load_policy
-    from reviewq.services.users import create_user
+    from reviewq.releases.operations import schedule_release
+    from reviewq.review import operations as decisions
     users = {}
     for email, name, roles in DEMO_USERS:
         u = session.scalar(select(User).where(User.email == email))
@@ -53,11 +55,11 @@ def ensure_demo_data(session, now) -> list:
              for i, body in enumerate(DEMO_POSTS[:2])]
     # Leave one as a draft; walk the others part-way through the chain; schedule the last two.
     for d, steps in zip(made[1:], (0, 1, 2, 3, 3, 3)):
-        drafts.submit_draft(session, users["staff"], d.id, now=now, policy=policy)
+        drafts.submit_draft(session, users["staff"], d.id, now=now, policy=policy, upload_dir=upload_dir)
         for role in ("reviewer", "legal", "comms")[:steps]:
             decisions.decide(session, users[role], d.id, "approve", revision=d.current_revision, now=now)
     for d in made[-2:]:
-        releases.schedule_release(session, users["comms"], d.id, release_at=d.requested_release_at, now=now)
+        schedule_release(session, users["comms"], d.id, release_at=d.requested_release_at, now=now)
     # A draft that shows what the checks catch when its author presses "Check and submit".
     drafts.create_draft(session, users["staff"], body=PHI_EXAMPLE, channels=["facebook"],
                         requested_release_at=None, now=now)
@@ -71,17 +73,18 @@ def run_demo(host: str, port: int) -> None:
     from reviewq.config import load_settings
     from reviewq.extensions import db
     from reviewq.migrate import upgrade
-    from reviewq.services.common import now_utc
-    from reviewq.worker import run_forever
+    from reviewq.clock import now_utc
+    from reviewq.worker import open_database, run_forever
 
-    app = create_app(load_settings())
-    with app.app_context():
-        upgrade(db.engine)
-        with db.transaction() as s:
-            users = ensure_demo_data(s, now_utc())
+    settings = load_settings()
+    app = create_app(settings)
+    upgrade(db.engine)
+    with db.transaction() as s:
+        users = ensure_demo_data(s, now_utc(), settings.upload_dir)
     click.echo(f"reviewq demo on http://{host}:{port}  (database: {app.config['REVIEWQ'].database_url})")
     click.echo(f"demo accounts, password {DEMO_PASSWORD!r}:")
     for u in users:
         click.echo(f"  {u.email:<28} {', '.join(sorted(u.roles))}")
-    threading.Thread(target=run_forever, args=(app,), name="reviewq-worker", daemon=True).start()
+    threading.Thread(target=run_forever, args=(open_database(settings), settings), name="reviewq-worker",
+                     daemon=True).start()
     serve(app, host=host, port=port, threads=8, ident="reviewq")

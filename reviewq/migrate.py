@@ -8,12 +8,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from reviewq import ROOT
+from reviewq.resources import resource_dir
 
 
 def alembic_config(url: str | None = None) -> Config:
-    cfg = Config(str(ROOT / "migrations" / "alembic.ini"))
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    where = resource_dir("migrations")
+    cfg = Config(str(where / "alembic.ini"))
+    cfg.set_main_option("script_location", str(where))
     if url:
         cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return cfg

@@ -15,11 +15,10 @@ from sqlalchemy import func, insert, select, text
 from reviewq.core import workflow as wf
 from reviewq.core.permissions import REACHED
 from reviewq.core.roles import CHANNELS
-from reviewq.extensions import db
+from reviewq.accounts.operations import hash_password
+from reviewq.clock import now_utc
 from reviewq.models import Decision, Draft, Revision, User, UserRole
 from reviewq.models.audit import append_event
-from reviewq.services.common import now_utc
-from reviewq.services.users import hash_password
 
 BATCH = 5000
 SUBJECTS = ["flu clinic", "blood drive", "new MRI suite", "nurses week", "visiting hours", "parking changes",
@@ -46,7 +45,8 @@ def _seed_users(session, rng, now) -> dict[str, list[int]]:
     return by_role
 
 
-def seed_drafts(n: int, seed: int = 1) -> int:
+def seed_drafts(db, n: int, seed: int = 1) -> int:
+    """Add `n` synthetic drafts to the reviewq.db.Database `db`; returns how many were added."""
     rng = random.Random(seed)
     now = now_utc().replace(second=0, microsecond=0)
     with db.transaction() as s:

@@ -1,6 +1,6 @@
 """Every signal reviewq sends, with its sender and keyword arguments.
 
-Signals are sent by reviewq.services inside the caller's transaction, after the
+Signals are sent by the domain packages' operations inside the caller's transaction, after the
 change is flushed. Receivers (reviewq.receivers) may only write rows in that
 same session (audit events, outbox messages); anything that talks to the
 network happens in the worker after commit. A receiver that raises fails the

@@ -3,6 +3,11 @@
 The content type is sniffed from the bytes, never taken from the client, and
 reviewq.upload_checks decides whether the file is whole (images decoded fully,
 videos' containers parsed); anything we cannot recognise is refused.
+
+With REVIEWQ_STORAGE_URL=s3://bucket/prefix (reviewq.s3storage) the bucket holds
+the files and the upload folder becomes this host's cache of it: store() writes
+through to the bucket, path_of() fetches a file another host stored. Keys are
+content hashes, so a cached copy never goes stale and callers keep using paths.
 """
 from __future__ import annotations
 
@@ -15,13 +20,35 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from reviewq.core.errors import TooLargeError, ValidationError
+from reviewq.core.errors import ReviewqError, TooLargeError, ValidationError
 from reviewq.filemodes import private_dir
 from reviewq.upload_checks import check_upload
 
-ACCEPTED = {"image/jpeg": "JPEG", "image/png": "PNG", "image/gif": "GIF", "image/webp": "WebP",
-            "video/mp4": "MP4", "video/quicktime": "QuickTime"}
 CHUNK = 1024 * 64
+# upload folder -> its bucket (reviewq.s3storage.Bucket), registered by use_bucket().
+_buckets: dict[Path, object] = {}
+
+
+class StorageUnavailableError(ReviewqError):
+    """The shared storage could not be reached; the upload was not kept."""
+
+    status = 503
+
+
+def use_bucket(upload_dir: Path, bucket) -> None:
+    """Make `bucket` the shared storage behind `upload_dir` (create_app does this for s3:// URLs)."""
+    _buckets[Path(upload_dir)] = bucket
+
+
+def init_app(settings) -> None:
+    """Put the bucket of settings.storage_url (if any) behind settings.upload_dir."""
+    if settings.storage_url:
+        from reviewq.s3storage import Bucket
+        use_bucket(settings.upload_dir, Bucket(settings.storage_url, settings.s3_endpoint_url))
+
+
+def bucket_for(upload_dir: Path):
+    return _buckets.get(Path(upload_dir))
 
 
 @dataclass(frozen=True)
@@ -78,14 +105,45 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
         private_dir(final.parent)
         os.replace(tmp, final)
         tmp = None
+        _write_through(upload_dir, final, key, ctype)
         return StoredFile(sha, size, ctype, key, width, height)
     finally:
         if tmp and os.path.exists(tmp):
             os.unlink(tmp)
 
 
+def _write_through(upload_dir: Path, local: Path, key: str, content_type: str) -> None:
+    bucket = bucket_for(upload_dir)
+    if bucket is None:
+        return
+    try:
+        bucket.put(local, key, content_type)
+    except bucket.errors as e:
+        raise StorageUnavailableError("The file could not be saved to shared storage; try again in a minute.") from e
+
+
 def path_of(upload_dir: Path, storage_key: str) -> Path:
-    return upload_dir / storage_key
+    """The local path of a stored file; with a bucket, fetched into the cache first if need be.
+
+    A file that is in neither place gives a path that does not exist (callers answer 404).
+    """
+    local = upload_dir / storage_key
+    bucket = bucket_for(upload_dir)
+    if bucket is not None and not local.is_file():
+        bucket.fetch(storage_key, local)
+    return local
+
+
+def check_writable(upload_dir: Path) -> bool:
+    """Can this host store a file now? (for /readyz): the folder, and the bucket if there is one."""
+    try:
+        upload_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=upload_dir, prefix=".probe-"):
+            pass
+    except OSError:
+        return False
+    bucket = bucket_for(upload_dir)
+    return bucket is None or bucket.probe()
 
 
 def stripped_image(path: Path, content_type: str) -> bytes:

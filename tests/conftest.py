@@ -1,11 +1,22 @@
-"""Test fixtures: one database per test session, upgraded with Alembic, emptied after each test.
+"""Test fixtures: one database per test session, upgraded with Alembic; each test rolled back.
 
 The database is SQLite in a temporary folder unless REVIEWQ_TEST_DATABASE_URL
 names another (CI sets it to the local PostgreSQL too).
+
+Each test runs inside one outer transaction on one connection, and the
+session joins it with a SAVEPOINT (join_transaction_mode="create_savepoint",
+Warehouse's pattern): what the code under test commits - a request's unit of
+work, db.transaction() in a worker job, the factory - releases a savepoint,
+and the whole test is rolled back at the end. Tests whose work must really
+be committed because another connection, thread or process reads it (the
+CLI and demo as subprocesses, concurrent workers, PostgreSQL's SKIP LOCKED,
+the e2e server) are marked `commits`: they get the engine as in production,
+and the tables are emptied afterwards.
 """
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,6 +33,14 @@ from reviewq.models import Base
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 NOW = datetime(2026, 11, 2, 14, 0, tzinfo=timezone.utc)
+# One audit key for the suite, so in-process apps and CLI subprocesses seal the same chain.
+AUDIT_KEY = "test-audit-key-0123456789abcdef"
+AUDIT_TABLES = ("audit_events", "audit_head")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "commits: the test needs real commits (other connections, threads or "
+                                       "processes read its data); its tables are emptied afterwards")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -70,7 +89,13 @@ def _empty_all_tables(engine) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
+            # The audit tables refuse TRUNCATE (migration 0005): the owner switches their
+            # triggers off inside this transaction only. Tests only; production never does.
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} DISABLE TRIGGER USER"))
             conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            for t in AUDIT_TABLES:
+                conn.execute(text(f"ALTER TABLE {t} ENABLE TRIGGER USER"))
         else:
             for t in tables:
                 conn.execute(text(f"DELETE FROM {t}"))
@@ -81,13 +106,13 @@ def _empty_all_tables(engine) -> None:
 def settings(migrated, tmp_path):
     return load_settings(env={}, instance_dir=tmp_path / "instance", database_url=migrated,
                          upload_dir=tmp_path / "uploads", outbox_dir=tmp_path / "outbox",
-                         secret_key="test-secret", testing=True,
+                         secret_key="test-secret", audit_key=AUDIT_KEY, testing=True,
                          # Cheap Argon2id parameters: the suite creates thousands of users.
                          password_hash_time_cost=1, password_hash_memory_kib=64)
 
 
 @pytest.fixture
-def app(settings):
+def app(settings, request):
     from flask import g
     app = create_app(settings)
 
@@ -99,9 +124,31 @@ def app(settings):
         g.pop("_login_user", None)
         g.pop("csrf_token", None)
 
-    yield app
-    _db.session.remove()
-    _empty_all_tables(_db.engine)
+    if request.node.get_closest_marker("commits"):
+        yield app
+        _db.session.remove()
+        _empty_all_tables(_db.engine)
+        return
+    with rolled_back(_db):
+        yield app
+
+
+@contextmanager
+def rolled_back(database):
+    """Bind `database`'s sessions to one connection whose outer transaction is rolled back at the end."""
+    database.session.remove()
+    conn = database.engine.connect()
+    outer = conn.begin()
+    database.session.configure(bind=conn, join_transaction_mode="create_savepoint")
+    try:
+        yield conn
+    finally:
+        database.session.remove()
+        try:
+            outer.rollback()
+            conn.close()
+        finally:
+            database.session.configure(bind=database.engine, join_transaction_mode="conditional_savepoint")
 
 
 @pytest.fixture

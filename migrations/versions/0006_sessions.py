@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0006_sessions'
-down_revision = '0004_releases'
+down_revision = '0005_audit'
 branch_labels = None
 depends_on = None
 

@@ -1,1 +1,1 @@
-"""Accounts: who may sign in, their sessions and the throttling of failed attempts."""
+"""Accounts: users and roles, passwords and sign-in, API tokens, sessions and the throttling of failed attempts."""

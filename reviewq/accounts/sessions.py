@@ -5,7 +5,8 @@ user signs out, signs out everywhere, changes their password or is
 deactivated, when it has been idle longer than settings.session_idle_minutes,
 and at the latest settings.session_max_hours after sign-in. A copied cookie
 of an ended session signs nobody in. No Flask here: the web layer passes the
-key it read from the cookie.
+key it read from the cookie (through reviewq.accounts.operations; the list of
+live sessions is reviewq.accounts.queries.live_sessions).
 """
 from __future__ import annotations
 
@@ -65,9 +66,3 @@ def end_all_sessions(session: Session, user_id: int, *, now: datetime, reason: s
                                                        UserSession.ended_at.is_(None))
                              .values(ended_at=now, end_reason=reason))
     return result.rowcount or 0
-
-
-def live_sessions(session: Session, user_id: int) -> list[UserSession]:
-    return list(session.scalars(select(UserSession).where(UserSession.user_id == user_id,
-                                                         UserSession.ended_at.is_(None))
-                                .order_by(UserSession.last_seen_at.desc())))

@@ -1,24 +1,26 @@
 """API views for drafts: list, create, read, edit, attach, submit, withdraw, decide, schedule, history.
 
-Thin: each view calls one service (which checks permissions and sends the
+Thin: each view calls one operation (which checks permissions and sends the
 signals) and serialises the result. Another user's draft answers 404, never
 revealing whether it exists.
 """
 from __future__ import annotations
 
 from flask import current_app, request, send_file
-from sqlalchemy.orm import selectinload
 
 from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api import serialize as out
 from reviewq.api.spec import UnsupportedMediaTypeError, cursor_of, operation, parse_when
+from reviewq.clock import now_utc
+from reviewq.consents.operations import link_consents as link
 from reviewq.core.errors import BlockingFindingsError, NotFoundError, ReviewqError, ValidationError
+from reviewq.drafts import operations as drafts
+from reviewq.drafts import queries
+from reviewq.drafts.checking import load_policy
+from reviewq.drafts.queries import get_attachment, get_visible_draft
 from reviewq.extensions import db
-from reviewq.models import Draft
-from reviewq.services import decisions, drafts, queries
-from reviewq.services.checking import load_policy
-from reviewq.services.common import get_visible_draft, now_utc
+from reviewq.review import operations as decisions
 from reviewq.storage import path_of
 
 DRAFT = {"description": "the draft", "schema": S.ref("Draft")}
@@ -42,7 +44,7 @@ def list_drafts(args):
                             channel=args.get("channel"), mine=args.get("mine", False),
                             created_from=parse_when(args.get("created_from"), "created_from"),
                             created_to=parse_when(args.get("created_to"), "created_to"))
-    q = queries.drafts_query(current(), f).options(selectinload(Draft.revisions))
+    q = queries.drafts_query(current(), f, with_revisions=True)
     rows, nxt = queries.page(db.session, q, after_id=cursor_of(args), limit=args.get("limit", 50))
     return ok({"drafts": [out.draft_summary(d) for d in rows], "next_cursor": str(nxt) if nxt else None})
 
@@ -121,12 +123,10 @@ def add_attachment(draft_id):
 @operation(bp, "/drafts/<int:draft_id>/attachments/<int:attachment_id>", "GET", summary="Download an attachment",
            tag="drafts", responses={200: {"description": "the file", "content_type": "application/octet-stream"}})
 def download_attachment(draft_id, attachment_id):
-    d = get_visible_draft(db.session, current(), draft_id)
-    att = next((a for a in d.attachments if a.id == attachment_id), None)
-    path = path_of(_settings().upload_dir, att.storage_key) if att else None
-    if path is None or not path.is_file():
+    att = get_attachment(db.session, current(), draft_id, attachment_id)
+    path = path_of(_settings().upload_dir, att.storage_key)
+    if not path.is_file():
         raise NotFoundError("No such attachment.")
-    db.session.commit()
     return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.original_name,
                      etag=att.sha256, max_age=0)
 
@@ -136,14 +136,10 @@ def download_attachment(draft_id, attachment_id):
 def submit_draft(draft_id, data):
     """422 with `findings` (the blocking ones, or the warnings) and `missing_justifications` (finding keys)
     when the draft cannot go yet; the findings are stored on the revision either way."""
-    policy = load_policy(db.session, _settings().policy_file)
-    try:
-        drafts.submit_draft(db.session, current(), draft_id, now=now_utc(), policy=policy,
-                            justifications=data.get("justifications"), expected_revision=data.get("revision"))
-    except BlockingFindingsError:
-        # Keep the findings stored on the revision so the author sees them on the page too.
-        db.session.commit()
-        raise
+    # A refusal keeps the findings stored on the revision (BlockingFindingsError.keeps_changes).
+    drafts.submit_draft(db.session, current(), draft_id, now=now_utc(),
+                        policy=load_policy(db.session, _settings().policy_file), upload_dir=_settings().upload_dir,
+                        justifications=data.get("justifications"), expected_revision=data.get("revision"))
     return _full(draft_id)
 
 
@@ -174,7 +170,7 @@ def decide(draft_id, data):
            tag="releases", body=S.SCHEDULE_IN, responses={200: DRAFT}, errors=(403, 409))
 def schedule(draft_id, data):
     """Also reschedules a scheduled draft. Without `release_at`, the time the author asked for. `channels` may narrow the release to some of the approved channels."""
-    from reviewq.services.releases import schedule_release
+    from reviewq.releases.operations import schedule_release
     d = schedule_release(db.session, current(), draft_id, release_at=parse_when(data.get("release_at"), "release_at"),
                          now=now_utc(), channels=data.get("channels"))
     return ok({**out.draft_full(db.session, d), "release_warnings": list(getattr(d, "release_warnings", []))})
@@ -183,7 +179,7 @@ def schedule(draft_id, data):
 @operation(bp, "/drafts/<int:draft_id>/unschedule", "POST", summary="Take a draft off the calendar (comms)",
            tag="releases", body=S.UNSCHEDULE_IN, body_required=False, responses={200: DRAFT}, errors=(403, 409))
 def unschedule(draft_id, data):
-    from reviewq.services.releases import unschedule_release
+    from reviewq.releases.operations import unschedule_release
     unschedule_release(db.session, current(), draft_id, now=now_utc(), reason=data.get("reason", ""))
     return _full(draft_id)
 
@@ -203,7 +199,6 @@ def draft_history(draft_id):
                                             ["consents"], extra=True)}})
 def link_consents(draft_id, data):
     """The author, comms, legal or an admin. The next submit's consent check sees them."""
-    from reviewq.services.consents import link_consents as link
     rows = link(db.session, current(), draft_id, data["consent_ids"], now=now_utc(),
                 secret=current_app.config["REVIEWQ"].secret_key)
     return ok({"consents": [out.consent(c) for c in rows]})

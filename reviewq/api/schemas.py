@@ -1,15 +1,16 @@
 """JSON Schemas of the API's requests and responses (the OpenAPI components).
 
 Channel names, states, stages and consent kinds come from the code that
-enforces them, so the document lists exactly what the services accept.
+enforces them, so the document lists exactly what the operations accept.
 """
 from __future__ import annotations
 
 from reviewq.api.spec import COMPONENTS, MAX_ID
 from reviewq.core.roles import CHANNELS
-from reviewq.core.workflow import STAGES, State
-from reviewq.services.consents import COVERS
-from reviewq.services.drafts import MAX_BODY
+from reviewq.drafts.transitions import State
+from reviewq.review.queries import STAGES
+from reviewq.consents.queries import COVERS
+from reviewq.drafts.operations import MAX_BODY
 
 
 def ref(name: str) -> dict:

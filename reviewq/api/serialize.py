@@ -1,27 +1,23 @@
 """Model → JSON for the API, in the shapes reviewq.api.schemas documents.
 
 Only what the caller may already see goes out: callers pass drafts they got
-from the visibility-checked services. Datetimes are ISO 8601 UTC with `Z`.
+from the visibility-checked queries. Datetimes are ISO 8601 UTC with `Z`.
 """
 from __future__ import annotations
 
 from flask import url_for
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from reviewq.api.spec import iso
-from reviewq.models import AuditEvent, Consent, Decision, Draft, User
+from reviewq.consents.queries import linked_consents
+from reviewq.drafts.queries import draft_history, with_revisions
+from reviewq.models import Consent, Decision, Draft, User
 
 MAX_HISTORY = 1000
 
 
-def preload(session: Session, drafts: list[Draft]) -> list[Draft]:
+def preload(session, drafts: list[Draft]) -> list[Draft]:
     """Load the revisions of many drafts in a few queries instead of one per draft (lists, calendar)."""
-    from sqlalchemy.orm import selectinload
-    ids = [d.id for d in drafts if "revisions" not in d.__dict__]
-    for i in range(0, len(ids), 500):
-        session.scalars(select(Draft).where(Draft.id.in_(ids[i:i + 500])).options(selectinload(Draft.revisions))).all()
-    return drafts
+    return with_revisions(session, drafts)
 
 
 def person(user: User | None) -> dict | None:
@@ -56,17 +52,13 @@ def consent(c: Consent) -> dict:
             "revoked_at": iso(c.revoked_at)}
 
 
-def history(session: Session, draft_id: int) -> list[dict]:
-    events = session.scalars(select(AuditEvent).where(AuditEvent.draft_id == draft_id)
-                             .order_by(AuditEvent.seq).limit(MAX_HISTORY)).all()
-    ids = {e.actor_id for e in events if e.actor_id is not None}
-    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+def history(session, draft_id: int) -> list[dict]:
+    events, users = draft_history(session, draft_id, MAX_HISTORY)
     return [{"seq": e.seq, "at": iso(e.at), "action": e.action, "actor": person(users.get(e.actor_id)),
              "data": e.data or {}} for e in events]
 
 
-def draft_full(session: Session, d: Draft) -> dict:
-    from reviewq.services.consents import linked_consents
+def draft_full(session, d: Draft) -> dict:
     rev = d.revision
     in_rev = {a["id"] for a in (rev.attachments if rev else [])}
     return {

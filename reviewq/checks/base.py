@@ -22,6 +22,8 @@ class Finding:
     fix: str = ""
     attachment_id: int | None = None
     box: tuple[int, int, int, int] | None = None
+    # Which rule or model signal fired ("rule:phone.international", "model:story 0.93"): an extra key.
+    source: str = ""
 
     @property
     def key(self) -> str:
@@ -40,6 +42,8 @@ class Finding:
             d.pop("start"), d.pop("end")
         if self.box is not None:
             d["box"] = list(self.box)
+        if self.source:
+            d["source"] = self.source
         return d
 
 

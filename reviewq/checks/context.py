@@ -27,7 +27,13 @@ PATIENT_WORDS = re.compile(
     r"fundraiser|feeling better|chemo\w*|transplant|ventilator|dialysis|rang the bell|trach|bypass|intubat\w+|extubat\w+|bed|icu|nicu|er visit|appointment|test results|mrn|ssn|medicare|medicaid|"
     r"insurance|billing|refund|records request|medication|labs|mychart|daughter|son|wife|husband|"
     r"mom|dad|baby|grand(?:son|daughter|kids|children)|family of|her (?:rehab|stay|visit|recovery)|"
-    r"went home|beat (?:her|his|their)|your (?:message|visit|appointment|account|balance|recovery|surgery))\b")
+    r"went home|going home|beat (?:her|his|their)|your (?:message|visit|appointment|account|balance|recovery|surgery)|"
+    r"rehab|survivor|npo|cath lab|(?:her|his|their) (?:#|bill|chart|number)|"
+    # Spanish, Tagalog, French: the same words in the other languages hospitals post in
+    r"paciente|pacientes?|habitaci[óo]n|cuarto|cama|hij[oa]s?|espos[oa]|mam[áa]|pap[áa]|abuel[oa]|abuelit[oa]|"
+    r"cirug[íi]a|se recupere|recuperaci[óo]n|sobreviviente|cumplea[ñn]os|dad[oa] de alta|"
+    r"sali[óo] del hospital|expediente|p[óo]liza|seguro|urgencias|pasyente|anak|tatay|nanay|lola|lolo|"
+    r"kaarawan|ospital|chambre|anniversaire|patiente?|cumple|cumplió)(?!\w)")
 
 # A personal handle is someone's when the post speaks to or about a person's health or life.
 PERSONAL_HANDLE_CONTEXT = re.compile(
@@ -89,13 +95,27 @@ class Post:
         return find_ages(self.folded.lower)
 
     @cached_property
+    def story_p(self) -> float:
+        """The story classifier's probability that the post features one identifiable patient."""
+        from reviewq.checks.model import story_probability
+        return story_probability(self.folded.lower)
+
+    @cached_property
+    def model_spans(self) -> list[tuple[int, int, str, float]]:
+        """CRF NAME/ADDR/DATE spans (folded offsets), only for posts that may be about a patient."""
+        if not (self.patient_context or self.story_p >= 0.3):
+            return []  # the tagger costs more than every rule together: run it where context decides
+        from reviewq.checks.model import tag_people
+        return tag_people(self.folded.text)
+
+    @cached_property
     def people(self):
         from reviewq.checks.names import find_people
         return find_people(self)
 
     def finding(self, check: str, category: str, severity: str, fstart: int, fend: int,
-                message: str, policy: str, fix: str = "") -> Finding:
+                message: str, policy: str, fix: str = "", source: str = "") -> Finding:
         """A finding for folded-text span [fstart, fend), reported in original offsets."""
         start, end = self.folded.span(fstart, fend)
         return Finding(check, category, self.policy.severity(policy, severity), start, end,
-                       self.text[start:end], message, policy, fix)
+                       self.text[start:end], message, policy, fix, source=source)

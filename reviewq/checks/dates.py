@@ -10,6 +10,9 @@ import re
 
 _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MES = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
+        r"diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
+        r"décembre|decembre)")
 _WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)")
 _ORD = r"(?:st|nd|rd|th)?"
 DATE = re.compile(
@@ -22,6 +25,13 @@ DATE = re.compile(
     r"|\d{4}-(?P<m3>\d{2})-(?P<d3>\d{2})(?![\d-])"
     r"|" + _WEEKDAY + r"?(?P<m4>\d{1,2})\.(?P<d4>\d{1,2})\.(?:\d{4}|\d{2})(?![\d.]\d|\d)"
     r"|" + _MONTH + r"\.?\s+(?:19|20)\d{2}(?!\d)"
+    # Spanish and French: "lunes 9 de junio", "14 de marzo de 2024", "12 mars"
+    r"|(?:(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|"
+    r"vendredi|samedi|dimanche),?\s+)?\d{1,2}\s+(?:de\s+)?" + _MES + r"(?:,?\s+(?:de\s+)?\d{4})?(?!\w)"
+    # month-day with a hyphen after a care word: "DOS 2-26", "surgery on 3-2"
+    r"|(?<=dos )(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"
+    r"|(?:(?<=\bon )|(?<=since )|(?<=surgery )|(?<=admitted )|(?<=discharged )|(?<=born ))"
+    r"(?P<m6>\d{1,2})-(?P<d6>\d{1,2})(?![\d-])"
     r")")
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -31,6 +41,8 @@ _SPOKEN = (r"(?:(?:one|a) hundred(?:(?: and)? (?:(?:ninety|eighty|seventy|sixty|
            r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|"
            r"nine|ten|eleven|twelve))?|(?:ninety|eighty|seventy|sixty|fifty|forty)"
            r"(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?)")
+_SPOKEN_ES = (r"(?:(?:noventa|ochenta|setenta)(?: y (?:uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve))?|cien|"
+              r"ciento (?:uno|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez))")
 _NUM = r"(?P<n%d>\d{2,3}|" + _SPOKEN + r")"
 AGE = re.compile(
     r"\b" + _NUM % 1 + r"(?:[- ]+(?:years?|yrs?)[- ]+(?:old|young)|[- ]year[- ](?:old|young)|(?:st|nd|rd|th)? birthday|"
@@ -44,24 +56,33 @@ AGE = re.compile(
     r"(?=\s+(?:and|years|yrs|today|this|but|now|going|yet)\b|\s*[,.!;—–]|\s*$)"
     r"|\b(?:celebrat\w*|turn\w*|mark\w*|reach\w*|hit|hits)\s+" + _NUM % 7 +
     r"\s+years?\b(?!\s+(?:of|since|serving|caring|in business|as))"
-    r"|\b(?:makes? (?:her|him|them|me)|reaching|reached|reach|hitting)\s+(?P<n8>" + _SPOKEN + r")(?=\s*[?!.,;—–]|\s*$)")
+    r"|\b(?:makes? (?:her|him|them|me)|reaching|reached|reach|hitting)\s+(?P<n8>" + _SPOKEN + r")(?=\s*[?!.,;—–]|\s*$)"
+    # other languages and clinical shorthand: "de 103 años", "noventa y siete años", "97 ans", "95 taong
+    # gulang", "103yo", "99 y/o"
+    r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|tuổi|y/?o|yo|yof|yom|yr old)\b")
 
 
 _DIGIT = re.compile(r"\d")
-_NUMBERISH = re.compile(r"\d\d|hundred|ninety|eighty|seventy|sixty|fifty|forty")
+_NUMBERISH = re.compile(r"\d\d|hundred|ninety|eighty|seventy|sixty|fifty|forty|noventa|ochenta|setenta|cien")
 
 
 def valid_date(m: re.Match) -> bool:
-    for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3"), ("m4", "d4")):
+    for mk, dk in (("m", "d"), ("m2", "d2"), ("m3", "d3"), ("m4", "d4"), ("m5", "d5"), ("m6", "d6")):
         if m.group(mk):
             return 1 <= int(m.group(mk)) <= 12 and 1 <= int(m.group(dk)) <= 31
     return True
+
+
+_ES = {"noventa": 90, "ochenta": 80, "setenta": 70, "cien": 100, "ciento": 100, "uno": 1, "dos": 2, "tres": 3,
+       "cuatro": 4, "cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10}
 
 
 def age_value(word: str) -> int:
     w = word.lower().replace("-", " ").replace(" and ", " ")
     if w.isdigit():
         return int(w)
+    if w.split()[0] in _ES:
+        return sum(_ES.get(p, 0) for p in w.split())
     total = 0
     for part in w.split():
         if part in ("hundred",):
@@ -94,7 +115,7 @@ def find_ages(text: str):
     if not _NUMBERISH.search(text):
         return out  # every age is digits or a spoken number from forty up
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

@@ -24,14 +24,20 @@ ENDORSEMENT = re.compile(
     r"|\bswears? by\b|\b(?:dietitian|doctor|nurse|pharmacist|therapist)[- ]approved\b|\bpartnered with\b"
     r"|\bthanks to @\w+ for\b|\b(?:promo|discount|coupon|referral|affiliate) codes?\b"
     r"|\b(?:dm|message) us for (?:a |the |your )?(?:discount|deal|code|coupon|promo)"
-    r"|\b(?:\d-for-\d|bogo)\b[^.!?]{0,40}?(?:https?://|www\.)")
+    r"|\b(?:\d-for-\d|bogo)\b[^.!?]{0,40}?(?:https?://|www\.)"
+    # Spanish, Chinese: "10% de descuento", "código X", "link en la bio", "sorteo", "优惠码", "链接在简介"
+    r"|\d{1,2}\s?%\s*de\s+descuento|\b(?:usa|use|usando|con) (?:el )?c[óo]digo\b|\bc[óo]digo de descuento\b"
+    r"|\b(?:link|enlace) en (?:la |mi |nuestra )?bio\b|\bsorteo\b|\bparticipa para ganar\b|优惠码|折扣码|链接在简介"
+    r"|\btry it free\b[^.!?]{0,40}?(?:https?://|www\.|\blink\b)|\bthrilled to partner with\b"
+    r"|\b(?:they'?re|is|are) sending a free\b|\bfirst \d+ (?:people|followers) who comment\b")
 CASED = re.compile(
     r"\b(?:[Cc]ode|CODE):?\s+[A-Z][A-Z0-9]{2,}\b|\b(?:[Uu]se|[Ee]nter|[Aa]pply)\s+[A-Z][A-Z0-9]{3,}\b|\b[A-Z]{2,}\d{1,3}\b(?=[^.!?]{0,30}\b(?:off|save|discount))"
     r"|\b(?:[Oo]ur|[Mm]y)\s+(?:\w+\s+){0,3}?(?:love|loves|recommend|recommends|swear by)\s+[A-Z]")
 # Prefilter: ENDORSEMENT cannot match unless one of these is in the lower-case text.
 _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
          "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
-         "tap ", "click ", "link to", "link and")
+         "tap ", "click ", "link to", "link and", "descuento", "digo", " bio", "sorteo", "ganar", "优惠码",
+         "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")
 MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure. The FTC requires paid or "

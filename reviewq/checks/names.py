@@ -63,7 +63,8 @@ ROLE_AFTER = re.compile(
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:[\w-]+\s+){0,2}?(?:chaplain|nurse|physician|doctor|"
     r"surgeon|therapist|pharmacist|dietitian|volunteer|educator|coordinator|social worker|paramedic|"
     r"technician|tech|midwife|navigator|specialist|manager|supervisor|administrator|hospitalist|"
-    r"\w+ologist|\w+iatrist|\w+ician)s?\b|"
+    r"secretary|clerk|receptionist|scheduler|registrar|housekeeper|custodian|aide|assistant|chef|cook|"
+    r"engineer|analyst|officer|guard|driver|courier|interpreter|librarian|\w+ologist|\w+iatrist|\w+ician)s?\b|"
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
     r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b|"
     r"^,?\s+(?:from|of)\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?(?:transport|team|services|department|dept|"
@@ -384,11 +385,13 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # "Hi"), an age ("X, 97,"), a room ("X in Room 4B"), a record ("X / DOB"). Lower-case and
 # UPPER-case names need such a cue. Words that only ever name things (Street, Clinic, months, ED)
 # never start or continue a name, and "a/our/your <Capitalised>" is a thing ("a Kia Soul").
-ENGLISH = _load("english_words.txt")
 # Kinship and courtesy titles from other languages, written before a name ("Doña Refugio", "Babcia Halina").
 KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela", "abuelo", "abuelita", "abuelito",
               "babcia", "dziadek", "halmeoni", "harabeoji", "grandkid", "tía", "tío", "tita", "tito", "auntie",
               "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
+# Ordinary words: English, and the common words of the other languages hospitals post in ("una", "del
+# carro", "kaarawan", "nou nan"), which are no more names than "the" (kinship titles stay cues).
+ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES))
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
                        "ter ten dos das".split())
@@ -413,7 +416,9 @@ _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".s
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
 NAME_LEFT_CUE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx|master|patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
+    r"(?:\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
+    r"paciente|pasyente|patiente?|hij[oa]|espos[oa]|nieto|nieta|"
+    r"patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
     r"dad|daddy|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|"
     r"granny|nana|papa|niece|nephew|aunt|uncle|cousin|fianc[eé]e?|widow|widower|caregiver|twins?|baby|"
     r"parents|kiddo|hi|hello|hey|dear|congrats|congratulations|thank you|thanks|prayers for|praying for|"
@@ -423,8 +428,8 @@ NAME_LEFT_CUE = re.compile(
     r"hats off to|kudos to|celebrating|remembering|in memory of|rest in peace|" + "|".join(KIN_TITLES) +
     r")\.?,?|->|→|[\"”]\s*[—–~-])\s*$")
 _STRONG_LEFT = re.compile(
-    r"\b(?:mr|mrs|ms|miss|mx|master|patient|pt|husband|wife|daughter|son|mom|mother|dad|father|sister|"
-    r"brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
+    r"\b(?:mr|mrs|ms|miss|mx|master|sra|srta|gng|mme|mlle|paciente|pasyente|patient|pt|husband|wife|daughter|"
+    r"son|mom|mother|dad|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|niece|nephew|aunt|uncle|"
     r"cousin|widow|widower|caregiver|baby|parents|hi|hello|hey|dear|friend|neighbou?r|this is|twins?|(?-i:little)|"
     r"yours,)\.?,?\s*$"
     r"|[\"”]\s*[—–~-]\s*$")

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import re
 
+from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
-from reviewq.checks.names import ENGLISH, STOP, _sentence_bounds
+from reviewq.checks.names import ENGLISH, FIRST, STOP, _not_a_name, _role, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
 RULE = "phi.identifiers"
@@ -51,6 +52,9 @@ def check(post) -> list[Finding]:
     subject = bool(people) or identified
     handles = post.personal_handles
     subject = subject or bool(handles)
+    # Someone over the age limit is someone in particular ("una viejita de noventa y siete años en el cuarto 318").
+    subject = subject or (post.patient_context and any(v > post.policy.phi_age_over and text[a - 1:a] != "("
+                                                         for a, _, v in post.ages))  # "(719)" is no age
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
@@ -70,17 +74,82 @@ def check(post) -> list[Finding]:
         _contextual(post, text, subject, cands)
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
+    # About care: the post says so in words, or the story classifier is sure it is a patient's story.
+    care = (post.patient_context and (identified or subject)) or post.story_p >= CARE_STORY_P
+    _modelled(post, text, subject, cands)
+    if post.policy.compiled.strict:
+        _strict_extras(post, text, cands)
     findings, taken = [], []
-    for s, e, cat, strength in sorted(cands):
+    for c in sorted(cands):
+        s, e, cat, strength = c[:4]
         if s >= e or any(s < b and a < e for a, b in taken):
             continue
         taken.append((s, e))
-        sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
+        if strength == "shape":
+            sev = "warn"  # strict mode: the shape alone, context says nothing
+        elif strength == "weak" and care and cat in ("name", "date", "age", "address", "other_id", "email", "url"):
+            sev = "block"  # a post about someone's care: a likely identifier protects the patient first
+        else:
+            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
                f"{WHY[1:]} If it is staff or our own, say so in your justification.")
-        findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX))
+        source = c[4] if len(c) > 4 else f"rule:{cat}"
+        findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX, source=source))
     return findings
+
+
+CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
+MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
+
+
+def _modelled(post, text, subject, cands) -> None:
+    """Names, towns and dates the CRF finds where no rule did; a person named in a story blocks."""
+    spans = post.model_spans
+    if not spans:
+        return
+    cp = post.policy.compiled
+    taken = [(p.start, p.end) for p in post.people] + [(c[0], c[1]) for c in cands]
+    # Dates: the rules tell an event from a care date. Places: only in a post about someone.
+    cat_of = {"NAME": "name", "ADDR": "address"} if subject else {"NAME": "name"}
+    for s, e, label, prob in spans:
+        if label not in cat_of or prob < MODEL_MIN or any(s < b and a < e for a, b in taken):
+            continue
+        value = text[s:e].lower()
+        if value in cp.org_names or any(t in cp.org_name_tokens for t in value.split()):
+            continue
+        if label == "NAME" and (_role(text, post.folded.lower, s, e) != "person" or _not_a_name(text, post.folded.lower, s, e)):
+            continue  # staff, a donor, a public figure: the rules' role cues apply to the model's names too
+        if label == "NAME" and all((w in ENGLISH or w in STOP or len(w) < 2) and w not in FIRST
+                                   for w in re.findall(r"[^\W\d_]+", value)):
+            continue  # ordinary words ("Sun", "She's"): the rules know English better than the tagger
+        strong = post.story_p >= 0.7 or (label != "NAME" and post.patient_context)
+        cands.append((s, e, cat_of[label], "strong" if strong else "weak",
+                      f"model:crf {label} p={prob:.2f} story p={post.story_p:.2f}"))
+
+
+def _strict_extras(post, text, cands) -> None:
+    """Strict mode: every identifier shape, unless a context rule already reported it (or it is ours)."""
+    cp = post.policy.compiled
+    extra = [c for c in ID.find(text, True) if c[3] == "shape"]
+    if "@" in text:
+        extra += [(m.start(), m.end(), "email", "shape", "strict:email") for m in P.EMAIL.finditer(text)
+                  if not domain_matches(m.group().partition("@")[2], cp.org_domains)]
+    extra += [(k.start, k.end, "url", "shape", "strict:url") for k in post.links
+              if not domain_matches(k.host, cp.org_domains) and not domain_matches(k.host, cp.authoritative)]
+    for m in P.IPV4.finditer(text):
+        extra.append((m.start(), m.end(), "ip", "shape", "strict:ip"))
+    for m in P.IPV6.finditer(post.folded.lower):
+        extra.append((m.start(), m.end(), "ip", "shape", "strict:ip"))
+    for m in P.MAC.finditer(post.folded.lower):
+        extra.append((m.start(), m.end(), "device", "shape", "strict:mac"))
+    known = [(c[0], c[1]) for c in cands]
+    for c in extra:
+        if cp.phone_digits(text[c[0]:c[1]]) in cp.org_phones:
+            continue
+        if not any(c[0] < b and a < c[1] for a, b in known):
+            cands.append(c)
+            known.append((c[0], c[1]))
 
 
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
@@ -129,11 +198,14 @@ def _identifiers(post, text, cands) -> None:
             continue  # prefilter: too few digits or separators for the shape
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    for m in P.MRN_GLUED.finditer(lower):
+        cands.append((m.start(), m.end(), "mrn", "strong", "rule:mrn_glued"))
     for m in P.VEHICLE_PAREN.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "vehicle", "strong"))
     if "ssn" in lower or "social security" in lower:
         for m in P.SSN_BARE.finditer(text):
             cands.append((m.start(), m.end(), "ssn", "strong"))
+    cands.extend(ID.find(text, False))
     _emails(post, text, cands)
     _phones(post, text, lower, cands)
 
@@ -156,6 +228,9 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
     found = list(P.PHONE.finditer(text))
+    if "+" in text:  # "+52 899 555 0117": the whole international number, not its national part
+        intl = list(ID.intl_phones(text))
+        found = intl + [f for f in found if not any(m.start() < f.end() and f.start() < m.end() for m in intl)]
     for m in P.PHONE_BARE.finditer(text):  # 3122782692: a phone only after a phone word
         if P.PHONE_BARE_BEFORE.search(lower, max(0, m.start() - 40), m.start()):
             found.append(m)
@@ -214,7 +289,7 @@ def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
     for m in P.ROOM.finditer(lower) if subject else ():
-        g = "v" if m.group("v") else "v2"
+        g = next(k for k in ("v", "v2", "v3", "v4") if m.group(k))
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))

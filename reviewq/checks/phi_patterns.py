@@ -14,7 +14,9 @@ _SEP = (r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:(?:on file|on reco
         r"ending in|that ends in|ends in)\s*)?(?:[:#]\s*)?")
 KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
-    ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)"),
+    ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)|"
+            r"(?:n[úu]mero|no\.?|n[°º]) de expediente|expediente(?: m[ée]dico| cl[íi]nico)?|historia cl[íi]nica|"
+            r"num[ée]ro de dossier|dossier(?: m[ée]dical)?|record #"),
     ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
     ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|ins\.?(?= ?[#:]? ?[a-z0-9]*\d)|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
                     r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
@@ -62,14 +64,18 @@ STREET = re.compile(
     r"(?:,\s+[A-Z][a-z]+(?:['’-][a-z]+)?(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
-                  r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite)(?:\s+(?:number|no\.?))?\s*[#(-]?\s*"
+                  r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite|habitaci[óo]n|cuarto|cama|chambre|lit|"
+                  r"kuwarto|silid|ph[òo]ng|quarto|leito)(?:\s+(?:number|no\.?|n[úu]mero|n[°º]|#))?\s*[#(-]?\s*"
                   r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
+                  r"|(?<![\w-])bed (?P<v3>[a-f])(?![\w'’-])"
+                  r"|\b(?:pt|patient|paciente|resident) (?:in|en) (?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])"
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
                            r"vw|mazda|dodge|ram|gmc|buick|cadillac|lexus|acura|volvo|mini|mitsubishi|prius|"
                            r"civic|corolla|camry|leaf|soul|outback|malibu|f-150)\b[^.!?()]{0,25}\(\s*"
                            r"(?P<v>(?=[a-z0-9-]*\d)(?=[a-z0-9-]*[a-z])[a-z0-9]{1,4}-?[a-z0-9]{2,5})\s*\)")
+MRN_GLUED = re.compile(r"(?<![\w-])mr\d{5,10}(?![\w-])")
 SSN_BARE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
 # "the crash near Elk Hollow", "drop them off in Fairhaven Glen", "works as an EMT in West Tillman": a place
 # tied to what happened to someone or where they live or work (phi.py keeps it only in a post about someone).

@@ -49,6 +49,9 @@ class Policy:
     # rule id (e.g. "sourcing.authoritative_link") -> "block" | "warn" | "info"
     severities: dict[str, str] = field(default_factory=dict)
     disabled_checks: tuple[str, ...] = ()
+    # PHI options. mode "context" (default): an identifier shape counts when its context ties it to a
+    # person; "strict": every identifier shape is flagged whatever the context (teams that prefer to see all).
+    phi: dict[str, str] = field(default_factory=lambda: {"mode": "context"})
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Policy":
@@ -88,9 +91,17 @@ class Policy:
         return CompiledPolicy(self)
 
 
+PHI_OPTIONS = {"mode": ("context", "strict")}
+
+
 def _check_dict(key: str, value: dict) -> dict:
     for k, v in value.items():
-        if key == "severities":
+        if key == "phi":
+            if k not in PHI_OPTIONS:
+                raise ValueError(f"unknown policy setting phi.{k} (known: {', '.join(PHI_OPTIONS)})")
+            if v not in PHI_OPTIONS[k]:
+                raise ValueError(f"policy setting phi.{k} must be one of {', '.join(PHI_OPTIONS[k])}, got {v!r}")
+        elif key == "severities":
             if v not in SEVERITIES:
                 raise ValueError(f"policy severities[{k!r}] must be one of {', '.join(SEVERITIES)}, got {v!r}")
         elif isinstance(v, bool) or not isinstance(v, int) or v <= 0:
@@ -113,6 +124,7 @@ class CompiledPolicy:
         self.org_phones = {_digits(x) for x in p.org_phones}
         self.org_addresses = tuple(a.lower() for a in p.org_addresses)
         self.org_domains = tuple(d.lower().lstrip(".") for d in p.org_domains)
+        self.strict = p.phi.get("mode") == "strict"
         self.authoritative = tuple(d.lower().lstrip(".") for d in p.authoritative_domains)
         tags = "|".join(sorted((re.escape(t.lower().lstrip("#")) for t in p.disclosure_hashtags), key=len, reverse=True))
         phrases = "|".join(sorted((re.escape(x.lower()) for x in p.disclosure_phrases), key=len, reverse=True))
@@ -129,9 +141,24 @@ class CompiledPolicy:
 
 
 def domain_matches(host: str, domains) -> bool:
-    """True when `host` is one of `domains` or a subdomain of one (never a lookalike)."""
+    """True when `host` is one of `domains` or a subdomain of one (never a lookalike).
+
+    The registrable domain decides (Public Suffix List, see urls.registrable_domain): a
+    listed domain matches only hosts under the same registrable domain, so
+    `cdc.gov.health-updates.info` (registrable `health-updates.info`) never matches `cdc.gov`.
+    """
     host = host.lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in domains)
+    if not host or not domains:
+        return False
+    for d in domains:
+        if host == d:
+            return True
+        if host.endswith("." + d):
+            from reviewq.checks.urls import registrable_domain  # lazy: the suffix list loads on first use
+            reg = registrable_domain(host)
+            if reg and (d == reg or d.endswith("." + reg)):
+                return True
+    return False
 
 
 def default_policy() -> Policy:

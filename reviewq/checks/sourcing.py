@@ -13,6 +13,7 @@ import re
 
 from reviewq.checks.base import Finding
 from reviewq.checks.policy import domain_matches
+from reviewq.checks.urls import is_redirector
 
 RULE = "sourcing.authoritative_link"
 CLAIM = re.compile(
@@ -37,6 +38,36 @@ CLAIM = re.compile(
     r"|\b(?:twice|three times|2x|3x) (?:as )?(?:fast|likely|effective)\b"
     r"|\b(?:improves?|boosts?|heals?|detox\w*|reverses?|eliminates?)\s+(?:your\s+|the\s+)?(?:sleep|skin|gut|"
     r"energy|focus|mood|joint|pain|anxiety|stress|digestion|immune system|hormones?|pressure injur\w*)")
+# Claims by meaning: an effect verb on the body, a disease or a health measure within a few words
+# ("detoxes your liver", "burns 100 extra calories", "boosts immunity", "reverses diabetes"), whatever
+# the cue words around it. The verbs are stems so every inflection counts.
+_EFFECT = (r"(?:detox\w*|cleans(?:e|es|ed|ing)|flush(?:es|ed|ing)?|purif\w+|burn(?:s|ed|ing)?|melt(?:s|ed|ing)?|"
+           r"torch(?:es|ed|ing)?|blast(?:s|ed|ing)?|shred(?:s|ded|ding)?|strengthen\w*|heal(?:s|ed|ing)?|"
+           r"cur(?:e|es|ing)|fights|kills|destroy(?:s|ing)?|"
+           r"prevent\w*|revers(?:e|es|ed|ing)|reduc(?:e|es|ed|ing)|lower(?:s|ed|ing)?|boost\w*|supercharg\w+|"
+           r"rejuvenat\w+|restor(?:e|es|ed|ing)|regenerat\w+|repair(?:s|ed|ing)?|balanc(?:e|es|ed|ing)|"
+           r"ward(?:s|ed|ing)? off|protect(?:s|ed|ing)? (?:you )?(?:against|from)|eliminat\w+|wipe(?:s|d)? out|"
+           r"shrink(?:s|ing)?|dissolv\w+|unclog\w*|speed(?:s|ed)? up|kick-?start\w*|stops?|halts?|"
+           r"erase(?:s|d)?|slash(?:es|ed)?|doubles?|triples?|adds?|extends?)")
+_BODY = (r"(?:liver|kidneys?|colon|gut|bowel|blood|arteries|arter(?:y|ial)|heart|lungs?|brain|skin|joints?|"
+         r"bones?|cells?|body|metabolism|immun\w*|toxins?|fat|belly fat|calories|pounds|lbs|weight|cholesterol|"
+         r"blood (?:sugar|pressure)|plaque|inflammation|cancer|tumou?rs?|diabetes|dementia|alzheimer'?s|arthritis|"
+         r"infections?|viruse?s?|bacteria|germs|colds?|flu|covid|disease|illness|aging|ageing|wrinkles|"
+         r"migraines?|headaches?|depression|anxiety|insomnia|acne|asthma|allergies|hormones?|cortisol|"
+         r"testosterone|estrogen|years to your life|(?:your )?life ?span|longevity|stroke|heart attacks?)")
+CLAIM_MEANING = re.compile(r"\b" + _EFFECT + r"\s+(?:(?:your|the|our|any|all|up|away|off|out|"
+                           r"extra|more|up to|over|nearly|almost|stubborn|harmful|bad|\d[\d,.]*%?|a|of|those|"
+                           r"these|[\w-]+(?:'s|’s))\s+){0,4}" + _BODY + r"\b"
+                           r"|\b(?:superfoods?|anti-?aging|fat-?burning|immune-?boosting|detox(?:ifying)? "
+                           r"(?:tea|juice|cleanse|diet)|cancer-?fighting|miracle|100% (?:safe|natural|effective)|"
+                           r"no side effects|(?:natural|herbal) (?:cure|remedy)|cures? for)\b"
+                           # Spanish and Haitian Creole: "cura la diabetes", "elimina el COVID", "geri kansè"
+                           r"|\b(?:cura|curan|elimina|eliminan|previene|previenen|revierte|quema|quemar|"
+                           r"desintoxica|limpia|reduce|reducen|baja|bajan|fortalece|geri|touye)\s+(?:(?:el|la|los|las|"
+                           r"tu|su|sus|tus|de|del|grasa|\w+mente)\s+){0,3}(?:diabetes|c[áa]ncer|covid|grasa|colesterol|"
+                           r"presi[óo]n|h[íi]gado|az[úu]car|inflamaci[óo]n|artritis|defensas|kans[èe]|dyabèt|tansyon)"
+                           r"|\b(?:est[áa] |cient[íi]ficamente )?comprobado\b|\bprobado cient[íi]ficamente\b"
+                           r"|\b(?:live|lives|living) \d+ (?:extra )?years longer\b|\bsaves lives\b")
 NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|sales|every|each|all|the price|"
                                      r"purchases?|profits?)|match|(?:of )?(?:proceeds|profits)|goes to|will go|"
                                      r"supports?|benefits?|donated"
@@ -49,13 +80,19 @@ BAD_LINK = ("This link is not an authoritative source for the health claim (blog
             "shorteners and look-alike domains such as cdc.gov.example.info do not count).")
 
 
+def _all_claims(text: str):
+    yield from CLAIM.finditer(text)
+    yield from CLAIM_MEANING.finditer(text)
+
+
 # A percentage in a sentence about a price is a discount, not a health claim ("Save 15% with code X").
 _PRICE_NEAR = re.compile(r"\b(?:save|saves|saving|savings|code|coupon|discount|promo|off|deal|sale|checkout|"
+                         r"descuento|c[óo]digo|cup[óo]n|oferta|"
                          r"price|order|shop)\b")
 
 
 def _claims(text: str):
-    for m in CLAIM.finditer(text):
+    for m in _all_claims(text):
         if "%" in m.group() or "percent" in m.group():
             if NOT_CLAIM_AFTER_PERCENT.match(text[m.end():m.end() + 20]):
                 continue
@@ -71,9 +108,9 @@ def check(post) -> list[Finding]:
     if not claims:
         return []
     cp = post.policy.compiled
-    if any(domain_matches(link.host, cp.authoritative) for link in post.links):
+    if any(domain_matches(link.host, cp.authoritative) and not is_redirector(link.host) for link in post.links):
         return []
-    m = claims[0]
+    m = min(claims, key=lambda c: c.start())
     s, e = m.span()
     while s < e and text[s].isspace():
         s += 1

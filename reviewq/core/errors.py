@@ -5,6 +5,8 @@ class ReviewqError(Exception):
     """Base of every expected, user-facing refusal."""
 
     status = 400
+    # True when the refusal is itself a result to keep (the request still commits its changes).
+    keeps_changes = False
 
     def __init__(self, message: str, **details):
         super().__init__(message)
@@ -49,9 +51,14 @@ class ConflictError(ReviewqError):
 
 
 class BlockingFindingsError(ReviewqError):
-    """Submission refused: block findings, or warn findings without justification."""
+    """Submission refused: block findings, or warn findings without justification.
+
+    The findings the check stored on the revision are kept, so the author
+    sees them on the draft's page whichever interface refused the submission.
+    """
 
     status = 422
+    keeps_changes = True
 
     def __init__(self, message: str, findings: list[dict], missing_justifications: list[str] = ()):
         super().__init__(message, findings=findings, missing_justifications=list(missing_justifications))

@@ -41,11 +41,6 @@ def can_create_draft(actor: Actor) -> bool:
     return not (actor.roles <= {R.AUDITOR})
 
 
-def can_review(actor: Actor) -> bool:
-    """Holds an approver role (reviewer, legal or comms): has a review queue."""
-    return any(actor.has(role) for role in _VISIBLE_FROM)
-
-
 def can_manage_users(actor: Actor) -> bool:
     return actor.has(R.ADMIN)
 

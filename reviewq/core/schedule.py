@@ -2,7 +2,7 @@
 
 Pure: no Flask, database or clock reads (callers pass `now`). Values in, values
 or ReviewqErrors out; loading blackout windows and holds, persisting and
-signalling belong to reviewq.services.releases and reviewq.services.freeze.
+signalling belong to the reviewq.releases operations.
 """
 from __future__ import annotations
 

@@ -2,7 +2,8 @@
 
 Pure: no Flask, database or Slack, and no clock reads (callers pass now).
 decide() returns a Transition or raises a ReviewqError; persisting, auditing
-and notifying belong to reviewq.services.
+and notifying belong to the domain packages' operations
+(reviewq.drafts.transitions.apply is the one writer of a draft's state).
 """
 from __future__ import annotations
 
@@ -180,17 +181,6 @@ def _past(action: Action) -> str:
             Action.UNSCHEDULE: "unscheduled", Action.RELEASE: "released"}.get(action, action.value)
 
 
-def stage_for_role(role: str) -> Stage | None:
-    return next((s for s in STAGES if s.role == role), None)
-
-
 def waiting_states_for(roles: frozenset[str]) -> list[State]:
     """The states whose decisions the holder of `roles` can make (their review queue)."""
     return [s.state for s in STAGES if s.role in roles]
-
-
-def stage_index(state: State) -> int:
-    """How far along the approval chain a state is (0 = not yet submitted)."""
-    order = [State.DRAFT, State.PENDING_REVIEW, State.PENDING_LEGAL, State.PENDING_COMMS,
-             State.APPROVED, State.SCHEDULED, State.PUBLISHED]
-    return order.index(state) if state in order else -1

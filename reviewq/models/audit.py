@@ -1,23 +1,25 @@
-"""Append-only, hash-chained audit log.
+"""Append-only, hash-chained and keyed audit log (the rows; reviewq.audit holds the rest).
 
-Each event stores the hash of the one before it; `verify_chain` recomputes
-every link. Appends serialise on the single `audit_head` row so concurrent
-transactions cannot fork the chain. Post text never goes in here: events carry
-revision numbers and content hashes.
+Each event stores the hash of the one before it and a seal (HMAC under the
+audit key, which is not in the database); see reviewq.audit.chain. Appends
+serialise on the single `audit_head` row so concurrent transactions cannot
+fork the chain. Every N events a signed checkpoint is written after commit
+(reviewq.audit.jobs). Post text never goes in here: events carry revision
+numbers and content hashes.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, insert, select, update
+from sqlalchemy import ForeignKey, Integer, String, event, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from reviewq.audit import keys
+from reviewq.audit.chain import GENESIS, event_hash, seal
+from reviewq.audit.keys import AuditConfigError
 from reviewq.models.base import Base, utcnow
-
-GENESIS = "0" * 64
 
 
 class AuditEvent(Base):
@@ -32,6 +34,8 @@ class AuditEvent(Base):
     data: Mapped[dict] = mapped_column(default=dict)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # HMAC-SHA256 of `hash` under the audit key; NULL for events older than keyed_from.
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditHead(Base):
@@ -40,18 +44,14 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     seq: Mapped[int] = mapped_column(Integer, default=0)
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
-
-
-def event_hash(prev_hash: str, seq: int, at: datetime, actor_id, action: str, draft_id, data: dict) -> str:
-    payload = json.dumps({"prev": prev_hash, "seq": seq, "at": at.isoformat(timespec="microseconds"),
-                          "actor": actor_id, "action": action, "draft": draft_id, "data": data},
-                         sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
-    return hashlib.sha256(payload.encode()).hexdigest()
+    # The first seq sealed with the key (a database from before keying keeps its older
+    # events unkeyed) and the public id of the key that seals the chain.
+    keyed_from: Mapped[int | None] = mapped_column(Integer)
+    key_id: Mapped[str | None] = mapped_column(String(16))
 
 
 _QUEUED = "reviewq.audit.queued"
-
-
+CHECKPOINT_DUE = "reviewq.audit.checkpoint_due"
 @contextmanager
 def appending_in_bulk(session: Session):
     """Inside, append_event queues its events; on leaving, they are chained and written in one go.
@@ -72,21 +72,41 @@ def appending_in_bulk(session: Session):
         session.info.pop(_QUEUED, None)
 
 
-def _append_queued(session: Session, queued: list[tuple]) -> None:
-    if not queued:
-        return
-    n = len(queued)
+def _advance_head(session: Session, n: int) -> tuple[AuditHead, bytes]:
+    """Reserve n seqs on the locked head row; return it and the key to seal with."""
+    cfg = keys.current()
+    # The UPDATE takes the head row's write lock first (PostgreSQL row lock, SQLite
+    # database lock), so the read below sees the true last hash.
     result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n))
     if result.rowcount == 0:
         session.add(AuditHead(id=1, seq=n, last_hash=GENESIS))
         session.flush()
     head = session.execute(select(AuditHead).where(AuditHead.id == 1)
                            .execution_options(populate_existing=True)).scalar_one()
+    if head.keyed_from is None:  # the first keyed append; older events keep the legacy formula
+        head.keyed_from = head.seq - n + 1
+    if head.key_id is None:
+        head.key_id = cfg.key_id
+    elif head.key_id != cfg.key_id:
+        # Sealing with another key would break the chain for good: refuse, and the action with it.
+        raise AuditConfigError(f"the audit chain is sealed with key {head.key_id}, but the configured "
+                               f"REVIEWQ_AUDIT_KEY is key {cfg.key_id}: restore the original key")
+    every = cfg.checkpoint_every
+    if head.seq // every > (head.seq - n) // every:
+        session.info[CHECKPOINT_DUE] = True   # written after commit (reviewq.audit.jobs)
+    return head, cfg.key
+
+
+def _append_queued(session: Session, queued: list[tuple]) -> None:
+    if not queued:
+        return
+    n = len(queued)
+    head, key = _advance_head(session, n)
     seq, prev, rows = head.seq - n + 1, head.last_hash, []
     for action, actor_id, draft_id, data, at in queued:
         digest = event_hash(prev, seq, at, actor_id, action, draft_id, data)
         rows.append({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "draft_id": draft_id,
-                     "data": data, "prev_hash": prev, "hash": digest})
+                     "data": data, "prev_hash": prev, "hash": digest, "mac": seal(key, digest)})
         seq, prev = seq + 1, digest
     session.execute(insert(AuditEvent), rows)   # an executemany (pipelined on PostgreSQL)
     head.last_hash = prev
@@ -102,41 +122,29 @@ def append_event(session: Session, action: str, *, actor_id=None, draft_id=None,
     if queued is not None:
         queued.append((action, actor_id, draft_id, data, at))
         return None
-    # The UPDATE takes the head row's write lock first (PostgreSQL row lock, SQLite
-    # database lock), so the read below sees the true last hash.
-    result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1))
-    if result.rowcount == 0:
-        session.add(AuditHead(id=1, seq=1, last_hash=GENESIS))
-        session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
-                           .execution_options(populate_existing=True)).scalar_one()
+    head, key = _advance_head(session, 1)
     digest = event_hash(head.last_hash, head.seq, at, actor_id, action, draft_id, data)
-    event = AuditEvent(seq=head.seq, at=at, actor_id=actor_id, action=action, draft_id=draft_id,
-                       data=data, prev_hash=head.last_hash, hash=digest)
+    ev = AuditEvent(seq=head.seq, at=at, actor_id=actor_id, action=action, draft_id=draft_id,
+                    data=data, prev_hash=head.last_hash, hash=digest, mac=seal(key, digest))
     head.last_hash = digest
-    session.add(event)
+    session.add(ev)
     session.flush()
-    return event
+    return ev
 
 
-def verify_chain(session: Session, batch: int = 5000) -> tuple[int, AuditEvent | None, str]:
-    """Recompute the chain; return (events checked, first broken event or None, reason)."""
-    prev, expected_seq, checked, last_id = GENESIS, 1, 0, 0
-    while True:
-        rows = session.execute(select(AuditEvent).where(AuditEvent.id > last_id)
-                               .order_by(AuditEvent.seq).limit(batch)).scalars().all()
-        if not rows:
-            break
-        for ev in sorted(rows, key=lambda e: e.seq):
-            if ev.seq != expected_seq:
-                return checked, ev, f"event #{ev.seq} follows #{expected_seq - 1}: events are missing"
-            if ev.prev_hash != prev:
-                return checked, ev, f"event #{ev.seq} does not link to the event before it"
-            if event_hash(ev.prev_hash, ev.seq, ev.at, ev.actor_id, ev.action, ev.draft_id, ev.data) != ev.hash:
-                return checked, ev, f"event #{ev.seq} was altered after it was written"
-            prev, expected_seq, checked = ev.hash, expected_seq + 1, checked + 1
-            last_id = max(last_id, ev.id)
-    head = session.get(AuditHead, 1)
-    if head is not None and head.last_hash != prev:
-        return checked, None, "the newest events were removed (the chain head does not match)"
-    return checked, None, ""
+def verify_chain(session: Session, checkpoints=None):
+    """Recompute the chain (and check it extends `checkpoints`); see reviewq.audit.verify.verify."""
+    from reviewq.audit.verify import verify
+    return verify(session, checkpoints=checkpoints)
+
+
+@event.listens_for(Session, "after_commit")
+def _checkpoint_after_commit(session: Session) -> None:
+    if session.info.pop(CHECKPOINT_DUE, False):
+        from reviewq.audit.jobs import checkpoint_after_commit
+        checkpoint_after_commit(session.get_bind())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_checkpoint(session: Session) -> None:
+    session.info.pop(CHECKPOINT_DUE, None)

@@ -2,7 +2,7 @@
 
 A publisher gets the finished payload and the release's idempotency key and
 answers with a PublishResult; it never touches the database (the release
-worker in reviewq.services.release_worker records the outcome).
+worker in reviewq.releases.job records the outcome).
 """
 from __future__ import annotations
 
@@ -25,5 +25,5 @@ def publisher_for(settings, timeout: float = 10.0, concurrency: int = 1):
         from reviewq.publishers.webhook import WebhookPublisher
         return WebhookPublisher(settings.publish_webhook_url, settings.publish_webhook_secret or "", timeout,
                                 concurrency)
-    from reviewq.publishers.outbox import OutboxFolderPublisher
-    return OutboxFolderPublisher(settings.outbox_dir)
+    from reviewq.publishers.folder import FolderPublisher
+    return FolderPublisher(settings.outbox_dir)

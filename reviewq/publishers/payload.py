@@ -1,7 +1,7 @@
 """The released post as the publisher sees it, and signed expiring links to its images.
 
 Links are HMAC-signed with the app's secret key and carry their expiry, so the
-download route (reviewq.web.calendar) can serve them without a login.
+download route (reviewq.web.releases.media) can serve them without a login.
 """
 from __future__ import annotations
 

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, has_app_context
-
 from reviewq import signals
 from reviewq.core import workflow as wf
 from reviewq.integrations.slack import settings as slack_settings
@@ -19,8 +17,11 @@ from reviewq.integrations.slack.client import enabled
 from reviewq.outbox import enqueue
 
 
+_settings = None  # the process's config.Settings, given to connect() (no Flask: the worker sends signals too)
+
+
 def slack_on() -> bool:
-    return has_app_context() and enabled(current_app.config["REVIEWQ"])
+    return _settings is not None and enabled(_settings)
 
 
 def _stamp(now: datetime) -> str:
@@ -100,7 +101,11 @@ def enqueue_ephemeral(session, *, ref: str, channel: str | None, slack_user: str
                 {"channel": channel, "user": slack_user, "text": text}, now=now)
 
 
-def connect() -> None:
+def connect(settings=None) -> None:
+    """Connect the receivers; `settings` (config.Settings) says whether Slack is on in this process."""
+    global _settings
+    if settings is not None:
+        _settings = settings
     signals.stage_entered.connect(on_stage_entered)
     signals.stage_approved.connect(on_decided)
     signals.changes_requested.connect(on_decided)

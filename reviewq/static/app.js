@@ -91,7 +91,29 @@
     });
   }
 
+  // The phone menu is a checkbox (it works without JS); Space toggles it natively. Enter does
+  // too here, as people expect of a menu button, and Escape closes it and returns focus.
+  function setupMenu() {
+    var toggle = document.getElementById("nav-toggle");
+    if (!toggle) { return; }
+    toggle.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); toggle.click(); }
+    });
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && toggle.checked) { toggle.checked = false; toggle.focus(); }
+    });
+  }
+
+  // A refused form starts at its error summary, so screen readers and keyboards land on the list
+  // of links to the fields that need attention.
+  function focusErrorSummary() {
+    var summary = document.getElementById("error-summary");
+    if (summary) { summary.focus(); }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    focusErrorSummary();
+    setupMenu();
     setupCounts();
     setupUploads();
   });

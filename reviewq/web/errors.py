@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from reviewq.core.errors import ReviewqError
-from reviewq.extensions import db
+from reviewq.web import unit_of_work
 
 log = logging.getLogger("reviewq")
 
@@ -22,8 +22,9 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.startswith("/slack/")
 
 
-def error_response(status: int, message: str, **extra):
-    db.session.rollback()
+def error_response(status: int, message: str, *, error: BaseException | None = None, **extra):
+    """The page or JSON body for a refusal; the request's work is kept or discarded first."""
+    unit_of_work.settle(error)
     if wants_json():
         body = {"error": message, **{k: v for k, v in extra.items() if v not in (None, {}, [])}}
         return jsonify(body), status
@@ -33,7 +34,7 @@ def error_response(status: int, message: str, **extra):
 def init_app(app) -> None:
     @app.errorhandler(ReviewqError)
     def domain_error(e: ReviewqError):
-        return error_response(e.status, e.message, **e.details)
+        return error_response(e.status, e.message, error=e, **e.details)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):

@@ -1,18 +1,18 @@
-"""WTForms for the HTML pages: they parse and carry CSRF, nothing more.
+"""Form pieces several areas share (checkboxes, the CSRF-only confirm form, field errors) and the
+admin area's forms. Each area's own forms are in web/<area>/forms.py.
 
 Forms check shape only (lengths, presence). What is allowed (channels, roles,
-reasons for a decision, permissions) is decided by reviewq.services, so the
+reasons for a decision, permissions) is decided by the domain packages (reviewq.drafts, .review, ...), so the
 web, the API and Slack refuse the same things with the same words.
 """
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, EmailField, FieldList, FileField, Form, FormField, HiddenField,
-                     PasswordField, SelectMultipleField, StringField, TextAreaField)
+from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from reviewq.core.roles import CHANNEL_LABELS, CHANNELS, ROLE_LABELS, ROLES
+from reviewq.core.roles import ROLE_LABELS, ROLES
 
 try:  # WTForms 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice as _Choice
@@ -20,12 +20,8 @@ except ImportError:  # pragma: no cover - older WTForms
     def _Choice(value, label):
         return (value, label)
 
-ATTACHMENT_ROWS = 3
-MAX_ATTACHMENT_ROWS = 10
-
-
 class CheckboxesField(SelectMultipleField):
-    """Several checkboxes; unknown values reach the service, which names them in its error."""
+    """Several checkboxes; unknown values reach the operation, which names them in its error."""
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
@@ -33,36 +29,6 @@ class CheckboxesField(SelectMultipleField):
     def __init__(self, *args, **kw):
         kw.setdefault("validate_choice", False)
         super().__init__(*args, **kw)
-
-
-class AttachmentRow(Form):
-    """One file with its own alt text (a subform: the outer form carries CSRF)."""
-
-    file = FileField("File")
-    alt_text = TextAreaField("Alt text", validators=[Optional(), Length(max=1500)])
-
-
-class DraftForm(FlaskForm):
-    body = TextAreaField("Post text", validators=[Length(max=63206)])
-    channels = CheckboxesField("Channels", choices=[_Choice(c, CHANNEL_LABELS[c]) for c in CHANNELS])
-    release_at = StringField("Requested release time", validators=[Optional(), Length(max=40)])
-    attachments = FieldList(FormField(AttachmentRow), min_entries=ATTACHMENT_ROWS,
-                            max_entries=MAX_ATTACHMENT_ROWS)
-    revision = HiddenField()
-
-    def uploads(self):
-        """(row, FileStorage, alt text) for every row where a file was chosen."""
-        for row in self.attachments:
-            storage = row.form.file.data
-            if storage is not None and getattr(storage, "filename", ""):
-                yield row, storage, row.form.alt_text.data or ""
-
-
-class DecisionForm(FlaskForm):
-    decision = HiddenField()
-    comment = TextAreaField("Comment", validators=[Length(max=5000)])
-    revision = HiddenField()
-    expected_stage = HiddenField()
 
 
 class ConfirmForm(FlaskForm):
@@ -88,7 +54,7 @@ class SettingsForm(FlaskForm):
 
 
 def field_errors(form, fields: dict) -> None:
-    """Attach a service's ValidationError.fields to the matching form fields (others are shown on top)."""
+    """Attach an operation's ValidationError.fields to the matching form fields (others are shown on top)."""
     for name, message in (fields or {}).items():
         field = getattr(form, _FIELD_ALIASES.get(name, name), None)
         if field is not None and hasattr(field, "errors"):

@@ -8,7 +8,7 @@ from flask import abort, current_app, g, request
 from werkzeug.routing import IntegerConverter
 
 from reviewq.extensions import db, login_manager
-from reviewq.services.common import MAX_ID
+from reviewq.core.ids import MAX_ID
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
        "media-src 'self' blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; "
@@ -52,7 +52,7 @@ def init_app(app) -> None:
     @login_manager.user_loader
     def load_user(user_id: str):
         # The cookie alone proves nothing: its session row must still be live (reviewq.accounts.sessions).
-        from reviewq.web.account_sessions import user_from_cookie
+        from reviewq.web.account.sessions import user_from_cookie
         return user_from_cookie(user_id)
 
     @app.before_request
@@ -84,11 +84,11 @@ def init_app(app) -> None:
 
     @app.context_processor
     def template_globals():
-        from reviewq.web import helpers
-        return helpers.template_globals()
+        from reviewq.web import templating
+        return templating.template_globals()
 
-    from reviewq.web import helpers
-    helpers.register_filters(app)
+    from reviewq.web import templating
+    templating.register_filters(app)
 
 
 def settings():

@@ -66,7 +66,7 @@ def new_page(browser):
 
     def _new(**options):
         ctx = browser.new_context(**options)
-        ctx.set_default_timeout(15000)
+        ctx.set_default_timeout(30000)  # generous: CI shares two cores
         contexts.append(ctx)
         return ctx.new_page()
     yield _new

@@ -10,7 +10,7 @@ from PIL import Image
 from reviewq.models import Draft
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.commits]  # the live server runs in another thread
 BODY = "Flu shots are available at every clinic this week. Walk-ins welcome from 8 am."
 
 

@@ -6,7 +6,7 @@ import re
 from openapi_spec_validator import validate as validate_openapi
 
 from reviewq.core.roles import CHANNELS
-from reviewq.services.users import revoke_token
+from reviewq.accounts.operations import revoke_token
 from reviewq.models import ApiToken
 
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from reviewq.models import Decision, Draft
-from reviewq.services.common import now_utc
+from reviewq.clock import now_utc
 from tests.integration.api_helpers import api_for
 
 

@@ -11,9 +11,9 @@ from PIL import Image
 from sqlalchemy import select
 
 from reviewq.models import Draft
-from reviewq.services import freeze as F
-from reviewq.services.common import now_utc
-from reviewq.services.releases import schedule_release
+from reviewq.releases import queries
+from reviewq.clock import now_utc
+from reviewq.releases.operations import schedule_release
 from tests.factories import csrf_from
 
 
@@ -138,18 +138,18 @@ def test_holds_and_blackouts_pages(client, login, factory, session, team):
     token = csrf_from(client.get("/calendar/freeze"))
     client.post("/calendar/holds", data={"csrf_token": token, "kind": "tag", "value": "#maternity",
                                          "reason": "pause"})
-    [h] = F.active_holds(session)
+    [h] = queries.active_holds(session)
     assert (h.kind, h.value) == ("tag", "maternity")
     assert b"Lift the hold" in client.get(f"/calendar/holds/{h.id}/lift").data
     client.post(f"/calendar/holds/{h.id}/lift", data={"csrf_token": token})
     session.expire_all()
-    assert F.active_holds(session) == []
+    assert queries.active_holds(session) == []
     resp = client.post("/calendar/blackouts", follow_redirects=True, data={
         "csrf_token": token, "starts_at": "2099-01-01 10:00", "ends_at": "2099-01-01 09:00"})
     assert b"must end after it starts" in resp.data
     client.post("/calendar/blackouts", data={"csrf_token": token, "starts_at": "2099-01-01 10:00",
                                              "ends_at": "2099-01-01 12:00", "reason": "Vigil"})
-    assert len(F.blackout_windows(session, now_utc(), now_utc() + timedelta(days=40000))) == 1
+    assert len(queries.blackout_windows(session, now_utc(), now_utc() + timedelta(days=40000))) == 1
 
 
 def test_ical_feed_is_secret_valid_and_revocable(app, client, login, factory, session, team):

@@ -8,11 +8,15 @@ import sys
 
 import pytest
 
+from tests.conftest import AUDIT_KEY
+
+pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own connection
+
 
 @pytest.fixture
 def run(tmp_path, migrated):
     env = {**os.environ, "REVIEWQ_DATABASE_URL": migrated, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test"}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY}
 
     def _run(*args, stdin=""):
         return subprocess.run([sys.executable, "-m", "reviewq", *args], input=stdin, env=env,

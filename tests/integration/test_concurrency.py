@@ -10,7 +10,9 @@ from sqlalchemy.orm import Session
 from reviewq.core.errors import ConflictError, ReviewqError
 from reviewq.extensions import db
 from reviewq.models import Decision, User
-from reviewq.services import decisions
+from reviewq.review import operations as decisions
+
+pytestmark = pytest.mark.commits  # threads race on their own connections
 
 
 def _race(app, draft_id, user_ids, now, rounds=1):

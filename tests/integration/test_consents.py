@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 
 from reviewq.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.models import AuditEvent, Consent
-from reviewq.services import consents as svc
-from reviewq.services.checking import consents_of
+from reviewq.consents import operations as svc
+from reviewq.consents import queries as consent_queries
+from reviewq.drafts.checking import consents_of
 from tests.factories import csrf_from
 from tests.integration.api_helpers import api_for
 

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from reviewq.models import AuditEvent, Decision, Draft, OutboxMessage, Revision
 from reviewq.publishers.payload import media_signature
+from tests.conftest import AUDIT_KEY
 from tests.factories import PNG, csrf_from
 from tests.fakes.slack_payloads import SECRET, block_actions, sign
 
@@ -99,7 +100,7 @@ def test_revision_compare_with_odd_numbers_shows_the_page(client, factory, login
     author = login(factory.user("staff"))
     d = factory.draft(author)
     factory.submit(d)
-    from reviewq.services import drafts as svc
+    from reviewq.drafts import operations as svc
     svc.edit_draft(factory.session, author, d.id, body="Flu shots at every clinic this week, walk in.",
                    channels=["facebook"], now=factory.tick())
     factory.session.commit()
@@ -426,7 +427,7 @@ def test_slack_payload_with_unstorable_text_is_400(client, slack, factory, sessi
 @pytest.mark.parametrize("bad", ["\x00", "\ud800"], ids=["nul", "surrogate"])
 def test_decision_comment_with_unstorable_text_is_a_validation_error(factory, session, bad):
     from reviewq.core.errors import ValidationError
-    from reviewq.services.decisions import decide
+    from reviewq.review.operations import decide
     reviewer = factory.user("reviewer")
     d = factory.submit(factory.draft())
     with pytest.raises(ValidationError) as e:
@@ -443,7 +444,7 @@ def _cli(tmp_path, database_url, *args, stdin=""):
     import subprocess
     import sys
     env = {**os.environ, "REVIEWQ_DATABASE_URL": database_url, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test"}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY}
     return subprocess.run([sys.executable, "-m", "reviewq", *args], input=stdin, env=env, capture_output=True,
                           text=True, timeout=120)
 
@@ -455,6 +456,7 @@ def test_cli_before_init_db_exits_2_naming_init_db(tmp_path, args):
     assert r.returncode == 2 and "init-db" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
 
 
+@pytest.mark.commits  # the CLI runs as a subprocess on its own connection
 @pytest.mark.parametrize("email", ["a\x01b@example.org", "ab@exa\x7fmple.org", "ab@example.org\x1b[2J"],
                          ids=["soh", "del", "terminal-escape"])
 def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, migrated, session, email):
@@ -468,8 +470,8 @@ def test_cli_user_add_refuses_control_characters_in_the_email(tmp_path, app, mig
 
 def test_other_peoples_tokens_attachments_consents_and_holds_are_out_of_reach(client, factory, login, session):
     from reviewq.models import ApiToken, Consent, ReleaseHold
-    from reviewq.services.consents import create_consent
-    from reviewq.services.freeze import place_hold
+    from reviewq.consents.operations import create_consent
+    from reviewq.releases.holds import place_hold
     owner, comms = factory.user("staff"), factory.user("comms")
     secret = factory.token(owner)
     theirs = factory.draft(owner, body=MARKER, attachments=[("a.png", PNG, "alt")])

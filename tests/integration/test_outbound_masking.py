@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from reviewq.integrations.slack.dispatch import deliver_due
-from reviewq.services.common import now_utc
-from reviewq.services.masking import set_masking
+from reviewq.clock import now_utc
+from reviewq.drafts.masking import set_masking
+from reviewq.extensions import db
 from tests.fakes.slack_payloads import SlackSide, fake_slack, slack_settings  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("slack_settings")
@@ -18,7 +19,7 @@ COMMENT = "Remove Mrs. Alvarez MRN 00482913 from the caption before this goes ou
 
 def _deliver(app, factory):
     with app.app_context():
-        return deliver_due(app, max(now_utc(), factory.now) + timedelta(seconds=1))
+        return deliver_due(db, app.config["REVIEWQ"], max(now_utc(), factory.now) + timedelta(seconds=1))
 
 
 def _everything_sent(fake) -> str:
@@ -68,6 +69,6 @@ def test_web_decision_comment_is_masked_in_the_author_dm(app, client, session, f
 
 
 def test_webhook_errors_are_masked_even_without_post_findings():
-    from reviewq.services.outbound import mask_text
+    from reviewq.drafts.masking import mask_text
     masked = mask_text("publisher said: patient Mrs. Alvarez MRN 00482913 rejected")
     assert "00482913" not in masked and "Alvarez" not in masked and "publisher said" in masked

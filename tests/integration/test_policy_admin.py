@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Setting
-from reviewq.services.checking import load_policy
+from reviewq.drafts.checking import load_policy
 from tests.factories import csrf_from
 
 

@@ -5,21 +5,24 @@ import json
 import os
 import subprocess
 import sys
-import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Draft
-from reviewq.services.common import now_utc
-from reviewq.services.releases import schedule_release
+from reviewq.clock import now_utc
+from reviewq.releases.operations import schedule_release
+from tests.conftest import AUDIT_KEY
+
+pytestmark = pytest.mark.commits  # the CLI runs as a subprocess on its own connection
 
 
 @pytest.fixture
 def run(tmp_path, migrated):
     env = {**os.environ, "REVIEWQ_DATABASE_URL": migrated, "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"),
-           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
+           "REVIEWQ_SECRET_KEY": "cli-test", "REVIEWQ_AUDIT_KEY": AUDIT_KEY,
+           "REVIEWQ_OUTBOX_DIR": str(tmp_path / "cli-outbox")}
     env.pop("REVIEWQ_PUBLISH_WEBHOOK_URL", None)
 
     def _run(*args):
@@ -54,27 +57,43 @@ def test_freeze_bad_input_exits_2(run, app, factory):
     assert run("freeze", "status").stdout.strip() == "not frozen"
 
 
+def _states(session, *drafts) -> list[str]:
+    """The drafts' states as the database has them now; ends the read so the CLI can take SQLite's write lock."""
+    session.expire_all()
+    states = [session.get(Draft, d.id).state for d in drafts]
+    session.rollback()
+    return states
+
+
 def test_worker_once_releases_a_due_post_and_freeze_off_holds_overdue(run, app, session, factory, tmp_path):
     team = factory.approvers()
     a, b = factory.approved_draft(approvers=team), factory.approved_draft(approvers=team)
-    for d in (a, b):
-        schedule_release(session, team["comms"], d.id, release_at=now_utc() + timedelta(seconds=2), now=now_utc())
+    past = now_utc() - timedelta(minutes=5)
+    for d in (a, b):   # scheduled five minutes ago for a minute later: both are due now, no sleeping needed
+        schedule_release(session, team["comms"], d.id, release_at=past + timedelta(minutes=1), now=past)
     session.commit()
     assert run("freeze", "on", "--reason", "drill").returncode == 0
-    time.sleep(2.5)
     assert run("worker", "--once").returncode == 0
     assert not (tmp_path / "cli-outbox").exists() or not list((tmp_path / "cli-outbox").iterdir())
     r = run("freeze", "off")
     assert f"#{a.id}" in r.stdout and "2 held" in r.stdout
-    session.expire_all()
     assert run("worker", "--once").returncode == 0
-    assert session.get(Draft, a.id).state == "scheduled"      # held, not released behind anyone's back
-    schedule_release(session, team["comms"], a.id, release_at=now_utc() + timedelta(seconds=1), now=now_utc())
+    assert _states(session, a) == ["scheduled"]               # held, not released behind anyone's back
+    schedule_release(session, team["comms"], a.id, release_at=now_utc() + timedelta(minutes=30), now=now_utc())
     session.commit()
-    time.sleep(1.5)
-    r = run("worker", "--once")
-    assert r.returncode == 0, r.stderr
-    session.expire_all()
-    assert session.get(Draft, a.id).state == "published" and session.get(Draft, b.id).state == "scheduled"
+    r = run("worker", "--once", "--now", (now_utc() + timedelta(minutes=31)).isoformat())   # as if 31 min later
+    assert r.returncode == 0 and "releases=1" in r.stdout, r.stderr
+    assert _states(session, a, b) == ["published", "scheduled"]
     [f] = list((tmp_path / "cli-outbox").glob("*.json"))
     assert json.loads(f.read_text())["draft_id"] == a.id
+
+
+@pytest.mark.parametrize("args, words", [
+    (("worker", "--once", "--now", "next tuesday"), "--now: not an ISO 8601 time"),
+    (("worker", "--once", "--now", "2026-13-40T25:00"), "--now: not an ISO 8601 time"),
+    (("worker", "--now", "2026-11-03T09:30:00Z"), "--now needs --once"),
+])
+def test_worker_now_bad_usage_exits_2_with_one_line(run, app, args, words):
+    r = run(*args)
+    assert r.returncode == 2 and words in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr

@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from reviewq.core.errors import (ConflictError, InvalidTransitionError, NotFoundError, PermissionDeniedError,
                                  ValidationError)
 from reviewq.models import AuditEvent, Draft
-from reviewq.services import freeze as F
-from reviewq.services.releases import calendar_entries, schedule_release, unschedule_release
+from reviewq.releases import blackouts, freeze, holds, queries
+from reviewq.releases.operations import schedule_release, unschedule_release
+from reviewq.releases.queries import calendar_entries
 
 UTC = timezone.utc
 
@@ -131,7 +132,7 @@ def test_unschedule_refused_while_a_worker_holds_the_post(factory, session, team
 
 def test_freeze_refuses_scheduling(factory, session, team):
     d = _approved(factory, team)
-    F.freeze_releases(session, team["comms"], reason="Incident", now=factory.now)
+    freeze.freeze_releases(session, team["comms"], reason="Incident", now=factory.now)
     with pytest.raises(ConflictError, match="frozen"):
         schedule_release(session, team["comms"], d.id, release_at=factory.now + timedelta(days=1), now=factory.now)
 
@@ -139,7 +140,7 @@ def test_freeze_refuses_scheduling(factory, session, team):
 def test_blackout_refuses_times_inside_it(factory, session, team):
     d = _approved(factory, team)
     start = factory.now + timedelta(days=1)
-    F.add_blackout(session, team["comms"], starts_at=start, ends_at=start + timedelta(hours=4),
+    blackouts.add_blackout(session, team["comms"], starts_at=start, ends_at=start + timedelta(hours=4),
                    channels=["facebook"], reason="Memorial", now=factory.now)
     with pytest.raises(ValidationError, match="Memorial"):
         schedule_release(session, team["comms"], d.id, release_at=start + timedelta(hours=1), now=factory.now)
@@ -148,7 +149,7 @@ def test_blackout_refuses_times_inside_it(factory, session, team):
 
 def test_matching_hold_is_warned_at_scheduling(factory, session, team):
     d = _approved(factory, team, body="Tour our #maternity ward on Saturday.")
-    F.place_hold(session, team["comms"], "tag", "#Maternity", reason="pause maternity posts", now=factory.now)
+    holds.place_hold(session, team["comms"], "tag", "#Maternity", reason="pause maternity posts", now=factory.now)
     d = schedule_release(session, team["comms"], d.id, release_at=factory.now + timedelta(days=1), now=factory.now)
     assert any("#maternity" in w for w in d.release_warnings)
 
@@ -156,15 +157,15 @@ def test_matching_hold_is_warned_at_scheduling(factory, session, team):
 def test_only_comms_or_admin_may_freeze_or_hold(factory, session):
     staff = factory.user("reviewer")
     with pytest.raises(PermissionDeniedError):
-        F.freeze_releases(session, staff, reason="x", now=factory.now)
+        freeze.freeze_releases(session, staff, reason="x", now=factory.now)
     with pytest.raises(PermissionDeniedError):
-        F.place_hold(session, staff, "channel", "x", now=factory.now)
+        holds.place_hold(session, staff, "channel", "x", now=factory.now)
     admin = factory.user("admin")
-    F.freeze_releases(session, admin, reason="Ransomware incident", now=factory.now)
+    freeze.freeze_releases(session, admin, reason="Ransomware incident", now=factory.now)
     with pytest.raises(ConflictError):
-        F.freeze_releases(session, admin, reason="again", now=factory.now)
+        freeze.freeze_releases(session, admin, reason="again", now=factory.now)
     with pytest.raises(ValidationError):
-        F.lift_freeze(session, admin, now=factory.now) if False else F.freeze_releases(
+        freeze.lift_freeze(session, admin, now=factory.now) if False else freeze.freeze_releases(
             session, factory.user("comms"), reason="  ", now=factory.now)
 
 
@@ -189,18 +190,18 @@ def test_calendar_entries_respect_visibility_and_filters(factory, session, team)
 def test_release_now_lifts_a_held_posts_holds_for_comms_only(factory, session, team):
     d = _approved(factory, team)
     schedule_release(session, team["comms"], d.id, release_at=factory.now + timedelta(hours=2), now=factory.now)
-    F.hold_draft(session, d, reason="re-check failed", now=factory.now)
+    holds.hold_draft(session, d, reason="re-check failed", now=factory.now)
     session.commit()
     with pytest.raises(PermissionDeniedError):
-        F.release_held_post(session, team["reviewer"], d.id, now=factory.tick())
+        holds.release_held_post(session, team["reviewer"], d.id, now=factory.tick())
     session.rollback()
-    assert F.draft_holds(session, d.id)
-    assert F.release_held_post(session, team["comms"], d.id, now=factory.tick()) == 1
+    assert queries.draft_holds(session, d.id)
+    assert holds.release_held_post(session, team["comms"], d.id, now=factory.tick()) == 1
     session.commit()
-    assert F.draft_holds(session, d.id) == []
+    assert queries.draft_holds(session, d.id) == []
 
 
 def test_release_now_refuses_a_post_that_is_not_scheduled(factory, session, team):
     d = _approved(factory, team)
     with pytest.raises(ConflictError):
-        F.release_held_post(session, team["comms"], d.id, now=factory.tick())
+        holds.release_held_post(session, team["comms"], d.id, now=factory.tick())

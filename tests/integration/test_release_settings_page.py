@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Setting
-from reviewq.services.settings import RELEASE_DEFAULTS, RELEASE_KEY, release_settings
+from reviewq.releases.rules import RELEASE_DEFAULTS, RELEASE_KEY, release_rules
 from tests.factories import csrf_from
 
 URL = "/calendar/settings"
@@ -41,7 +41,7 @@ def test_saving_valid_values_persists_and_audits(client, factory, login, session
     r = _post(client)
     assert r.status_code == 302 and r.headers["Location"].endswith(URL)
     session.expire_all()
-    assert release_settings(session) == {"clash_minutes": 45, "approval_max_age_days": 30,
+    assert release_rules(session) == {"clash_minutes": 45, "approval_max_age_days": 30,
                                          "webhook_timeout_seconds": 2.5, "lease_seconds": 300, "batch": 20,
                                          "publish_concurrency": 4}
     [ev] = _audited(session)
@@ -54,7 +54,7 @@ def test_admins_may_too(client, factory, login, session):
     login(factory.user("admin"))
     assert _post(client, batch="7").status_code == 302
     session.expire_all()
-    assert release_settings(session)["batch"] == 7
+    assert release_rules(session)["batch"] == 7
 
 
 def test_out_of_range_and_non_numeric_values_are_refused_and_nothing_changes(client, factory, login, session):
@@ -86,10 +86,10 @@ def test_staff_get_403_on_view_and_save(client, factory, login, session):
 
 def test_the_service_refuses_non_comms_too(session, factory):
     from reviewq.core.errors import PermissionDeniedError
-    from reviewq.services.settings import update_release_settings
+    from reviewq.releases.rules import update_release_rules
     for roles in (("staff",), ("reviewer", "legal")):
         try:
-            update_release_settings(session, factory.user(*roles), {"batch": 5}, now=factory.now)
+            update_release_rules(session, factory.user(*roles), {"batch": 5}, now=factory.now)
             raise AssertionError(f"{roles} changed the release settings")
         except PermissionDeniedError:
             pass

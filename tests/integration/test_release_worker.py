@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Consent, Draft, ReleaseAttempt, ReleaseHold, Setting, draft_consents
-from reviewq.services import freeze as F
-from reviewq.services.release_worker import claim_due, release_due
-from reviewq.services.releases import schedule_release
-from reviewq.services.settings import release_settings, update_release_settings
+from reviewq.releases import freeze, holds, queries
+from reviewq.releases.job import claim_due, release_due
+from reviewq.releases.operations import schedule_release
+from reviewq.releases.rules import release_rules, update_release_rules
 
 SECRET = "webhook-secret"
 
@@ -93,7 +93,7 @@ def _due(factory, session, team, minutes=5, **kw):
 
 
 def _run(app, factory, minutes=10):
-    return release_due(app, factory.now + timedelta(minutes=minutes))
+    return release_due(db, app.config["REVIEWQ"], factory.now + timedelta(minutes=minutes))
 
 
 def _fresh(session, d):
@@ -118,6 +118,26 @@ def test_due_post_goes_to_the_outbox_folder_once(app, factory, session, team):
     assert _fresh(session, later).state == "scheduled"
     assert session.scalars(select(AuditEvent.action).where(AuditEvent.draft_id == d.id)).all()[-1] \
         == "release.publish"
+
+
+def test_a_worker_pass_runs_without_a_flask_app(app, factory, session, team, tmp_path):
+    """run_once(db, settings, now): every job takes the database, the settings and the time; no app context."""
+    from flask import has_app_context
+
+    from reviewq.worker import run_once
+    d = _due(factory, session, team)
+    seen = {}
+
+    def work():   # a new thread starts with no Flask context at all
+        seen["flask"] = has_app_context()
+        seen["done"] = run_once(db, app.config["REVIEWQ"], factory.now + timedelta(minutes=10))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(120)
+    assert seen["flask"] is False
+    assert seen["done"] == {"scans": 0, "slack": 0, "reminders": 0, "releases": 1}
+    assert _fresh(session, d).state == "published"
 
 
 def test_webhook_is_signed_and_carries_the_idempotency_key(app, factory, session, team, receiver):
@@ -149,7 +169,7 @@ def test_500_then_success_publishes_exactly_once(app, factory, session, team, re
 
 
 def test_slow_endpoint_times_out_and_is_retried(app, factory, session, team, receiver):
-    update_release_settings(session, factory.user("admin"), {"webhook_timeout_seconds": 0.3}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"webhook_timeout_seconds": 0.3}, now=factory.now)
     session.commit()
     d = _due(factory, session, team)
     receiver.script = [(200, 1.5)]
@@ -183,12 +203,12 @@ def test_phi_is_masked_in_stored_error_texts(app, factory, session, team, receiv
 def test_nothing_is_released_while_frozen_and_lifting_needs_confirmation(app, factory, session, team):
     a, b = _due(factory, session, team), _due(factory, session, team, minutes=6)
     comms = team["comms"]
-    F.freeze_releases(session, comms, reason="Incident at the main campus", now=factory.now)
+    freeze.freeze_releases(session, comms, reason="Incident at the main campus", now=factory.now)
     session.commit()
     assert _run(app, factory) == 0
     assert _fresh(session, a).state == "scheduled" and not list(app.config["REVIEWQ"].outbox_dir.glob("*"))
-    assert [p.id for p in F.overdue_posts(session, factory.now + timedelta(minutes=10))] == [a.id, b.id]
-    lifted = F.lift_freeze(session, comms, now=factory.now + timedelta(minutes=10), release_ids=[a.id])
+    assert [p.id for p in queries.overdue_posts(session, factory.now + timedelta(minutes=10))] == [a.id, b.id]
+    lifted = freeze.lift_freeze(session, comms, now=factory.now + timedelta(minutes=10), release_ids=[a.id])
     session.commit()
     assert (lifted.released, lifted.held) == ([a.id], [b.id])
     assert _run(app, factory, minutes=11) == 1
@@ -204,10 +224,10 @@ def test_nothing_is_released_while_frozen_and_lifting_needs_confirmation(app, fa
 
 def test_freeze_after_claim_is_seen_before_publishing(app, factory, session, team):
     d = _due(factory, session, team)
-    [claim] = claim_due(db, factory.now + timedelta(minutes=10), release_settings(session))
-    F.freeze_releases(session, team["comms"], reason="now", now=factory.now)
+    [claim] = claim_due(db, factory.now + timedelta(minutes=10), release_rules(session))
+    freeze.freeze_releases(session, team["comms"], reason="now", now=factory.now)
     session.commit()
-    from reviewq.services.release_worker import prepare_batch
+    from reviewq.releases.job import prepare_batch
     with db.transaction() as s:
         assert prepare_batch(s, app.config["REVIEWQ"], [claim], factory.now + timedelta(minutes=10)) == (None, 0)
     assert _fresh(session, d).state == "scheduled" and _fresh(session, d).release_claimed_until is None
@@ -216,14 +236,14 @@ def test_freeze_after_claim_is_seen_before_publishing(app, factory, session, tea
 def test_targeted_hold_holds_matching_posts_until_lifted(app, factory, session, team):
     held = _due(factory, session, team, body="Our #Maternity unit welcomes visitors again.")
     free = _due(factory, session, team)
-    hold = F.place_hold(session, team["comms"], "term", "maternity", reason="pause all maternity posts",
+    hold = holds.place_hold(session, team["comms"], "term", "maternity", reason="pause all maternity posts",
                         now=factory.now)
     session.commit()
     assert _run(app, factory) == 2
     assert _fresh(session, held).state == "scheduled" and _fresh(session, free).state == "published"
-    assert [d.id for d in F.held_by(session, hold.id)] == [held.id]
+    assert [d.id for d in queries.held_by(session, hold.id)] == [held.id]
     assert _run(app, factory, minutes=30) == 0       # held posts are not retried by themselves
-    lifted = F.lift_hold(session, team["comms"], hold.id, now=factory.now, release_ids=[held.id])
+    lifted = holds.lift_hold(session, team["comms"], hold.id, now=factory.now, release_ids=[held.id])
     session.commit()
     assert lifted.released == [held.id]
     assert _run(app, factory, minutes=31) == 1 and _fresh(session, held).state == "published"
@@ -264,9 +284,9 @@ def test_scheduler_who_lost_comms_role_holds_the_post(app, factory, session, tea
 
 def test_expired_approvals_hold_the_post(app, factory, session, team):
     d = _due(factory, session, team)
-    update_release_settings(session, factory.user("admin"), {"approval_max_age_days": 1}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"approval_max_age_days": 1}, now=factory.now)
     session.commit()
-    release_due(app, factory.now + timedelta(days=2))
+    release_due(db, app.config["REVIEWQ"], factory.now + timedelta(days=2))
     [h] = session.scalars(select(ReleaseHold).where(ReleaseHold.draft_id == d.id)).all()
     assert "older than 1 days" in h.reason
 
@@ -274,9 +294,9 @@ def test_expired_approvals_hold_the_post(app, factory, session, team):
 def test_abandoned_claim_is_retried_with_the_same_key_after_its_lease(app, factory, session, team, receiver):
     d = _due(factory, session, team)
     t = factory.now + timedelta(minutes=10)
-    [claim] = claim_due(db, t, release_settings(session))   # a worker claims, then dies
-    assert release_due(app, t + timedelta(seconds=30)) == 0   # lease still running: nobody else takes it
-    assert release_due(app, t + timedelta(minutes=3)) == 1    # lease (120 s) ran out
+    [claim] = claim_due(db, t, release_rules(session))   # a worker claims, then dies
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=30)) == 0   # lease still running: nobody else takes it
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(minutes=3)) == 1    # lease (120 s) ran out
     [(headers, _)] = receiver.requests
     assert headers["Idempotency-Key"] == claim[1]
     assert _fresh(session, d).state == "published"
@@ -306,6 +326,7 @@ def _many_due(factory, session, team, n):
 
 
 @pytest.mark.postgres
+@pytest.mark.commits  # six workers in threads, each on its own connection
 def test_concurrent_workers_publish_each_post_exactly_once(app, factory, session, team, receiver):
     ids = _many_due(factory, session, team, 200)
     t = factory.now + timedelta(minutes=10)
@@ -314,7 +335,7 @@ def test_concurrent_workers_publish_each_post_exactly_once(app, factory, session
     def work():
         try:
             with app.app_context():
-                release_due(app, t)
+                release_due(db, app.config["REVIEWQ"], t)
                 db.session.remove()
         except Exception as e:  # surfaced by the assertion below
             errors.append(e)

@@ -4,17 +4,18 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from reviewq.extensions import db
 from reviewq.models import AuditEvent, Consent, ReleaseAttempt, ReleaseHold, draft_consents
 from reviewq.models.audit import verify_chain
 from reviewq.publishers import publisher_for
-from reviewq.services import freeze as F
-from reviewq.services.release_record import LEASE_LOST, record_batch
-from reviewq.services.release_worker import (SQLITE_MAX_BATCH, PublishGate, claim_due, claim_lease, prepare_batch,
+from reviewq.releases import freeze
+from reviewq.releases.record import LEASE_LOST, record_batch
+from reviewq.releases.job import (SQLITE_MAX_BATCH, PublishGate, claim_due, claim_lease, prepare_batch,
                                              release_batch, release_due)
-from reviewq.services.settings import release_settings, update_release_settings
+from reviewq.releases.rules import release_rules, update_release_rules
 from tests.integration.test_release_worker import _due, _fresh, _many_due, receiver, team  # noqa: F401 (fixtures)
 
 
@@ -37,7 +38,7 @@ def test_one_post_failing_its_recheck_is_held_and_the_rest_of_the_batch_goes_out
     session.flush()
     session.execute(draft_consents.insert().values(draft_id=bad.id, consent_id=consent.id))
     session.commit()
-    assert release_due(app, factory.now + timedelta(minutes=10)) == 3
+    assert release_due(db, app.config["REVIEWQ"], factory.now + timedelta(minutes=10)) == 3
     assert [_fresh(session, d).state for d in (a, bad, c)] == ["published", "scheduled", "published"]
     assert {int(h["Idempotency-Key"].split("-")[1]) for h, _ in receiver.requests} == {a.id, c.id}
     [hold] = session.scalars(select(ReleaseHold).where(ReleaseHold.draft_id == bad.id)).all()
@@ -53,7 +54,7 @@ def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(a
     posts = [_due(factory, session, team) for _ in range(4)]
     receiver.fail_drafts = {posts[1].id, posts[3].id}
     t = factory.now + timedelta(minutes=10)
-    assert release_due(app, t) == 4
+    assert release_due(db, app.config["REVIEWQ"], t) == 4
     states = [_fresh(session, d) for d in posts]
     assert [d.state for d in states] == ["published", "scheduled", "published", "scheduled"]
     for d in (states[1], states[3]):
@@ -62,7 +63,7 @@ def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(a
         assert _actions(session, d.id)[-1] == "release.fail"
     assert states[0].publisher_ref.startswith("post-release-") and states[0].release_error is None
     receiver.fail_drafts = set()
-    assert release_due(app, t + timedelta(minutes=2)) == 2
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(minutes=2)) == 2
     assert all(_fresh(session, d).state == "published" for d in posts)
     keys = [h["Idempotency-Key"] for h, _ in receiver.requests]
     assert len(keys) == 6 and len(set(keys)) == 4 and set(receiver.accepted.values()) == {1}
@@ -71,7 +72,7 @@ def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(a
 
 def _claim_and_publish(app, session, t):
     """Worker A: claim, re-check and publish a batch, but do not record yet (it stalls)."""
-    rules = release_settings(session)
+    rules = release_rules(session)
     claims = claim_due(db, t, rules)
     with db.transaction() as s:
         ready, held = prepare_batch(s, app.config["REVIEWQ"], claims, t)
@@ -86,7 +87,7 @@ def test_worker_that_lost_its_lease_mid_batch_marks_nothing_published(app, facto
     t = factory.now + timedelta(minutes=10)
     claims_a, results_a, lease = _claim_and_publish(app, session, t)
     later = t + lease + timedelta(seconds=1)
-    claims_b = claim_due(db, later, release_settings(session))          # worker B takes the expired leases over
+    claims_b = claim_due(db, later, release_rules(session))          # worker B takes the expired leases over
     assert sorted(c.draft_id for c in claims_b) == sorted(d.id for d in posts)
     with db.transaction() as s:                                          # A wakes up and records
         record_batch(s, list(zip(claims_a, results_a)), later, None)
@@ -127,8 +128,8 @@ class _Inline:
 def test_posts_the_lease_cannot_cover_are_not_started_and_are_given_back(app, factory, session, team, receiver):
     posts = [_due(factory, session, team) for _ in range(2)]
     t = factory.now + timedelta(minutes=10)
-    claims = claim_due(db, t, release_settings(session))
-    lease = claim_lease(release_settings(session))
+    claims = claim_due(db, t, release_rules(session))
+    lease = claim_lease(release_rules(session))
     times = iter([t, t + lease, t + lease, t + lease])   # the pass stalls between re-check and publishing
     done, complete = release_batch(db, app.config["REVIEWQ"], publisher_for(app.config["REVIEWQ"]), _Inline(),
                                    claims, lambda: next(times), 10.0)
@@ -138,16 +139,17 @@ def test_posts_the_lease_cannot_cover_are_not_started_and_are_given_back(app, fa
         assert d.state == "scheduled" and d.release_claimed_until is None and d.release_attempts == 0
     errors = set(session.scalars(select(ReleaseAttempt.error)).all())
     assert errors == {"not started: the lease would have run out during the call"}
-    assert release_due(app, t + timedelta(minutes=1)) == 2          # the next pass sends them
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(minutes=1)) == 2          # the next pass sends them
     assert all(_fresh(session, d).state == "published" for d in posts)
 
 
+@pytest.mark.commits  # the gate reads the freeze on its own connection, as it does from a publisher thread
 def test_freeze_during_a_batch_stops_the_calls_not_yet_started(app, factory, session, team):
     d = _due(factory, session, team)
     t = factory.now + timedelta(minutes=10)
     gate = PublishGate(db, lambda: t, t + timedelta(minutes=2), 10.0)
     assert gate.may_start()
-    F.freeze_releases(session, team["comms"], reason="incident", now=factory.now)
+    freeze.freeze_releases(session, team["comms"], reason="incident", now=factory.now)
     session.commit()
     gate.checked = time.monotonic() - 5      # a second has passed since the gate last read the freeze
     assert not gate.may_start() and gate.why_not == "crisis freeze"
@@ -156,8 +158,8 @@ def test_freeze_during_a_batch_stops_the_calls_not_yet_started(app, factory, ses
 
 def test_claims_are_capped_on_sqlite(app, factory, session, team):
     _many_due(factory, session, team, SQLITE_MAX_BATCH + 5)
-    update_release_settings(session, factory.user("admin"), {"batch": 100}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"batch": 100}, now=factory.now)
     session.commit()
-    claims = claim_due(db, factory.now + timedelta(minutes=10), release_settings(session))
+    claims = claim_due(db, factory.now + timedelta(minutes=10), release_rules(session))
     assert len(claims) == (SQLITE_MAX_BATCH + 5 if db.is_postgres else SQLITE_MAX_BATCH)
     assert len({c.attempt_id for c in claims}) == len(claims)

@@ -10,8 +10,9 @@ from PIL import ExifTags, Image, ImageDraw, ImageFont
 
 from reviewq.core.errors import BlockingFindingsError
 from reviewq.models import Attachment, Consent, draft_consents
-from reviewq.services.scans import scan_due
+from reviewq.drafts.scans import scan_due
 from reviewq.storage import path_of, stripped_image
+from reviewq.extensions import db
 
 
 def _png(draw=None, size=(900, 260)) -> bytes:
@@ -96,7 +97,7 @@ def test_worker_scans_new_attachments_outside_submission(app, factory, session):
     d = factory.draft(attachments=[("walk.jpg", _jpeg_with_gps(), "Garden")])
     assert _att(d).scanned_at is None
     session.commit()
-    assert scan_due(app, factory.tick()) == 1
+    assert scan_due(db, app.config["REVIEWQ"], factory.tick()) == 1
     session.expire_all()
     assert _att(d).scanned_at is not None and _att(d).scan_findings
-    assert scan_due(app, factory.tick()) == 0
+    assert scan_due(db, app.config["REVIEWQ"], factory.tick()) == 0

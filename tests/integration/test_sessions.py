@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from reviewq.models import UserSession
-from reviewq.services.common import now_utc
-from reviewq.services.users import set_user_active
+from reviewq.clock import now_utc
+from reviewq.accounts.operations import set_user_active
 from tests.factories import PASSWORD, csrf_from
 
 

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from reviewq.integrations.slack.dispatch import deliver_due
 from reviewq.models import Decision, Draft, OutboxMessage
-from reviewq.services.common import now_utc
+from reviewq.clock import now_utc
+from reviewq.extensions import db
 from tests.fakes.slack_payloads import (SlackSide, block_actions, fake_slack, sign,  # noqa: F401 (fixtures)
                                         slack_settings)
 
@@ -23,7 +24,7 @@ def value(d, stage="review", revision=None) -> str:
 
 def ephemerals(app, fake) -> list[str]:
     with app.app_context():
-        deliver_due(app, now_utc() + timedelta(seconds=1))
+        deliver_due(db, app.config["REVIEWQ"], now_utc() + timedelta(seconds=1))
     return [c.params["text"] for c in fake.called("chat.postEphemeral")]
 
 
@@ -146,7 +147,7 @@ def test_double_click_and_replay_decide_once_with_a_clear_message(app, client, s
 
 def test_stale_revision_is_refused(app, client, session, factory, fake_slack, pending):
     author, reviewer, d = pending
-    from reviewq.services.drafts import edit_draft
+    from reviewq.drafts.operations import edit_draft
     edit_draft(session, author, d.id, body="Flu shots at every clinic, now also on Saturdays.",
                channels=["facebook"], now=factory.tick())
     session.commit()

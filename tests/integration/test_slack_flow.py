@@ -9,8 +9,9 @@ from sqlalchemy import select
 
 from reviewq.integrations.slack.dispatch import deliver_due
 from reviewq.integrations.slack.settings import CHANNELS_KEY
-from reviewq.services.common import now_utc
+from reviewq.clock import now_utc
 from reviewq.models import AuditEvent, Decision, Draft, OutboxMessage, Setting, SlackMessage
+from reviewq.extensions import db
 from tests.fakes.slack_payloads import SlackSide, fake_slack, slack_settings  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("slack_settings")
@@ -21,7 +22,7 @@ SSN_POST = "Thanks to our nurses! Patient SSN 123-45-6789 says hi."
 def deliver(app, factory):
     # Clicks are stamped with the real clock, the factory's actions with its own: deliver after both.
     with app.app_context():
-        return deliver_due(app, max(now_utc(), factory.now) + timedelta(seconds=1))
+        return deliver_due(db, app.config["REVIEWQ"], max(now_utc(), factory.now) + timedelta(seconds=1))
 
 
 def people(factory):
@@ -134,12 +135,12 @@ def test_slack_off_without_token_writes_no_slack_rows(app, session, factory, set
     factory.approve(d, approver["reviewer"])
     assert session.scalars(select(OutboxMessage).where(OutboxMessage.kind.startswith("slack."))).all() == []
     assert session.get(Draft, d.id).state == "pending_legal"
-    assert deliver_due(app, factory.now) == 0
+    assert deliver_due(db, app.config["REVIEWQ"], factory.now) == 0
     assert session.scalars(select(SlackMessage)).all() == []
 
 
 def test_freeze_announced_to_the_comms_channel(app, session, factory, fake_slack):
-    from reviewq.services.freeze import freeze_releases, lift_freeze
+    from reviewq.releases.freeze import freeze_releases, lift_freeze
     session.add(Setting(key=CHANNELS_KEY, value={"comms": "C0COMMS"}))
     session.commit()
     lead = factory.user("comms", name="Cam Comms")

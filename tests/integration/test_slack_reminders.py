@@ -9,7 +9,8 @@ from sqlalchemy import select
 from reviewq.integrations.slack.dispatch import deliver_due
 from reviewq.integrations.slack.settings import REMINDERS_KEY, save_slack_settings
 from reviewq.models import Draft, OutboxMessage, Setting
-from reviewq.services.reminders import remind_due
+from reviewq.review.reminders import remind_due
+from reviewq.extensions import db
 from tests.fakes.slack_payloads import fake_slack, slack_settings  # noqa: F401 (fixtures)
 
 
@@ -28,23 +29,23 @@ def test_reminder_then_escalation_each_once(app, session, factory, fake_slack):
     entered = session.get(Draft, d.id).stage_entered_at
     fake = fake_slack.fake
 
-    assert remind_due(app, entered + timedelta(hours=23)) == 0
-    assert remind_due(app, entered + timedelta(hours=25)) == 1
-    assert remind_due(app, entered + timedelta(hours=26)) == 0          # one reminder per stage visit
-    deliver_due(app, entered + timedelta(hours=26))
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=23)) == 0
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=25)) == 1
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=26)) == 0          # one reminder per stage visit
+    deliver_due(db, app.config["REVIEWQ"], entered + timedelta(hours=26))
     assert texts(fake, "DREV1")[-1] == f"Reminder: draft #{d.id} has waited 25 h for review"
 
-    assert remind_due(app, entered + timedelta(hours=47)) == 0
-    assert remind_due(app, entered + timedelta(hours=49)) == 1
-    assert remind_due(app, entered + timedelta(hours=72)) == 0
-    deliver_due(app, entered + timedelta(hours=72))
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=47)) == 0
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=49)) == 1
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=72)) == 0
+    deliver_due(db, app.config["REVIEWQ"], entered + timedelta(hours=72))
     assert texts(fake, "C0ADMINS") == [f"Overdue: draft #{d.id} has waited 49 h for review"]
     assert len(texts(fake, "DREV1")) == 2                                # the request and one reminder
 
     # A new stage starts a new clock.
     factory.approve(session.get(Draft, d.id), factory.user("reviewer"))
     legal_entered = session.get(Draft, d.id, populate_existing=True).stage_entered_at
-    assert remind_due(app, legal_entered + timedelta(hours=25)) == 1
+    assert remind_due(db, app.config["REVIEWQ"], legal_entered + timedelta(hours=25)) == 1
 
 
 @pytest.mark.usefixtures("slack_settings")
@@ -52,9 +53,9 @@ def test_reminder_cancelled_when_the_stage_is_decided_before_delivery(app, sessi
     factory.user("reviewer", slack_id="UREV1")
     d = factory.submit(factory.draft())
     entered = session.get(Draft, d.id).stage_entered_at
-    remind_due(app, entered + timedelta(hours=25))
+    remind_due(db, app.config["REVIEWQ"], entered + timedelta(hours=25))
     factory.approve(session.get(Draft, d.id), factory.user("reviewer"))
-    deliver_due(app, entered + timedelta(hours=26))
+    deliver_due(db, app.config["REVIEWQ"], entered + timedelta(hours=26))
     reminder = session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "slack.remind")).one()
     assert reminder.status == "cancelled"
 
@@ -62,7 +63,7 @@ def test_reminder_cancelled_when_the_stage_is_decided_before_delivery(app, sessi
 def test_no_reminders_when_slack_is_off(app, session, factory):
     d = factory.submit(factory.draft())
     entered = session.get(Draft, d.id).stage_entered_at
-    assert remind_due(app, entered + timedelta(days=5)) == 0
+    assert remind_due(db, app.config["REVIEWQ"], entered + timedelta(days=5)) == 0
     assert session.scalars(select(OutboxMessage)).all() == []
 
 

@@ -5,8 +5,9 @@ import pytest
 from sqlalchemy import select, update
 
 from reviewq.models import AuditEvent, Setting, User
-from reviewq.services.masking import masking_on
+from reviewq.drafts.masking import masking_on
 from tests.factories import PASSWORD, csrf_from
+from tests.integration.audit_helpers import tamper
 
 
 @pytest.fixture
@@ -122,8 +123,7 @@ def test_audit_page_lists_filters_and_verifies(client, factory, login, session):
     assert filtered.count("<code>draft.create</code>") == 1
     resp = client.post("/audit/verify", data={"csrf_token": csrf_from(client.get("/audit"))})
     assert resp.status_code == 200 and "The audit chain is intact" in resp.get_data(as_text=True)
-    session.execute(update(AuditEvent).where(AuditEvent.seq == 1).values(action="draft.tampered"))
-    session.commit()
+    tamper(session, update(AuditEvent).where(AuditEvent.seq == 1).values(action="draft.tampered"))
     resp = client.post("/audit/verify", data={"csrf_token": csrf_from(client.get("/audit"))})
     html = resp.get_data(as_text=True)
     assert "The audit chain is broken" in html and "event #1 was altered" in html
@@ -187,7 +187,7 @@ def test_nav_hides_links_to_blueprints_that_are_not_registered(client, factory, 
 
 
 def test_crisis_freeze_banner_shows_on_every_page(client, factory, login, session):
-    from reviewq.services.freeze import freeze_releases
+    from reviewq.releases.freeze import freeze_releases
     comms = factory.user("comms", name="Cora Comms")
     login(factory.user("staff"))
     assert "Crisis freeze is on" not in client.get("/").get_data(as_text=True)

@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from reviewq.models import Attachment, AuditEvent, Draft
-from reviewq.services.common import now_utc
+from reviewq.clock import now_utc
 from tests.factories import csrf_from
 
 UNSOURCED = "Studies show vitamin D cuts flu risk by 40%."

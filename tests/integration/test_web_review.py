@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from reviewq.models import AuditEvent, Decision, Draft
-from reviewq.services.drafts import edit_draft
+from reviewq.drafts.operations import edit_draft
 from tests.factories import csrf_from
 
 

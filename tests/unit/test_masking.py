@@ -1,4 +1,4 @@
-from reviewq.services.masking import mask_phi
+from reviewq.drafts.masking import mask_phi
 
 
 def test_masks_phi_spans_only_and_keeps_length():

@@ -28,7 +28,7 @@ SEVERITY_LABELS = {"block": "BLOCK", "warn": "WARN", "info": "INFO"}
 class DraftCard:
     """What an approval request shows about one revision of a draft.
 
-    `body` arrives already masked (reviewq.services.masking, applied by the
+    `body` arrives already masked (reviewq.drafts.masking, applied by the
     dispatcher); finding quotes are masked here when `mask` is set.
     """
 

@@ -1,6 +1,6 @@
 """From database rows to the plain values blocks.py renders.
 
-Applies PHI masking (reviewq.services.masking) to the post body and formats
+Applies PHI masking (reviewq.drafts.masking) to the post body and formats
 times in the organisation's time zone. Reads only; sends nothing.
 """
 from __future__ import annotations
@@ -11,8 +11,7 @@ from reviewq.core import workflow as wf
 from reviewq.core.roles import CHANNEL_LABELS
 from reviewq.integrations.slack.blocks import DraftCard, Outcome
 from reviewq.models import Decision, Draft
-from reviewq.services.masking import mask_phi, masking_on
-from reviewq.services.outbound import mask_outbound
+from reviewq.drafts.masking import mask_outbound, mask_phi, masking_on
 
 
 def local_time(settings, dt: datetime | None) -> str:

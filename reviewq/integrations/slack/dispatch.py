@@ -14,11 +14,10 @@ from sqlalchemy import select
 
 from reviewq import outbox
 from reviewq.core import workflow as wf
-from reviewq.extensions import db
 from reviewq.integrations.slack import blocks, client
 from reviewq.integrations.slack.cards import draft_card, outcome_for
 from reviewq.models import Decision, Draft, OutboxMessage, SlackMessage, User
-from reviewq.services.outbound import mask_outbound
+from reviewq.drafts.masking import mask_outbound
 
 # Errors after which retrying the same message cannot help.
 GONE = frozenset({"message_not_found", "cant_update_message", "channel_not_found", "is_archived"})
@@ -169,9 +168,8 @@ def _next_step(decision: Decision, stage: wf.Stage) -> str:
     return f"Now waiting for {wf.STAGE_BY_STATE[following].label.lower()}."
 
 
-def deliver_due(app, now) -> int:
+def deliver_due(db, settings, now) -> int:
     """Worker job: deliver every due Slack message; 0 when Slack is off."""
-    settings = app.config["REVIEWQ"]
     if not client.enabled(settings):
         return 0
     return outbox.deliver_due(db, SlackHandler(settings), now)

@@ -17,7 +17,8 @@ from reviewq import signals
 from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
 from reviewq.models import Setting, User, UserRole
-from reviewq.services.users import SLACK_ID_RE
+from reviewq.accounts.operations import SLACK_ID_RE
+from reviewq.stored_settings import put_setting
 
 CHANNELS_KEY = "slack_channels"
 REMINDERS_KEY = "slack_reminders"
@@ -41,17 +42,6 @@ def reminder_hours(session: Session) -> dict[str, int]:
 def _require_admin(actor: User) -> None:
     if actor is None or not can_manage_users(actor.actor()):
         raise PermissionDeniedError("Only administrators can change the Slack settings.")
-
-
-def _put(session: Session, actor: User, key: str, value: dict, now: datetime) -> None:
-    row = session.get(Setting, key)
-    if row is None:
-        row = Setting(key=key, value=value, updated_at=now, updated_by_id=actor.id)
-        session.add(row)
-    else:
-        row.value, row.updated_at, row.updated_by_id = value, now, actor.id
-    session.flush()
-    signals.setting_changed.send(None, session=session, actor=actor, now=now, key=key, value=value)
 
 
 def save_slack_settings(session: Session, actor: User, *, channels: dict, remind_after_hours,
@@ -78,8 +68,8 @@ def save_slack_settings(session: Session, actor: User, *, channels: dict, remind
         errors["escalate_after_hours"] = "Escalate later than the reminder."
     if errors:
         raise ValidationError(next(iter(errors.values())), errors)
-    _put(session, actor, CHANNELS_KEY, clean, now)
-    _put(session, actor, REMINDERS_KEY, hours, now)
+    put_setting(session, CHANNELS_KEY, clean, actor, now)
+    put_setting(session, REMINDERS_KEY, hours, actor, now)
 
 
 def set_slack_id(session: Session, actor: User, user_id, slack_id: str | None, *, now: datetime) -> User:

@@ -1,0 +1,163 @@
+"""The learned signals beside the rules: a token tagger and a "patient story" classifier.
+
+* `story_probability(lower)`: logistic regression over word and word-pair features (weights in
+  models/story.json), the chance that a post features one identifiable patient (consent needed).
+* `tag_people(text)`: a linear-chain CRF (python-crfsuite, models/tagger.crfsuite) that marks tokens of
+  names (NAME), a patient's town or street (ADDR) and care dates (DATE); returns spans with the model's
+  marginal probability.
+
+Both are trained by `training/train.py` from the data it documents; the features below are shared with
+it, so training and use cannot drift. Pure: no network, files read once from the package. The rules
+decide formats and explanations; these decide where context decides, and every finding they cause names
+the signal (`source="model:..."`).
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from functools import lru_cache
+from importlib import resources
+
+from reviewq.checks.names import ENGLISH, FIRST, LAST as SURNAMES
+
+TOKEN = re.compile(r"[^\W\d_]+(?:['’.-][^\W\d_]+)*\.?|\d+(?:[:/.-]\d+)*|[#@][\w.]+|[^\w\s]", re.UNICODE)
+LABELS = ("NAME", "ADDR", "DATE")
+_MONTHS = frozenset("jan january feb february mar march apr april may jun june jul july aug august sep sept "
+                    "september oct october nov november dec december enero febrero marzo abril mayo junio julio "
+                    "agosto septiembre setiembre octubre noviembre diciembre".split())
+_TITLES = frozenset("mr mrs ms miss dr sr sra srta don doña gng g bb mme mlle m herr frau sig signora ông bà "
+                    "tito tita lola lolo nana papa abuela abuelo tía tío".split())
+_CARE = frozenset("patient paciente pt discharged surgery cirugía room habitación bed cama icu nicu mrn dob "
+                  "admitted born turns turned birthday cumpleaños years años old recovery chemo transplant "
+                  "expediente cuarto ward unit".split())
+
+
+def tokenize(text: str) -> list[tuple[int, int, str]]:
+    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text)]
+
+
+_SHAPE = str.maketrans({**{c: "A" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞ"},
+                        **{c: "a" for c in "abcdefghijklmnopqrstuvwxyzßàáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"},
+                        **{c: "9" for c in "0123456789"}})
+
+
+def _shape(tok: str) -> str:
+    s = tok.translate(_SHAPE)
+    out = []
+    for ch in s:
+        if len(out) < 2 or not (out[-1] == ch and out[-2] == ch):
+            out.append(ch)
+    return "".join(out)[:6]
+
+
+@lru_cache(maxsize=65536)
+def _word_feats(tok: str) -> tuple[str, ...]:
+    """The features of one word, without position prefix (cached: words repeat across posts)."""
+    low = tok.lower().rstrip(".")
+    f = [f"w={low}", f"sh={_shape(tok)}"]
+    if low in FIRST:
+        f.append("first")
+    if low in SURNAMES:
+        f.append("sur")
+    if low in ENGLISH:
+        f.append("eng")
+    if low in _MONTHS:
+        f.append("month")
+    if low in _TITLES:
+        f.append("honorific")
+    if low in _CARE:
+        f.append("care")
+    if tok[:1].isupper():
+        f.append("title" if not tok.isupper() else "upper")
+    return tuple(f)
+
+
+@lru_cache(maxsize=65536)
+def _own_feats(tok: str) -> tuple[str, ...]:
+    low = tok.lower()
+    return ("bias", f"p3={low[:3]}", f"s3={low[-3:]}") + _word_feats(tok)
+
+
+_PREFIXES = {d: f"{d}:" for d in (-2, -1, 1, 2)}
+
+
+def sequence_features(tokens: list[tuple[int, int, str]]) -> list[list[str]]:
+    """CRF features per token: the word, its shape and lists, and its neighbours'."""
+    # CRFsuite takes UTF-8: a lone surrogate (bad input) becomes "?" in the features, never an error.
+    words = [t[2].encode("utf-8", "replace").decode("utf-8") for t in tokens]
+    base = [_word_feats(w) for w in words]
+    n = len(words)
+    out = []
+    for i, tok in enumerate(words):
+        f = list(_own_feats(tok))
+        if i == 0 or words[i - 1] in ".!?":
+            f.append("bos")
+        for d, pre in _PREFIXES.items():
+            j = i + d
+            if 0 <= j < n:
+                f.extend([pre + x for x in base[j]])
+            else:
+                f.append(pre + "pad")
+        out.append(f)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _tagger():
+    import pycrfsuite
+    t = pycrfsuite.Tagger()
+    with resources.as_file(resources.files("reviewq.checks") / "models" / "tagger.crfsuite") as path:
+        t.open(str(path))
+    return t
+
+
+def tag_people(text: str) -> list[tuple[int, int, str, float]]:
+    """(start, end, label, probability) of every NAME/ADDR/DATE run the CRF finds in `text`."""
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    tagger = _tagger()
+    labels = tagger.tag(sequence_features(tokens))
+    spans, i = [], 0
+    while i < len(tokens):
+        lab = labels[i]
+        if lab == "O":
+            i += 1
+            continue
+        j = i
+        probs = []
+        while j < len(tokens) and labels[j] == lab:
+            probs.append(tagger.marginal(lab, j))
+            j += 1
+        spans.append((tokens[i][0], tokens[j - 1][1], lab, min(probs)))
+        i = j
+    return spans
+
+
+_WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
+
+
+def story_features(lower: str) -> list[str]:
+    """Bag of words and word pairs, numbers collapsed, plus a few shape cues."""
+    words = ["0" if w.isdigit() else w for w in _WORD.findall(lower)]
+    feats = [f"w:{w}" for w in words]
+    feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+    if "!" in lower:
+        feats.append("cue:!")
+    if "@" in lower:
+        feats.append("cue:@")
+    return feats
+
+
+@lru_cache(maxsize=1)
+def _story_weights():
+    data = json.loads((resources.files("reviewq.checks") / "models" / "story.json").read_text(encoding="utf-8"))
+    return data["bias"], data["weights"]
+
+
+def story_probability(lower: str) -> float:
+    """P(post features an identifiable patient), from the logistic regression in models/story.json."""
+    bias, w = _story_weights()
+    z = bias + sum(w.get(f, 0.0) for f in set(story_features(lower)))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

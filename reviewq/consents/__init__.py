@@ -1,0 +1,1 @@
+"""The patient consent registry: signed consents, their revocation, and their links to drafts."""

@@ -1,0 +1,155 @@
+"""Reading drafts: one draft (visible, or locked for an operation), lists and their pages, attachments.
+
+Visibility rules come from reviewq.core.permissions: applied in SQL for lists
+(visible_clause, fast with 100,000 drafts) and in Python for one draft
+(reviewq.drafts.permissions.can_see_draft). Another user's draft that one may
+not see is "no such draft" (NotFoundError), never a hint that it exists.
+Nothing here writes.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, Text, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from reviewq.core import workflow as wf
+from reviewq.core.errors import NotFoundError, ValidationError
+from reviewq.core.ids import as_id
+from reviewq.core.permissions import min_reached_for
+from reviewq.core.roles import CHANNELS
+from reviewq.drafts.permissions import can_see_draft
+from reviewq.models import Attachment, AuditEvent, Decision, Draft, User
+
+MAX_PAGE = 200
+
+
+@dataclass
+class DraftFilter:
+    state: list[str] | None = None
+    stage: str | None = None          # review | legal | comms: drafts waiting in that stage
+    author_id: int | None = None
+    channel: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    mine: bool = False
+
+    def validate(self) -> "DraftFilter":
+        errors = {}
+        states = {s.value for s in wf.State}
+        if self.state and any(s not in states for s in self.state):
+            errors["state"] = "Unknown state; states are " + ", ".join(sorted(states)) + "."
+        if self.stage and self.stage not in wf.STAGE_BY_NAME:
+            errors["stage"] = "Stages are review, legal and comms."
+        if self.channel and self.channel not in CHANNELS:
+            errors["channel"] = "Unknown channel; channels are " + ", ".join(CHANNELS) + "."
+        if errors:
+            raise ValidationError(next(iter(errors.values())), errors)
+        return self
+
+
+def visible_clause(user: User):
+    """A SQL condition true for the drafts `user` may see."""
+    level = min_reached_for(user.actor())
+    own = Draft.author_id == user.id
+    decided = exists().where(and_(Decision.draft_id == Draft.id, Decision.user_id == user.id))
+    if level == 0:
+        return own | (Draft.id > 0)
+    if level is None:
+        return or_(own, decided)
+    return or_(own, Draft.reached >= level, decided)
+
+
+def drafts_query(user: User, f: DraftFilter | None = None, *, with_revisions: bool = False) -> Select:
+    """The drafts `user` may see matching `f` (for page()); with_revisions loads their texts too."""
+    f = (f or DraftFilter()).validate()
+    q = select(Draft).where(visible_clause(user))
+    if with_revisions:
+        q = q.options(selectinload(Draft.revisions))
+    if f.mine:
+        q = q.where(Draft.author_id == user.id)
+    if f.state:
+        q = q.where(Draft.state.in_(f.state))
+    if f.stage:
+        q = q.where(Draft.state == wf.STAGE_BY_NAME[f.stage].state.value)
+    if f.author_id is not None:
+        q = q.where(Draft.author_id == f.author_id)
+    if f.channel:
+        # JSON arrays differ per backend; a quoted-name match is exact because names are [a-z]+.
+        q = q.where(func.cast(Draft.channels, Text()).like(f'%"{f.channel}"%'))
+    if f.created_from:
+        q = q.where(Draft.created_at >= f.created_from)
+    if f.created_to:
+        q = q.where(Draft.created_at < f.created_to)
+    return q
+
+
+def page(session: Session, q: Select, *, after_id: int | None = None, limit: int = 50,
+         newest_first: bool = True) -> tuple[list[Draft], int | None]:
+    """Keyset pagination on id: stable under inserts. Returns (rows, next cursor or None)."""
+    limit = max(1, min(int(limit), MAX_PAGE))
+    if after_id is not None:
+        q = q.where(Draft.id < after_id if newest_first else Draft.id > after_id)
+    q = q.order_by(Draft.id.desc() if newest_first else Draft.id.asc()).limit(limit + 1)
+    rows = list(session.scalars(q).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def lock_draft(session: Session, draft_id) -> Draft:
+    """Load a draft holding its row lock (PostgreSQL FOR UPDATE; SQLite's BEGIN IMMEDIATE)."""
+    draft_id = as_id(draft_id)
+    if draft_id is None:
+        raise NotFoundError("No such draft.")
+    draft = session.execute(select(Draft).where(Draft.id == draft_id).with_for_update(of=Draft)
+                            .execution_options(populate_existing=True)).unique().scalar_one_or_none()
+    if draft is None:
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def get_visible_draft(session: Session, user: User, draft_id, *, lock: bool = False) -> Draft:
+    """The draft if `user` may see it; NotFoundError otherwise (no leak of existence)."""
+    if lock:
+        draft = lock_draft(session, draft_id)
+    else:
+        draft_id = as_id(draft_id)
+        draft = session.get(Draft, draft_id) if draft_id is not None else None
+    if draft is None or not can_see_draft(user, draft):
+        raise NotFoundError("No such draft.")
+    return draft
+
+
+def get_attachment(session: Session, user: User, draft_id, attachment_id) -> Attachment:
+    """An attachment of a draft `user` may see; NotFoundError otherwise."""
+    draft = get_visible_draft(session, user, draft_id)
+    att = next((a for a in draft.attachments if a.id == as_id(attachment_id)), None)
+    if att is None:
+        raise NotFoundError("No such attachment.")
+    return att
+
+
+def current_attachments(draft: Draft) -> list[Attachment]:
+    """The attachments of the current revision, in its order."""
+    ids = [a["id"] for a in (draft.revision.attachments if draft.revision else [])]
+    by_id = {a.id: a for a in draft.attachments}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def with_revisions(session: Session, drafts: list[Draft]) -> list[Draft]:
+    """Load the revisions of many drafts in a few queries instead of one per draft (lists, calendar)."""
+    ids = [d.id for d in drafts if "revisions" not in d.__dict__]
+    for i in range(0, len(ids), 500):
+        session.scalars(select(Draft).where(Draft.id.in_(ids[i:i + 500])).options(selectinload(Draft.revisions))).all()
+    return drafts
+
+
+def draft_history(session: Session, draft_id: int, limit: int) -> tuple[list[AuditEvent], dict[int, User]]:
+    """The draft's audit events, oldest first, and the users who acted in them by id."""
+    events = list(session.scalars(select(AuditEvent).where(AuditEvent.draft_id == draft_id)
+                                  .order_by(AuditEvent.seq).limit(limit)))
+    ids = {e.actor_id for e in events if e.actor_id is not None}
+    users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    return events, users

@@ -1,0 +1,144 @@
+"""Attachment scans: turn what an image reveals into findings on the attachment.
+
+Run by the worker for every unscanned attachment (scan_due), and at
+submission for any still unscanned (scan_unlocked, called by submit_draft
+before it locks the draft), so a draft is never approved on an unscanned
+image. Analysis (about a second an image) never runs while a row lock is
+held; results are written with a conditional UPDATE, so when the worker and
+a submission scan the same image the first write wins and the second is
+skipped (the results are the same). Findings carry `attachment_id` and,
+where they point into the image, `box`.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select, update
+
+from reviewq import checks
+from reviewq.core.ids import as_id
+from reviewq.imaging import ImageReport, analyse
+from reviewq.models import Attachment
+from reviewq.storage import path_of
+
+log = logging.getLogger("reviewq.scans")
+BATCH = 20
+# Labels printed on charts, wristbands and screens: the value beside them identifies a patient.
+_LABELS = re.compile(
+    r"\b(mrn|m\.r\.n|med(ical)?\s*rec(ord)?|dob|d\.o\.b|date\s*of\s*birth|ssn|patient|pt\s*name|name|acct|"
+    r"account|member\s*id|policy\s*(no|#)|room|rm|bed|admit(ted)?|dos|encounter|fin|visit\s*#?)\b\s*[:#]?\s*"
+    r"\S", re.I)
+_LONG_NUMBER = re.compile(r"\d[\d\-/ ]{5,}\d")
+
+
+def _finding(att_id, category, severity, message, fix, policy_id, box=None, text="") -> dict:
+    f = checks.Finding("attachment", category, severity, None, None, text, message, policy_id, fix=fix,
+                       attachment_id=att_id, box=box)
+    return f.to_dict()
+
+
+def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
+    out = []
+    if report.gps:
+        out.append(_finding(att_id, "address", "info",
+                            "The photo carries its GPS location. reviewq removes location and camera data "
+                            "when it publishes, but the original file still reveals where it was taken.",
+                            "Nothing to do for publishing; don't forward the original file.", "attachment.metadata"))
+    for name, value in report.exif.items():
+        out.append(_finding(att_id, "device", "info", f"The file's metadata names {name}; it is removed at release.",
+                            "Nothing to do for publishing.", "attachment.metadata", text=value))
+    for box in report.faces:
+        out.append(_finding(att_id, "photo", "warn",
+                            "A face is visible. A recognisable photo of a patient is protected health "
+                            "information and needs the patient's written photo consent.",
+                            "Link the person's photo consent, crop or blur the face, or explain who this is "
+                            "(for example a staff member who agreed).", "attachment.face", box=list(box)))
+    for line in report.lines:
+        out.extend(_text_findings(line, att_id, policy))
+    for what in report.unavailable:
+        out.append(_finding(att_id, "other_id", "warn",
+                            f"This image could not be checked for {'faces' if what == 'faces' else 'readable text'} "
+                            "on this server.", "Look at the image yourself for patients, charts and screens, "
+                            "and explain what you checked.", "attachment.unscanned"))
+    return out
+
+
+def _text_findings(line, att_id, policy) -> list[dict]:
+    phi = [f for f in checks.run_all(line.text, [], policy=policy) if f.check == "phi" and f.severity == "block"]
+    if phi:
+        cats = sorted({f.category for f in phi})
+        return [_finding(att_id, cats[0], "block",
+                         f"Text in the image looks like patient information ({', '.join(cats)}).",
+                         "Crop or cover that part of the image (charts, wristbands, screens, whiteboards).",
+                         "attachment.text_phi", box=list(line.box), text=line.text)]
+    if _LABELS.search(line.text) and (_LONG_NUMBER.search(line.text) or len(line.text.split()) >= 2):
+        return [_finding(att_id, "other_id", "block",
+                         "Text in the image looks like a label on a chart, wristband or screen with a "
+                         "patient's details.", "Crop or cover that part of the image.", "attachment.text_phi",
+                         box=list(line.box), text=line.text)]
+    return []
+
+
+def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) -> None:
+    if not att.content_type.startswith("image/"):
+        att.scan_findings = [_finding(att.id, "photo", "warn",
+                                      "Videos are not scanned automatically: faces, voices and screens in them "
+                                      "can identify patients.", "Watch the video and explain what you checked.",
+                                      "attachment.unscanned")]
+    else:
+        try:
+            att.scan_findings = findings_for(analyse(path_of(upload_dir, att.storage_key)), att.id, policy)
+        except (OSError, ValueError) as e:
+            log.warning("attachment %s could not be scanned: %s", att.id, type(e).__name__)
+            att.scan_findings = [_finding(att.id, "other_id", "warn", "This image could not be read for checking.",
+                                          "Replace the file, or explain what you checked.", "attachment.unscanned")]
+    att.scanned_at = now
+
+
+def _unscanned(draft_id: int | None = None):
+    q = (select(Attachment.id, Attachment.storage_key, Attachment.content_type)
+         .where(Attachment.scanned_at.is_(None), Attachment.removed_at.is_(None)))
+    if draft_id is not None:
+        q = q.where(Attachment.draft_id == draft_id)
+    return q.order_by(Attachment.id).limit(BATCH)
+
+
+def _analyse(row, upload_dir: Path, policy, now: datetime) -> Attachment:
+    att_id, key, ctype = row
+    probe = Attachment(id=att_id, storage_key=key, content_type=ctype)  # transient: never added
+    scan_attachment(probe, upload_dir, policy, now)
+    return probe
+
+
+def _record(session, probe: Attachment) -> int:
+    """Store one result unless someone else stored theirs first; 1 when this one was stored."""
+    return session.execute(update(Attachment)
+                           .where(Attachment.id == probe.id, Attachment.scanned_at.is_(None))
+                           .values(scan_findings=probe.scan_findings, scanned_at=probe.scanned_at)
+                           .execution_options(synchronize_session="fetch")).rowcount
+
+
+def scan_unlocked(session, upload_dir: Path, policy, now: datetime, *, draft_id) -> int:
+    """Scan one draft's unscanned attachments in the caller's session, holding no row lock."""
+    rows = session.execute(_unscanned(as_id(draft_id) or 0)).all()
+    return sum(_record(session, _analyse(r, upload_dir, policy, now)) for r in rows)
+
+
+def scan_due(db, settings, now: datetime) -> int:
+    """Worker job: scan a batch of unscanned attachments, analysing outside any transaction.
+
+    Holding a transaction through OCR would stall every writer on SQLite.
+    """
+    from reviewq.drafts.checking import load_policy
+    with db.transaction() as s:
+        policy = load_policy(s, settings.policy_file)
+        todo = s.execute(_unscanned()).all()
+    done = 0
+    for row in todo:
+        probe = _analyse(row, settings.upload_dir, policy, now)
+        with db.transaction() as s:
+            done += _record(s, probe)
+    return done

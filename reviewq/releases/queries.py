@@ -1,0 +1,210 @@
+"""Reads about releases: the calendar, clashes, the freeze, holds and blackout windows.
+
+Every read a calendar page, the API, the CLI or the release worker needs about
+releases; nothing here writes. Visibility of posts is reviewq.drafts.queries'
+visible_clause (the same rule as every other list of drafts).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import String, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from reviewq.core import schedule as S
+from reviewq.core.errors import NotFoundError, ValidationError
+from reviewq.core.ids import as_id
+from reviewq.core.roles import CHANNELS
+from reviewq.models import BlackoutWindow, Draft, ReleaseHold, User
+from reviewq.releases.permissions import can_control_releases
+from reviewq.releases.rules import release_rules
+from reviewq.drafts.queries import visible_clause
+from reviewq.stored_settings import get_setting
+
+FREEZE_KEY = "freeze"
+CALENDAR_STATES = ("scheduled", "published")
+MAX_RANGE = timedelta(days=400)
+
+
+@dataclass(frozen=True)
+class FreezeState:
+    on: bool
+    reason: str
+    since: datetime | None
+    by_name: str
+
+    def __bool__(self) -> bool:
+        return self.on
+
+
+def freeze_state(session: Session) -> FreezeState | None:
+    """The global crisis freeze, or None when releases flow normally (one row: every page reads it)."""
+    value = get_setting(session, FREEZE_KEY)
+    if value is None or not value.get("on"):
+        return None
+    since = value.get("since")
+    return FreezeState(True, value.get("reason", ""), datetime.fromisoformat(since) if since else None,
+                       value.get("by_name", ""))
+
+
+def calendar_entries(session: Session, user: User, start: datetime, end: datetime, *, channels=None,
+                     states=None, author_id=None) -> list[Draft]:
+    """Scheduled and published posts `user` may see with release_at in [start, end), earliest first."""
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        raise ValidationError("Give a time range with time zones, end after start.", {"to": "before from"})
+    if end - start > MAX_RANGE:
+        raise ValidationError("Ask for at most 400 days at a time.", {"to": "range too long"})
+    states = list(states or CALENDAR_STATES)
+    if any(s not in CALENDAR_STATES for s in states):
+        raise ValidationError("The calendar shows scheduled and published posts.", {"state": "unknown state"})
+    q = select(Draft).where(visible_clause(user), Draft.state.in_(states), Draft.release_at >= start,
+                            Draft.release_at < end)
+    if channels:
+        unknown = [c for c in channels if c not in CHANNELS]
+        if unknown:
+            raise ValidationError(f"Unknown channel {unknown[0]!r}.", {"channel": "unknown channel"})
+        # JSON arrays differ per backend; a quoted-name match is exact because names are [a-z]+.
+        text = func.cast(Draft.channels, String)
+        q = q.where(or_(*[text.like(f'%"{c}"%') for c in channels]))
+    if author_id is not None:
+        q = q.where(Draft.author_id == int(author_id))
+    return list(session.scalars(q.order_by(Draft.release_at, Draft.id)).unique())
+
+
+def clash_warnings(session: Session, draft: Draft) -> list[str]:
+    """Why this post's slot may be a bad idea: neighbours on the same channel, holds that match it."""
+    if draft.release_at is None:
+        return []
+    minutes = int(release_rules(session)["clash_minutes"])
+    near = session.execute(select(Draft.id, Draft.release_at, Draft.channels).where(
+        Draft.state.in_(CALENDAR_STATES), Draft.id != draft.id,
+        Draft.release_at.between(draft.release_at - timedelta(minutes=minutes),
+                                 draft.release_at + timedelta(minutes=minutes)))).all()
+    slots = [S.Slot(i, at, frozenset(ch or ())) for i, at, ch in near]
+    out = [c.message() for c in S.find_clashes(draft.release_at, draft.channels, slots, minutes)]
+    for h in S.matching_holds(hold_rules(session), draft.body, draft.channels):
+        out.append(f"A hold on {h.describe()} matches this post: it will not go out until the hold is lifted.")
+    return out
+
+
+def not_draft_held():
+    """SQL: the post has no active hold of its own."""
+    return ~exists().where(and_(ReleaseHold.draft_id == Draft.id, ReleaseHold.kind == "draft",
+                                ReleaseHold.lifted_at.is_(None)))
+
+
+def overdue_posts(session: Session, now: datetime) -> list[Draft]:
+    """Scheduled posts already due and not held one by one: what lifting a freeze would release."""
+    return list(session.scalars(select(Draft).where(Draft.state == "scheduled", Draft.release_at <= now,
+                                                    not_draft_held()).order_by(Draft.release_at, Draft.id)))
+
+
+def active_hold(session: Session, hold_id, *, lock: bool = False) -> ReleaseHold:
+    """An active targeted hold (channel, tag or term); NotFoundError for anything else."""
+    hold_id = as_id(hold_id)
+    hold = session.get(ReleaseHold, hold_id, with_for_update=lock or None) if hold_id is not None else None
+    if hold is None or hold.kind == "draft" or hold.lifted_at is not None:
+        raise NotFoundError("No such active hold.")
+    return hold
+
+
+def held_by(session: Session, hold_id: int) -> list[Draft]:
+    """Scheduled posts the worker held because targeted hold `hold_id` matched them."""
+    return list(session.scalars(
+        select(Draft).join(ReleaseHold, ReleaseHold.draft_id == Draft.id)
+        .where(ReleaseHold.source_hold_id == hold_id, ReleaseHold.lifted_at.is_(None),
+               Draft.state == "scheduled").order_by(Draft.release_at)))
+
+
+def active_holds(session: Session) -> list[ReleaseHold]:
+    return list(session.scalars(select(ReleaseHold).where(ReleaseHold.kind != "draft",
+                                                          ReleaseHold.lifted_at.is_(None))
+                                .order_by(ReleaseHold.id)))
+
+
+def hold_rules(session: Session) -> list[S.HoldRule]:
+    return [S.HoldRule(h.id, h.kind, h.value) for h in active_holds(session)]
+
+
+def draft_holds(session: Session, draft_id: int) -> list[ReleaseHold]:
+    return list(session.scalars(select(ReleaseHold).where(ReleaseHold.draft_id == draft_id,
+                                                          ReleaseHold.kind == "draft",
+                                                          ReleaseHold.lifted_at.is_(None))))
+
+
+def blackout_windows(session: Session, start: datetime, end: datetime) -> list[BlackoutWindow]:
+    return list(session.scalars(select(BlackoutWindow).where(BlackoutWindow.ends_at > start,
+                                                             BlackoutWindow.starts_at < end)
+                                .order_by(BlackoutWindow.starts_at)))
+
+
+def windows_for(session: Session, start: datetime, end: datetime) -> list[S.Window]:
+    return [S.Window(w.starts_at, w.ends_at, frozenset(w.channels or ()), w.reason)
+            for w in blackout_windows(session, start, end)]
+
+
+@dataclass(frozen=True)
+class ControlsOverview:
+    """What the freeze page shows: the freeze, the posts lifting it would release, the active holds."""
+
+    freeze: FreezeState | None
+    overdue: list
+    holds: list
+    can_control: bool
+    will_hold: list      # what a freeze would hold, shown before comms confirms it (none while frozen)
+
+
+def controls_overview(session: Session, user: User, now: datetime) -> ControlsOverview:
+    state = freeze_state(session)
+    # calendar_entries caps a range at 400 days.
+    will_hold = [] if state else calendar_entries(session, user, now, now + timedelta(days=399),
+                                                  states=["scheduled"])
+    return ControlsOverview(state, overdue_posts(session, now) if state else [], active_holds(session),
+                            can_control_releases(user), will_hold)
+
+
+def hold_to_lift(session: Session, hold_id) -> tuple[ReleaseHold, list[Draft]]:
+    """An active targeted hold and the posts it holds (the 'lift this hold' page)."""
+    hold = active_hold(session, hold_id)
+    return hold, held_by(session, hold.id)
+
+
+@dataclass(frozen=True)
+class CalendarView:
+    """The posts and brakes of one calendar range."""
+
+    drafts: list
+    windows: list
+    holds: list
+
+
+def calendar_view(session: Session, user: User, start: datetime, end: datetime, **filters) -> CalendarView:
+    return CalendarView(calendar_entries(session, user, start, end, **filters), blackout_windows(session, start, end),
+                        active_holds(session))
+
+
+@dataclass(frozen=True)
+class ReleasePanel:
+    """The release panel of one draft's page."""
+
+    holds: list
+    warnings: list
+    idempotency_key: str
+
+
+def release_panel(session: Session, draft: Draft) -> ReleasePanel:
+    return ReleasePanel(draft_holds(session, draft.id),
+                        clash_warnings(session, draft) if draft.state == "scheduled" else [],
+                        S.idempotency_key(draft.id, draft.current_revision, draft.release_at)
+                        if draft.release_at else "")
+
+
+def signed_attachment(session: Session, secret: str, attachment_id: int, expires, sig, now: datetime):
+    """The attachment a publisher's signed, unexpired media link names, or None."""
+    from reviewq.models import Attachment
+    from reviewq.publishers.payload import media_link_valid
+    att = session.get(Attachment, attachment_id)
+    if att is None or not media_link_valid(secret, att.id, att.sha256, expires, sig, now):
+        return None
+    return att

@@ -1,0 +1,138 @@
+"""Recording what the publisher said about a batch of releases, in one transaction.
+
+Owns the release columns of a post after a publish call (published, or the
+masked error and when to retry), the release_attempts log rows, and the
+draft_released / release_failed signals (one per post, audited by the
+receivers in this same transaction). Refuses to mark a post published unless
+this worker still holds its lease: a worker that lost it (a stall longer than
+the lease) leaves the post to the worker that took it over, which retries with
+the same Idempotency-Key.
+"""
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from datetime import datetime
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, lazyload
+from sqlalchemy.orm.attributes import set_committed_value
+
+from reviewq import signals
+from reviewq.core import schedule as S
+from reviewq.core.errors import InvalidTransitionError
+from reviewq.drafts import transitions as T
+from reviewq.models import Draft, ReleaseAttempt
+from reviewq.models.audit import appending_in_bulk
+from reviewq.publishers import PublishResult
+from reviewq.drafts.masking import masking_on
+
+log = logging.getLogger("reviewq.release")
+LEASE_LOST = "lease lost before recording: the worker holding it now retries with the same key"
+
+
+def finish_attempts(s: Session, rows, now: datetime) -> None:
+    """Close release_attempts rows: [(attempt_id, outcome, error, publisher_ref)]."""
+    bulk_set(s, ReleaseAttempt.__table__, [{"id": a, "outcome": o, "error": e, "publisher_ref": r, "finished_at": now}
+                                           for a, o, e, r in rows])
+
+
+def bulk_set(s: Session, table, rows: list[dict], **always) -> None:
+    """UPDATE `table` SET each row's values WHERE id = row["id"]: one executemany per set of columns.
+
+    The statement is the same for every batch, so SQLAlchemy compiles it once; psycopg
+    pipelines the rows. (A single statement with a CASE per row costs more to compile
+    than it saves.)
+    """
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[tuple(sorted(k for k in row if k != "id"))].append(row)
+    for cols, items in groups.items():
+        stmt = update(table).where(table.c.id == bindparam("b_id")).values(
+            **always, **{c: bindparam(f"b_{c}") for c in cols})
+        s.execute(stmt, [{"b_id": r["id"], **{f"b_{c}": r[c] for c in cols}} for r in items])
+
+
+def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None) -> None:
+    """Store [(claim, PublishResult or None when not started)] for a batch, then send one signal per post."""
+    if not outcomes:
+        return
+    ids = sorted({claim.draft_id for claim, _ in outcomes})
+    drafts = {d.id: d for d in s.execute(select(Draft).where(Draft.id.in_(ids)).order_by(Draft.id)
+                                         .options(lazyload(Draft.author)).with_for_update(of=Draft)
+                                         .execution_options(populate_existing=True)).scalars()}
+    on = masking_on(s)
+    attempts, changes, events = [], [], []
+    for claim, result in outcomes:
+        draft = drafts.get(claim.draft_id)
+        attempt, values, event = _settle(draft, claim, result, now, on, why_not)
+        attempts.append(attempt)
+        if values:
+            changes.append((draft, values))
+        if event is not None:
+            events.append(event)
+    update_drafts(s, changes)
+    finish_attempts(s, attempts, now)
+    with appending_in_bulk(s):  # one audit row per post, chained and written in one INSERT
+        for signal, draft, kwargs in events:
+            signal.send(draft, session=s, now=now, **kwargs)
+
+
+def update_drafts(s: Session, changes: list[tuple[Draft, dict]]) -> None:
+    """Write [(draft, {column: value})] in a few statements; the rows are locked.
+
+    Plain UPDATEs instead of the ORM's one statement per versioned row; the
+    objects get the same values (and version) so the signals see the new state.
+    """
+    t = Draft.__table__
+    bulk_set(s, t, [{"id": d.id, **values} for d, values in changes], version=t.c.version + 1)
+    for draft, values in changes:
+        for c, v in {**values, "version": draft.version + 1}.items():
+            set_committed_value(draft, c, v)
+
+
+def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datetime, masking: bool,
+            why_not: str | None) -> tuple[tuple, dict, tuple | None]:
+    """One post's attempt row, its draft's new values (only while the lease is ours), the signal to send."""
+    if draft is None or draft.release_claimed_until != claim.lease_until:
+        if result is not None and result.ok:
+            log.warning("draft %s published after its lease was lost; not recorded by this worker", claim.draft_id)
+            return (claim.attempt_id, "published", LEASE_LOST, result.ref), {}, None
+        return (claim.attempt_id, "failed", why_not if result is None else LEASE_LOST, None), {}, None
+    unclaim = {"release_claimed_until": None}
+    if result is None:
+        return (claim.attempt_id, "held" if why_not == "crisis freeze" else "failed", why_not, None), unclaim, None
+    if draft.state == T.State.PUBLISHED.value:
+        return (claim.attempt_id, "published" if result.ok else "failed", result.error, result.ref), unclaim, None
+    if result.ok:
+        values = {**unclaim, **T.values_for(draft, _release(draft), now), "publisher_ref": result.ref,
+                  "release_error": None, "next_attempt_at": None}
+        return (claim.attempt_id, "published", None, result.ref), values, \
+            (signals.draft_released, draft, {"publisher_ref": result.ref})
+    if draft.state != T.State.SCHEDULED.value:
+        return (claim.attempt_id, "failed", "unscheduled while publishing", None), unclaim, None
+    error = mask_error(result.error or "unknown error", draft, on=masking)
+    attempts = draft.release_attempts + 1
+    values = {**unclaim, "release_attempts": attempts, "release_error": error,
+              "next_attempt_at": now + S.backoff(attempts)}
+    # The audit row and Slack get the summary only: a publisher may echo the post text back.
+    return (claim.attempt_id, "failed", error, None), values, \
+        (signals.release_failed, draft, {"error": error.split(":")[0][:200], "attempts": attempts})
+
+
+def _release(draft: Draft) -> T.Transition:
+    """RELEASE as the workflow decides it; a post that left `scheduled` during the call is out all the same."""
+    try:
+        return T.release_transition(draft)
+    except InvalidTransitionError:
+        # The post is out: that is the truth even if someone withdrew it during the call.
+        return T.Transition(T.Action.RELEASE, T.State(draft.state), T.State.PUBLISHED, audit_action="draft.release")
+
+
+def mask_error(error: str, draft: Draft, *, on: bool) -> str:
+    """`error` with PHI blacked out: the post's fragments wherever the publisher quoted them, and
+    whatever the PHI check finds in the error text itself (reviewq.drafts.masking)."""
+    if not on:
+        return error
+    from reviewq.drafts.masking import mask_text, post_fragments
+    return mask_text(error, fragments=post_fragments(draft))

@@ -1,0 +1,1 @@
+"""Review: approval decisions at each stage, the review queue and counts, stage reminders."""

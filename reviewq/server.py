@@ -1,0 +1,98 @@
+"""`reviewq serve`: the production WSGI server, N processes.
+
+gunicorn on POSIX (a master forking N workers, each with threads); waitress in
+one process where gunicorn cannot run (Windows). The trusted-proxy count
+(REVIEWQ_TRUSTED_PROXIES) goes to the server too, so the scheme and client
+address it reports agree with the app's ProxyFix: with 0 proxies no forwarded
+header is believed from anyone, not even from 127.0.0.1.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+log = logging.getLogger("reviewq.server")
+
+
+def default_workers() -> int:
+    return os.cpu_count() or 1
+
+
+def serve(app, host: str, port: int, workers: int, threads: int) -> None:
+    settings = app.config["REVIEWQ"]
+    announce = f"reviewq serving on http://{host}:{port} ({workers} processes)"
+    if settings.log_format == "json":
+        log.info(announce)
+    else:
+        print(announce, file=sys.stderr, flush=True)
+    if os.name == "posix":
+        try:
+            import gunicorn  # noqa: F401
+        except ImportError:
+            log.warning("gunicorn is not installed: serving with waitress in one process")
+        else:
+            _gunicorn(app, host, port, workers, threads, settings)
+            return
+    _waitress(app, host, port, threads * max(1, workers), settings)
+
+
+def gunicorn_options(host: str, port: int, workers: int, threads: int, settings) -> dict:
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers,
+        "threads": threads,
+        "worker_class": "gthread",
+        "forwarded_allow_ips": "*" if settings.trusted_proxies else "",
+        "proc_name": "reviewq",
+        "accesslog": None,
+        "post_fork": _post_fork,
+        "timeout": 120,  # an upload scan or an evidence pack can take a while
+    }
+    if settings.log_format == "json":
+        handler = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        options["logconfig_dict"] = {
+            "version": 1, "disable_existing_loggers": False,
+            "formatters": {"json": {"()": "reviewq.logging_setup.JsonFormatter"}},
+            "handlers": {"console": handler, "error_console": handler},
+            "root": {"level": "INFO", "handlers": ["console"]},
+            "loggers": {"gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+                        # Off: its line carries the query string; reviewq.request logs the path alone.
+                        "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False}},
+        }
+    return options
+
+
+def _post_fork(server, worker) -> None:
+    # The master checked the schema before forking: its pooled connections must not be shared.
+    from reviewq.extensions import db
+    if db.engine is not None:
+        db.engine.dispose(close=False)
+
+
+def _gunicorn(app, host, port, workers, threads, settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    class Server(BaseApplication):
+        def load_config(self):
+            for key, value in gunicorn_options(host, port, workers, threads, settings).items():
+                self.cfg.set(key, value)
+            if "control_socket_disable" in self.cfg.settings:
+                # gunicorn 25.1+: no shared ~/.gunicorn/gunicorn.ctl, so several `serve` can run side by side.
+                self.cfg.set("control_socket_disable", True)
+
+        def load(self):
+            return app
+
+    sys.argv = sys.argv[:1]  # gunicorn parses argv: ours are click's
+    Server().run()
+
+
+def _waitress(app, host, port, threads, settings) -> None:
+    from waitress import serve as waitress_serve
+    extra = {}
+    if settings.trusted_proxies:
+        extra = {"trusted_proxy": "*", "trusted_proxy_count": settings.trusted_proxies,
+                 "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto", "x-forwarded-host"},
+                 "clear_untrusted_proxy_headers": True}
+    waitress_serve(app, host=host, port=port, threads=threads, ident="reviewq", **extra)

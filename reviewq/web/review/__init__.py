@@ -1,0 +1,2 @@
+"""Approver pages (blueprint `review`): views.py and forms.py."""
+from reviewq.web.review.views import bp  # noqa: F401

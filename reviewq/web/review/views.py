@@ -1,0 +1,96 @@
+"""Approver pages: the review queue, the draft page's review panel, and decisions.
+
+Decisions go through reviewq.review.operations.decide, the same function the
+API and Slack call; this module only hides buttons a person could not use
+(asking the operations' check_* twins; hiding is never the check) and
+explains refusals next to the form.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from reviewq.clock import now_utc
+from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
+from reviewq.core.ids import as_id
+from reviewq.drafts.operations import check_edit, check_withdraw, may
+from reviewq.drafts.queries import get_visible_draft
+from reviewq.extensions import db
+from reviewq.review.operations import decide, may_decide
+from reviewq.review.queries import review_queue, stage_counts, stages_for
+from reviewq.web.forms import ConfirmForm
+from reviewq.web.review.forms import DecisionForm
+from reviewq.web.local_time import waited
+from reviewq.web.templating import diff_words, text_findings
+from reviewq.web.unit_of_work import attempt
+
+bp = Blueprint("review", __name__)
+DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; the author has been told why.",
+                 "reject": "Rejected; the author has been told why."}
+
+
+@bp.route("/review")
+@login_required
+def queue():
+    now = now_utc()
+    items = [(d, waited(d.stage_entered_at, now)) for d in review_queue(db.session, current_user)]
+    return render_template("review/queue.html", items=items, counts=stage_counts(db.session),
+                           stages=stages_for(current_user))
+
+
+def _compare(draft):
+    numbers = [r.number for r in draft.revisions]
+    if len(numbers) < 2:
+        return None
+    def pick(name, default):
+        raw = request.args.get(name, "")
+        n = as_id(raw)
+        return n if n in numbers else default
+    a, b = pick("from", numbers[-2]), pick("to", numbers[-1])
+    by_number = {r.number: r for r in draft.revisions}
+    return {"numbers": numbers, "from": a, "to": b,
+            "html": diff_words(by_number[a].body, by_number[b].body),
+            "channels": (by_number[a].channels, by_number[b].channels)}
+
+
+def render_draft(draft, *, form=None, error=None, status=200):
+    rev = draft.revision
+    findings = rev.findings or []
+    stage = may_decide(current_user, draft)
+    if form is None:
+        form = DecisionForm(formdata=None, revision=str(draft.current_revision),
+                            expected_stage=stage.name if stage else "")
+    by_id = {a.id: a for a in draft.attachments}
+    attachments = [(by_id.get(s["id"]), s) for s in rev.attachments]
+    history = sorted(draft.decisions, key=lambda d: d.created_at, reverse=True)
+    return render_template(
+        "drafts/view.html", draft=draft, rev=rev, findings=findings,
+        text_findings=text_findings(findings, rev.body), attachment_findings=[f for f in findings if "attachment_id" in f],
+        attachments=attachments, history=history, stage=stage, form=form, error=error,
+        compare=_compare(draft), is_author=draft.author_id == current_user.id,
+        editable=may(check_edit, current_user, draft), confirm=ConfirmForm(),
+        withdrawable=may(check_withdraw, current_user, draft)), status
+
+
+@bp.route("/drafts/<int:draft_id>/decision", methods=["POST"])
+@login_required
+def decision(draft_id: int):
+    form = DecisionForm()
+    draft = get_visible_draft(db.session, current_user, draft_id)
+    if not form.validate():
+        return render_draft(draft, form=form, error="Please correct the comment.", status=422)
+    choice = form.decision.data or ""
+    try:
+        with attempt():
+            decide(db.session, current_user, draft.id, choice, revision=form.revision.data or None,
+                   comment=form.comment.data or "", now=now_utc(), via="web",
+                   expected_stage=form.expected_stage.data or None)
+    except ValidationError as e:
+        form.comment.errors = [*form.comment.errors, *e.fields.values()] if "comment" in e.fields else []
+        draft = get_visible_draft(db.session, current_user, draft_id)
+        return render_draft(draft, form=form, error=e.message, status=422)
+    except (StaleRevisionError, ConflictError) as e:
+        return render_template("review/conflict.html", message=e.message,
+                               draft_id=draft_id), 409
+    flash(DONE_MESSAGES.get(choice, "Recorded."), "success")
+    return redirect(url_for("drafts.view", draft_id=draft.id))
