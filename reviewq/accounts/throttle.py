@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from reviewq.core.errors import PermissionDeniedError
 from reviewq.models import LoginAttempt
 
 
@@ -65,9 +66,6 @@ def retry_after(session: Session, key: str, now: datetime, limits: Limits) -> in
 def clear(session: Session, key: str) -> None:
     """Forget an account's failures once its owner signs in."""
     session.execute(delete(LoginAttempt).where(LoginAttempt.key == key))
-
-
-from reviewq.core.errors import PermissionDeniedError  # noqa: E402
 
 
 class ThrottledError(PermissionDeniedError):
