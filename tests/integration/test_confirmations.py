@@ -10,8 +10,8 @@ import re
 from datetime import timedelta
 
 from reviewq.models import Draft
-from reviewq.services.common import now_utc
-from reviewq.services.releases import schedule_release
+from reviewq.clock import now_utc
+from reviewq.releases.operations import schedule_release
 from tests.factories import csrf_from
 
 
