@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -29,6 +30,8 @@ def run_reviewq(env: dict, *args: str) -> None:
 def seeded(url: str, instance_dir: str, drafts: int) -> dict:
     """A fresh schema with `drafts` seeded drafts; returns the environment for reviewq."""
     reset_schema(url)
+    # A fresh database: checkpoints of an earlier run's chain would read as a truncation.
+    shutil.rmtree(os.path.join(instance_dir, "audit-checkpoints"), ignore_errors=True)
     env = reviewq_env(url, instance_dir)
     run_reviewq(env, "init-db")
     run_reviewq(env, "seed", "--drafts", str(drafts))

@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -170,7 +171,10 @@ def run(args, url: str) -> int:
     rx = Receiver()
     env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_PUBLISH_WEBHOOK_URL": rx.url,
            "REVIEWQ_PUBLISH_WEBHOOK_SECRET": "bench", "REVIEWQ_SECRET_KEY": "bench",
+           "REVIEWQ_AUDIT_KEY": "bench-audit-key-0123456789abcdef",
            "REVIEWQ_INSTANCE_DIR": "/tmp/reviewq-bench-instance"}
+    # A fresh database: checkpoints of an earlier run's chain would read as a truncation.
+    shutil.rmtree("/tmp/reviewq-bench-instance/audit-checkpoints", ignore_errors=True)
     env.pop("SLACK_BOT_TOKEN", None)
     procs = [subprocess.Popen([sys.executable, "-m", "reviewq", "worker", "--interval", "0.2"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(args.workers)]

@@ -86,10 +86,18 @@ def _secret_key(instance_dir: Path, name: str = "secret_key") -> str:
     from reviewq.filemodes import private_dir
     private_dir(instance_dir)
     key = secrets.token_hex(32)
-    # Written with 0600 so the key is readable by the service account only.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written with 0600 so the key is readable by the service account only, and linked into
+    # place whole: processes starting together all end up with the first one's key.
+    tmp = instance_dir / f".{name}.{os.getpid()}.tmp"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as f:
         f.write(key)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text().strip()
+    finally:
+        tmp.unlink()
     return key
 
 

@@ -73,14 +73,18 @@ def _load_signing_key(text: str | None, path: Path):
         path.parent.mkdir(parents=True, exist_ok=True)
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        # 0600: readable by the service account only, like the secret key; linked into place
+        # whole, so a process starting at the same time reads the first one's key, never half.
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(pem)
         try:
-            # 0600: readable by the service account only, like the secret key.
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            os.link(tmp, path)
         except FileExistsError:  # another process generated it first: use theirs
             pass
-        else:
-            with os.fdopen(fd, "wb") as f:
-                f.write(pem)
+        finally:
+            tmp.unlink()
     try:
         return parse_signing_key(path.read_text())
     except AuditConfigError as e:

@@ -3,7 +3,7 @@
 Pure: no Flask, database or network. Callers pass everything in (text,
 channels, attachment metadata, linked consent summaries, the policy) and get a
 list of Finding values in the contract's format. Persisting findings and
-deciding what a `block` means for the workflow belong to reviewq.services.
+deciding what a `block` means for the workflow belong to the domain packages (reviewq.drafts.checking).
 """
 from reviewq.checks.base import AttachmentInfo, ConsentInfo, Finding
 from reviewq.checks.policy import Policy, default_policy

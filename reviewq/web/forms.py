@@ -14,11 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from reviewq.core.roles import ROLE_LABELS, ROLES
 
-try:  # WTForms 3.3 deprecates (value, label) tuples
-    from wtforms.fields.choices import SelectChoice as _Choice
-except ImportError:  # pragma: no cover - older WTForms
-    def _Choice(value, label):
-        return (value, label)
+from wtforms.fields.choices import SelectChoice as _Choice  # WTForms 3.3 deprecates (value, label) tuples
 
 class CheckboxesField(SelectMultipleField):
     """Several checkboxes; unknown values reach the operation, which names them in its error."""

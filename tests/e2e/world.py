@@ -11,9 +11,10 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from reviewq.core.errors import BlockingFindingsError
-from reviewq.consents import operations as consents
-from reviewq.releases import blackouts, holds
 from reviewq.clock import now_utc
+from reviewq.consents import operations as consents
+from reviewq.releases.blackouts import add_blackout
+from reviewq.releases.holds import place_hold
 from reviewq.releases.operations import schedule_release
 from tests.factories import PASSWORD
 
@@ -58,9 +59,9 @@ def build_world(factory, session) -> World:
     schedule_release(session, users["comms"], scheduled.id, release_at=now_utc() + timedelta(days=2),
                      now=now_utc())
     approved = factory.approved_draft(staff, approvers=team, body="Visiting hours change on Monday: 9 am to 8 pm.")
-    hold = holds.place_hold(session, users["comms"], "term", "maternity", reason="Pause maternity posts",
+    hold = place_hold(session, users["comms"], "term", "maternity", reason="Pause maternity posts",
                              now=factory.tick())
-    blackouts.add_blackout(session, users["comms"], starts_at=now_utc() + timedelta(days=5),
+    add_blackout(session, users["comms"], starts_at=now_utc() + timedelta(days=5),
                         ends_at=now_utc() + timedelta(days=5, hours=6), reason="Board meeting",
                         now=factory.tick())
     consents.create_consent(session, users["comms"], subject_name="Maria Lopez", covers=["name", "photo"],

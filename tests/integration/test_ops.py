@@ -159,7 +159,8 @@ def test_serve_with_workers_logs_json_lines_without_post_text(app, factory, sett
     token = factory.token(factory.user("staff"))
     port = _free_port()
     env = {**os.environ, "REVIEWQ_DATABASE_URL": settings.database_url, "REVIEWQ_SECRET_KEY": "k",
-           "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"), "REVIEWQ_LOG_FORMAT": "json"}
+           "REVIEWQ_INSTANCE_DIR": str(tmp_path / "inst"), "REVIEWQ_LOG_FORMAT": "json",
+           "REVIEWQ_AUDIT_KEY": settings.audit_key}  # the same chain key as the events already written
     proc = subprocess.Popen([sys.executable, "-m", "reviewq", "serve", "--port", str(port), "--workers", "2"],
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

@@ -124,7 +124,8 @@ def test_two_serve_processes_on_different_ports_show_the_same_attachment(app, fa
     staff = factory.user("staff")
     token = factory.token(staff)
     env = {**os.environ, **s3_env, "REVIEWQ_DATABASE_URL": settings.database_url,
-           "REVIEWQ_SECRET_KEY": settings.secret_key, "REVIEWQ_STORAGE_URL": settings.storage_url}
+           "REVIEWQ_SECRET_KEY": settings.secret_key, "REVIEWQ_STORAGE_URL": settings.storage_url,
+           "REVIEWQ_AUDIT_KEY": settings.audit_key}  # the same chain key as the events already written
     procs, ports = [], []
     try:
         for host in ("a", "b"):

@@ -24,7 +24,7 @@ from reviewq.releases.operations import schedule_release, unschedule_release
 from reviewq.releases.permissions import can_control_releases, can_schedule_releases
 from reviewq.releases.queries import calendar_view, release_panel
 from reviewq.web.calendar import bp
-from reviewq.web.helpers import local_path
+from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import attempt
 
 VIEWS = ("month", "week", "agenda")
