@@ -114,7 +114,7 @@ def _explain_stage_moved(draft, actor: User, expected_stage: str) -> None:
                  and d.revision_number == draft.current_revision), None)
     if done is None or expected_stage not in wf.STAGE_BY_NAME:
         raise ConflictError("This stage has already been decided.", state=draft.state)
-    who = "You" if done.user_id == actor.id else done.user.name
+    who = "you" if done.user_id == actor.id else done.user.name
     raise ConflictError(f"This stage has already been decided: {who} already decided the "
                         f"{wf.STAGE_BY_NAME[expected_stage].label.lower()} stage of this revision "
                         f"({done.decision.replace('_', ' ')}).", state=draft.state)
