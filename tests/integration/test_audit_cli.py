@@ -13,6 +13,9 @@ from reviewq.models import AuditEvent, AuditHead
 from tests.conftest import AUDIT_KEY
 from tests.integration.audit_helpers import events, tamper
 
+# `reviewq audit ...` runs as a subprocess on its own connection: it must see what the test committed.
+pytestmark = pytest.mark.commits
+
 
 @pytest.fixture
 def run(tmp_path, migrated):
