@@ -14,7 +14,7 @@ from reviewq.api import serialize as out
 from reviewq.api.spec import UnsupportedMediaTypeError, cursor_of, operation, parse_when
 from reviewq.clock import now_utc
 from reviewq.consents.operations import link_consents as link
-from reviewq.core.errors import BlockingFindingsError, NotFoundError, ReviewqError, ValidationError
+from reviewq.core.errors import NotFoundError, ReviewqError, ValidationError
 from reviewq.drafts import operations as drafts
 from reviewq.drafts import queries
 from reviewq.drafts.checking import load_policy
