@@ -29,7 +29,7 @@ from reviewq.publishers import PublishResult
 from reviewq.drafts.masking import masking_on
 
 log = logging.getLogger("reviewq.release")
-FIRST_RETRY_SECONDS = 5
+QUICK_RETRIES_SECONDS = (2, 10)   # the first retries; S.backoff's 30 s, 1 min ... after
 LEASE_LOST = "lease lost before recording: the worker holding it now retries with the same key"
 NOT_OURS = object()   # PublishGate's answer when the claim was lost before the call: nothing was sent
 
@@ -46,8 +46,11 @@ def still_ours(s: Session, draft_id: int, attempt_id: int, now: datetime) -> boo
 
 
 def release_backoff(attempts: int) -> timedelta:
-    """Wait before retry number `attempts` + 1: 5 s after the first failure, then 30 s, 1 min, 2 min ... 1 h."""
-    return timedelta(seconds=FIRST_RETRY_SECONDS) if attempts <= 1 else S.backoff(attempts - 1)
+    """Wait before retry number `attempts` + 1: 2 s after the first failure, 10 s after the second, then
+    30 s, 1 min, 2 min ... 1 h. Most failures are a publisher's passing hiccup: the first retry is quick."""
+    if attempts <= len(QUICK_RETRIES_SECONDS):
+        return timedelta(seconds=QUICK_RETRIES_SECONDS[max(attempts, 1) - 1])
+    return S.backoff(attempts - len(QUICK_RETRIES_SECONDS))
 
 
 def finish_attempts(s: Session, rows, now: datetime) -> None:

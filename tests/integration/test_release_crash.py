@@ -91,14 +91,18 @@ def test_first_retry_is_quick_then_backs_off(app, factory, session, team, receiv
     assert release_due(db, app.config["REVIEWQ"], t) == 1
     first = _fresh(session, d)
     assert first.state == "scheduled" and first.release_attempts == 1
-    assert t + timedelta(seconds=5) <= first.next_attempt_at < t + timedelta(seconds=8)
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=3)) == 0   # not yet
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=8)) == 1   # retried seconds later
+    assert t + timedelta(seconds=2) <= first.next_attempt_at < t + timedelta(seconds=4)
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=1)) == 0   # not yet
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=4)) == 1   # retried seconds later
     second = _fresh(session, d)
-    assert second.release_attempts == 2 and second.next_attempt_at >= t + timedelta(seconds=38)   # then 30 s
+    assert second.release_attempts == 2 and second.next_attempt_at >= t + timedelta(seconds=14)   # then 10 s
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=13)) == 0
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=20)) == 1
+    third = _fresh(session, d)
+    assert third.release_attempts == 3 and third.next_attempt_at >= t + timedelta(seconds=50)     # then 30 s
     receiver.fail_drafts = set()
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=45)) == 1
-    assert _fresh(session, d).state == "published" and len(receiver.requests) == 3
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=60)) == 1
+    assert _fresh(session, d).state == "published" and len(receiver.requests) == 4
 
 
 @pytest.mark.commits  # the worker runs as a subprocess on its own connection
