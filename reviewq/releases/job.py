@@ -42,7 +42,7 @@ from reviewq.publishers.payload import build_payload
 from reviewq.releases import rechecks as RC
 from reviewq.releases.holds import hold_draft
 from reviewq.releases.queries import freeze_state, not_draft_held
-from reviewq.releases.record import NOT_OURS, finish_attempts, record_batch, still_ours
+from reviewq.releases.record import NOT_OURS, finish_attempts, held_claims, record_batch, still_ours
 from reviewq.releases.rules import release_rules
 
 log = logging.getLogger("reviewq.release")
@@ -142,6 +142,14 @@ class PublishGate:
                 if not still_ours(s, draft_id, attempt_id, self.clock()):
                     return NOT_OURS
         return True
+
+    def check_many(self, claims: list[Claim]) -> set[int] | None:
+        """The attempt ids among `claims` that still hold their posts, read in one query; None when no
+        call may start now (see why_not)."""
+        if not self.may_start():
+            return None
+        with self.db.transaction() as s:
+            return held_claims(s, [c.attempt_id for c in claims], self.clock())
 
     def publish(self, publisher, payload: dict, key: str, attempt_id: int | None = None):
         """check(), then the publisher's answer (a publisher that raises is one failed try)."""
@@ -259,30 +267,35 @@ def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, tim
     gate = PublishGate(db, clock, lease, timeout)
     waiting, flying, not_started, handled = list(reversed(ready)), {}, [], held
 
-    def record(r: Ready, result, why_not=None) -> None:
+    def record(outcomes: list, why_not=None) -> None:
         with db.transaction() as s:
-            record_batch(s, [(r.claim, result)], clock(), why_not)
-        lease.settle(r.claim.attempt_id)
+            record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not)
+        for r, _ in outcomes:
+            lease.settle(r.claim.attempt_id)
 
     while waiting or flying:
-        while waiting and len(flying) < concurrency and gate.why_not is None:
-            r = waiting.pop()
-            ok = gate.check(r.claim.draft_id, r.claim.attempt_id)
-            if ok is True:
-                flying[pool.submit(call, publisher, r.payload, r.claim.key)] = r
-            elif ok is NOT_OURS:
-                record(r, None, "lease lost before the call: not sent")
-                handled += 1
+        free = min(concurrency - len(flying), len(waiting))
+        if free > 0 and gate.why_not is None:
+            group = [waiting.pop() for _ in range(free)]
+            ours = gate.check_many([r.claim for r in group])   # read right before the calls start
+            if ours is None:
+                not_started.extend(group)
             else:
-                not_started.append(r)
+                for r in group:
+                    if r.claim.attempt_id in ours:
+                        flying[pool.submit(call, publisher, r.payload, r.claim.key)] = r
+                lost = [(r, None) for r in group if r.claim.attempt_id not in ours]
+                if lost:
+                    record(lost, "lease lost before the call: not sent")
+                    handled += len(lost)
         if gate.why_not is not None:
             not_started.extend(reversed(waiting))
             waiting = []
         if flying:
             done, _ = wait(flying, timeout=lease.interval, return_when=FIRST_COMPLETED)
-            for future in done:
-                record(flying.pop(future), future.result())
-                handled += 1
+            if done:   # every answer that has arrived, recorded now in one short transaction
+                record([(flying.pop(f), f.result()) for f in done])
+                handled += len(done)
         lease.beat()
     if not_started:
         with db.transaction() as s:

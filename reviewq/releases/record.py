@@ -45,6 +45,15 @@ def still_ours(s: Session, draft_id: int, attempt_id: int, now: datetime) -> boo
                                            Draft.state == T.State.SCHEDULED.value)) is not None
 
 
+def held_claims(s: Session, attempt_ids: list[int], now: datetime) -> set[int]:
+    """Which of the claims `attempt_ids` still hold their posts (scheduled, lease not run out)."""
+    if not attempt_ids:
+        return set()
+    return set(s.scalars(select(Draft.release_claim).where(
+        Draft.release_claim.in_(attempt_ids), Draft.release_claimed_until.is_not(None),
+        Draft.release_claimed_until > now, Draft.state == T.State.SCHEDULED.value)))
+
+
 def release_backoff(attempts: int) -> timedelta:
     """Wait before retry number `attempts` + 1: 2 s after the first failure, 10 s after the second, then
     30 s, 1 min, 2 min ... 1 h. Most failures are a publisher's passing hiccup: the first retry is quick."""
