@@ -42,7 +42,7 @@ from reviewq.publishers.payload import build_payload
 from reviewq.releases import rechecks as RC
 from reviewq.releases.holds import hold_draft
 from reviewq.releases.queries import freeze_state, not_draft_held
-from reviewq.releases.record import NOT_OURS, finish_attempts, held_claims, record_batch, still_ours
+from reviewq.releases.record import NOT_OURS, FenceBroken, finish_attempts, held_claims, record_batch, still_ours
 from reviewq.releases.rules import release_rules
 
 log = logging.getLogger("reviewq.release")
@@ -268,8 +268,11 @@ def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, tim
     waiting, flying, not_started, handled = list(reversed(ready)), {}, [], held
 
     def record(outcomes: list, why_not=None) -> None:
-        with db.transaction() as s:
-            record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not)
+        try:
+            with db.transaction() as s:
+                record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not)
+        except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
+            log.error("%s", e)
         for r, _ in outcomes:
             lease.settle(r.claim.attempt_id)
 

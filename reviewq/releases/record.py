@@ -98,35 +98,51 @@ def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None)
                                          .options(lazyload(Draft.author)).with_for_update(of=Draft)
                                          .execution_options(populate_existing=True)).scalars()}
     on = masking_on(s)
-    attempts, events = [], []
+    attempts, changes, events = [], [], []
     for claim, result in outcomes:
         draft = drafts.get(claim.draft_id)
         attempt, values, event = _settle(draft, claim, result, now, on, why_not)
-        if values and not update_fenced(s, draft, claim.attempt_id, values):
-            attempt, _, event = _settle(None, claim, result, now, on, why_not)   # taken over meanwhile
         attempts.append(attempt)
+        if values:
+            changes.append((draft, claim.attempt_id, values))
         if event is not None:
             events.append(event)
+    update_fenced(s, changes)
     finish_attempts(s, attempts, now)
     with appending_in_bulk(s):  # one audit row per post, chained and written in one INSERT
         for signal, draft, kwargs in events:
             signal.send(draft, session=s, now=now, **kwargs)
 
 
-def update_fenced(s: Session, draft: Draft, attempt_id: int, values: dict) -> bool:
-    """UPDATE the post with `values` only if claim `attempt_id` still holds it; whether it did.
+class FenceBroken(RuntimeError):
+    """A fenced UPDATE matched fewer rows than the locked rows said it would: nothing is recorded."""
 
-    Plain UPDATE instead of the ORM's versioned flush; the object gets the same
-    values (and version) so the signals see the new state.
+
+def update_fenced(s: Session, changes: list[tuple[Draft, int, dict]]) -> None:
+    """Write [(draft, attempt_id, {column: value})], each row only while claim `attempt_id` holds it.
+
+    The rows are locked and were checked to be ours; the token is checked again in
+    the UPDATE itself (`WHERE id = … AND release_claim = …`). Plain Core UPDATEs,
+    one executemany per set of columns (compiled once), instead of the ORM's one
+    statement per versioned row; the objects get the same values (and version) so
+    the signals see the new state. Should a row not match after all, the whole
+    transaction is refused: the posts stay claimed and are retried with the same key.
     """
-    done = s.execute(update(Draft).where(fenced(draft.id, attempt_id))
-                     .values(**values, version=Draft.version + 1)
-                     .execution_options(synchronize_session=False)).rowcount
-    if done != 1:
-        return False
-    for c, v in {**values, "version": draft.version + 1}.items():
-        set_committed_value(draft, c, v)
-    return True
+    t = Draft.__table__
+    groups: dict[tuple, list] = defaultdict(list)
+    for draft, attempt_id, values in changes:
+        groups[tuple(sorted(values))].append((draft, attempt_id, values))
+    for cols, items in groups.items():
+        stmt = (update(t).where(t.c.id == bindparam("b_id"), t.c.release_claim == bindparam("b_token"),
+                                t.c.release_claimed_until.is_not(None))
+                .values(version=t.c.version + 1, **{c: bindparam(f"b_{c}") for c in cols}))
+        done = s.execute(stmt, [{"b_id": d.id, "b_token": a, **{f"b_{c}": v[c] for c in cols}}
+                                for d, a, v in items]).rowcount
+        if done != len(items):
+            raise FenceBroken(f"{len(items) - done} of {len(items)} claimed posts were taken over while recording")
+    for draft, _, values in changes:
+        for c, v in {**values, "version": draft.version + 1}.items():
+            set_committed_value(draft, c, v)
 
 
 def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datetime, masking: bool,
