@@ -48,6 +48,8 @@ class Draft(Base):
     release_attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None]
     release_claimed_until: Mapped[datetime | None]
+    # The release_attempts id of the claim holding the lease (the fencing token; see releases/job.py).
+    release_claim: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,33 +1,36 @@
 """The release worker job: claim due posts in batches, re-check them, publish each exactly once.
 
-Per batch, three short transactions and none open while the network is used:
-(1) claim up to `batch` due posts with a lease (FOR UPDATE SKIP LOCKED on
-PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE and gets smaller
-batches); (2) lock them again, re-check every one (reviewq.releases.rechecks:
-freeze, holds, scheduler, approvals, checks with today's policy and consents;
-a failing post is held, the others go on) and build the payloads; (3) after
-publishing — one call per post, a few at a time from a thread pool, each
-started only while the lease still covers its timeout and the calendar is
-not frozen — record every outcome in one transaction, marking a post published
-only if this worker still holds its lease.
+Per batch: (1) claim up to `batch` due posts with a short lease (FOR UPDATE
+SKIP LOCKED on PostgreSQL; SQLite serialises writers with BEGIN IMMEDIATE and
+gets smaller batches); each claim's release_attempts id is written to the
+post's `release_claim`, the fencing token; (2) lock them again, re-check every
+one (reviewq.releases.rechecks: freeze, holds, scheduler, approvals, checks
+with today's policy and consents; a failing post is held, the others go on)
+and build the payloads; (3) publish — one call per post, a few at a time from
+a thread pool, each started only while the lease is ours (re-read from the
+database right before the call) and the calendar is not frozen — and record
+each answer as soon as it arrives, in its own short transaction, through an
+UPDATE that matches the claim's token. A heartbeat thread renews the batch's
+leases while the worker lives.
 
-A worker killed between (1) and (3) leaves its leases; when they expire
-another worker retries with the same Idempotency-Key, so a publisher that
-honours the key shows one post. Never called from a request.
+A worker killed mid-batch loses only the posts whose answer it had not yet
+recorded; its leases stop being renewed, and another worker takes them over
+within `lease_seconds` and retries with the same Idempotency-Key. A worker
+that lost a lease (a stall longer than the lease) neither records nor starts
+calls for that post. Never called from a request.
 """
 from __future__ import annotations
 
 import logging
 import os
 import socket
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from reviewq.core import schedule as S
@@ -39,21 +42,22 @@ from reviewq.publishers.payload import build_payload
 from reviewq.releases import rechecks as RC
 from reviewq.releases.holds import hold_draft
 from reviewq.releases.queries import freeze_state, not_draft_held
-from reviewq.releases.record import finish_attempts, record_batch
+from reviewq.releases.record import NOT_OURS, FenceBroken, finish_attempts, held_claims, record_batch, still_ours
 from reviewq.releases.rules import release_rules
 
 log = logging.getLogger("reviewq.release")
 WORKER_ID = f"{socket.gethostname()}:{os.getpid()}"
 SQLITE_MAX_BATCH = 25   # SQLite has one writer: keep the web's waits for the write lock short
-MARGIN_SECONDS = 2.0    # room left in the lease after the last publish call, for recording it
+MARGIN_SECONDS = 2.0    # a publish call starts only while the lease has this much left
+MIN_LEASE_SECONDS = 6.0
 FREEZE_RECHECK_SECONDS = 1.0
 
 
 class Claim(NamedTuple):
     draft_id: int
     key: str
-    lease_until: datetime
-    attempt_id: int
+    lease_until: datetime   # the lease as claimed (the heartbeat moves it on: Lease.until)
+    attempt_id: int         # the fencing token, written to Draft.release_claim
 
 
 @dataclass
@@ -64,40 +68,111 @@ class Ready:
     payload: dict
 
 
-class PublishGate:
-    """Whether one more publish call may start: the lease still covers it, and nobody froze releases.
+class Lease:
+    """One batch's leases, renewed while the worker is alive (its heartbeat).
 
-    The freeze was checked in the re-check transaction; a batch against a slow
-    publisher can take a while, so it is read again (at most once a second,
-    outside any transaction of ours) before each further call.
+    The worker's loop renews them every third of the lease while it waits for
+    answers (`beat`), so a worker that stops — killed, or stalled — stops
+    renewing, and another takes its posts over once the lease runs out.
+    Renewing is one UPDATE of the posts whose release_claim is still one of
+    this batch's unsettled attempts (an attempt id names its post); a post that
+    no longer matches was taken over or unscheduled, and is never renewed again.
     """
 
-    def __init__(self, db, clock, lease_until: datetime, timeout: float):
+    def __init__(self, db, claims: list[Claim], length: timedelta, clock):
+        self.db, self.length, self.clock = db, length, clock
+        self.until = claims[0].lease_until if claims else clock()
+        self.open = {c.attempt_id for c in claims}   # claims not settled yet
+        self.interval = max(0.5, length.total_seconds() / 3)
+        self.renewed = time.monotonic()
+
+    def settle(self, attempt_id: int) -> None:
+        self.open.discard(attempt_id)
+
+    def beat(self) -> None:
+        """Renew if a third of the lease has gone by since the last renewal."""
+        if time.monotonic() - self.renewed >= self.interval:
+            try:
+                self.renew()
+            except Exception as e:  # the database is away: the lease runs out and another worker goes on
+                log.error("lease renewal failed: %s", type(e).__name__)
+
+    def renew(self) -> None:
+        self.renewed = time.monotonic()
+        if not self.open:
+            return
+        until = self.clock() + self.length
+        with self.db.transaction() as s:
+            kept = set(s.scalars(update(Draft).where(Draft.release_claim.in_(sorted(self.open)),
+                                                     Draft.release_claimed_until.is_not(None))
+                                 .values(release_claimed_until=until, version=Draft.version + 1)
+                                 .returning(Draft.release_claim)
+                                 .execution_options(synchronize_session=False)))
+        self.open &= kept
+        self.until = until
+
+
+class PublishGate:
+    """Whether one more publish call may start: the lease is still ours, and nobody froze releases.
+
+    Right before each call the post's claim is read again (its release_claim
+    is still this worker's attempt, its lease not run out): a worker that lost
+    the lease never sends. The freeze was checked in the re-check transaction;
+    a batch against a slow publisher can take a while, so it is read again (at
+    most once a second) before each further call.
+    """
+
+    def __init__(self, db, clock, lease, timeout: float):
         self.db, self.clock, self.timeout = db, clock, timeout
-        self.last_start = lease_until - timedelta(seconds=timeout + MARGIN_SECONDS)
-        self.lock = threading.Lock()
+        # `lease`: a Lease (renewed) or the datetime a fixed lease ends
+        self.lease = lease if isinstance(lease, Lease) else None
+        self.fixed_until = None if self.lease is not None else lease
         self.checked, self.why_not = time.monotonic(), None
 
-    def publish(self, publisher, payload: dict, key: str) -> PublishResult | None:
-        """The publisher's answer, or None when the call was not started (see why_not)."""
+    def until(self) -> datetime:
+        return self.lease.until if self.lease is not None else self.fixed_until
+
+    def check(self, draft_id: int, attempt_id: int | None):
+        """True when the call may start now; None when it may not (see why_not); NOT_OURS when the
+        claim was lost (another worker holds the post, or it was unscheduled)."""
         if not self.may_start():
             return None
-        try:
-            return publisher.publish(payload, key)
-        except Exception as e:  # a publisher bug is one failed try, retried with backoff like any other
-            log.error("publisher raised %s", type(e).__name__)
-            return PublishResult(False, error=f"the publisher failed ({type(e).__name__})")
+        if attempt_id is not None:
+            with self.db.transaction() as s:
+                if not still_ours(s, draft_id, attempt_id, self.clock()):
+                    return NOT_OURS
+        return True
+
+    def check_many(self, claims: list[Claim]) -> set[int] | None:
+        """The attempt ids among `claims` that still hold their posts, read in one query; None when no
+        call may start now (see why_not)."""
+        if not self.may_start():
+            return None
+        with self.db.transaction() as s:
+            return held_claims(s, [c.attempt_id for c in claims], self.clock())
+
+    def publish(self, publisher, payload: dict, key: str, attempt_id: int | None = None):
+        """check(), then the publisher's answer (a publisher that raises is one failed try)."""
+        ok = self.check(payload["draft_id"], attempt_id)
+        return ok if ok is not True else call(publisher, payload, key)
 
     def may_start(self) -> bool:
-        with self.lock:
-            if self.why_not is None and self.clock() >= self.last_start:
-                self.why_not = "not started: the lease would have run out during the call"
-            if self.why_not is None and time.monotonic() - self.checked >= FREEZE_RECHECK_SECONDS:
-                with Session(self.db.engine) as s:
-                    if freeze_state(s):
-                        self.why_not = "crisis freeze"
-                self.checked = time.monotonic()
-            return self.why_not is None
+        if self.why_not is None and self.clock() >= self.until() - timedelta(seconds=MARGIN_SECONDS):
+            self.why_not = "not started: the lease would have run out during the call"
+        if self.why_not is None and time.monotonic() - self.checked >= FREEZE_RECHECK_SECONDS:
+            with self.db.transaction() as s:
+                if freeze_state(s):
+                    self.why_not = "crisis freeze"
+            self.checked = time.monotonic()
+        return self.why_not is None
+
+
+def call(publisher, payload: dict, key: str) -> PublishResult:
+    try:
+        return publisher.publish(payload, key)
+    except Exception as e:  # a publisher bug is one failed try, retried with backoff like any other
+        log.error("publisher raised %s", type(e).__name__)
+        return PublishResult(False, error=f"the publisher failed ({type(e).__name__})")
 
 
 def release_due(db, settings, now: datetime) -> int:
@@ -122,18 +197,17 @@ def release_due(db, settings, now: datetime) -> int:
                 if not claims:
                     return handled
                 done, complete = release_batch(db, settings, publisher, pool, claims, clock,
-                                               float(rules["webhook_timeout_seconds"]))
+                                               float(rules["webhook_timeout_seconds"]), claim_lease(rules), threads)
                 handled += done
-                if not complete:  # frozen or lease too short: leave the rest for the next pass
+                if not complete:  # frozen or lease lost: leave the rest for the next pass
                     return handled
     finally:
         publisher.close()
 
 
 def claim_lease(rules: dict) -> timedelta:
-    """The lease: the configured one, but never too short for one publish and its record."""
-    timeout = float(rules["webhook_timeout_seconds"])
-    return timedelta(seconds=max(float(rules["lease_seconds"]), timeout + 3 * MARGIN_SECONDS))
+    """The lease: the configured one (renewed while the worker lives), never shorter than 6 s."""
+    return timedelta(seconds=max(float(rules["lease_seconds"]), MIN_LEASE_SECONDS))
 
 
 def claim_due(db, now: datetime, rules: dict) -> list[Claim]:
@@ -156,34 +230,80 @@ def claim_due(db, now: datetime, rules: dict) -> list[Claim]:
         rows = s.execute(q).all()
         if not rows:
             return []
-        s.execute(update(Draft).where(Draft.id.in_([r.id for r in rows]))
-                  .values(release_claimed_until=lease_until, version=Draft.version + 1)
-                  .execution_options(synchronize_session=False))
         keys = [S.idempotency_key(r.id, r.current_revision, r.release_at) for r in rows]
         attempt_ids = s.scalars(insert(ReleaseAttempt).returning(ReleaseAttempt.id, sort_by_parameter_order=True), [
             {"draft_id": r.id, "revision": r.current_revision, "idempotency_key": key, "release_at": r.release_at,
              "worker": WORKER_ID, "started_at": now, "outcome": "claimed"} for r, key in zip(rows, keys)]).all()
+        t = Draft.__table__
+        s.execute(update(t).where(t.c.id == bindparam("b_id"))
+                  .values(release_claimed_until=lease_until, release_claim=bindparam("b_claim"),
+                          version=t.c.version + 1),
+                  [{"b_id": r.id, "b_claim": a} for r, a in zip(rows, attempt_ids)])
     return [Claim(r.id, key, lease_until, a) for r, key, a in zip(rows, keys, attempt_ids)]
 
 
-def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, timeout: float) -> tuple[int, bool]:
-    """Re-check, publish and record one claimed batch: (posts handled, whether every post was tried)."""
+def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, timeout: float,
+                  lease_length: timedelta | None = None, concurrency: int | None = None) -> tuple[int, bool]:
+    """Re-check, publish and record one claimed batch: (posts handled, whether every post was tried).
+
+    This thread does all the database work: it reads each claim again right
+    before handing its call to a free publishing thread (at most `concurrency`
+    calls in flight), records each answer in its own transaction as soon as it
+    arrives, and renews the leases of the posts not recorded yet while it waits.
+    """
+    lease = Lease(db, claims, lease_length or (claims[0].lease_until - clock()), clock)
+    concurrency = concurrency or getattr(pool, "_max_workers", 1)
     try:
         # The session keeps objects across commits (expire_on_commit=False); roles, holds and
         # consents may have changed since, and a stale read here would release what must be held.
         db.session.expire_all()
         with db.transaction() as s:
             ready, held = prepare_batch(s, settings, claims, clock())
-        if ready is None:
-            return 0, False
-        gate = PublishGate(db, clock, claims[0].lease_until, timeout)
-        results = list(pool.map(lambda r: gate.publish(publisher, r.payload, r.claim.key), ready))
     except Exception as e:  # a broken batch must not stop the worker; its leases expire and it is retried
         log.error("release of %d posts failed before publishing: %s", len(claims), type(e).__name__)
         return 0, False
-    with db.transaction() as s:
-        record_batch(s, [(r.claim, res) for r, res in zip(ready, results)], clock(), gate.why_not)
-    return held + sum(res is not None for res in results), all(res is not None for res in results)
+    if ready is None:
+        return 0, False
+    gate = PublishGate(db, clock, lease, timeout)
+    waiting, flying, not_started, handled = list(reversed(ready)), {}, [], held
+
+    def record(outcomes: list, why_not=None) -> None:
+        try:
+            with db.transaction() as s:
+                record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not)
+        except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
+            log.error("%s", e)
+        for r, _ in outcomes:
+            lease.settle(r.claim.attempt_id)
+
+    while waiting or flying:
+        free = min(concurrency - len(flying), len(waiting))
+        if free > 0 and gate.why_not is None:
+            group = [waiting.pop() for _ in range(free)]
+            ours = gate.check_many([r.claim for r in group])   # read right before the calls start
+            if ours is None:
+                not_started.extend(group)
+            else:
+                for r in group:
+                    if r.claim.attempt_id in ours:
+                        flying[pool.submit(call, publisher, r.payload, r.claim.key)] = r
+                lost = [(r, None) for r in group if r.claim.attempt_id not in ours]
+                if lost:
+                    record(lost, "lease lost before the call: not sent")
+                    handled += len(lost)
+        if gate.why_not is not None:
+            not_started.extend(reversed(waiting))
+            waiting = []
+        if flying:
+            done, _ = wait(flying, timeout=lease.interval, return_when=FIRST_COMPLETED)
+            if done:   # every answer that has arrived, recorded now in one short transaction
+                record([(flying.pop(f), f.result()) for f in done])
+                handled += len(done)
+        lease.beat()
+    if not_started:
+        with db.transaction() as s:
+            record_batch(s, [(r.claim, None) for r in not_started], clock(), gate.why_not)
+    return handled, not not_started
 
 
 def prepare_batch(s: Session, settings, claims: list[Claim], now: datetime) -> tuple[list[Ready] | None, int]:
@@ -193,14 +313,14 @@ def prepare_batch(s: Session, settings, claims: list[Claim], now: datetime) -> t
     for c in claims:
         cand = found.get(c.draft_id)
         ours = cand is not None and cand.draft.state == State.SCHEDULED.value \
-            and cand.draft.release_claimed_until == c.lease_until
+            and cand.draft.release_claim == c.attempt_id and cand.draft.release_claimed_until is not None
         (mine if ours else lost).append(c)
     finish_attempts(s, [(c.attempt_id, "failed", "unscheduled or taken over before publishing", None)
                         for c in lost], now)
     rules = RC.load_rules(s, settings, [c.draft_id for c in mine])
     if freeze_state(s):  # frozen after the claim: leave them for whoever lifts the freeze
         s.execute(update(Draft).where(Draft.id.in_([c.draft_id for c in mine]))
-                  .values(release_claimed_until=None, version=Draft.version + 1)
+                  .values(release_claimed_until=None, release_claim=None, version=Draft.version + 1)
                   .execution_options(synchronize_session=False))
         finish_attempts(s, [(c.attempt_id, "held", "crisis freeze", None) for c in mine], now)
         return None, 0
@@ -224,7 +344,7 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
     draft = cand.draft
     if reason:
         held = s.get(Draft, draft.id, populate_existing=True)   # locked by load_candidates
-        held.release_claimed_until = None
+        held.release_claimed_until = held.release_claim = None
         hold_draft(s, held, reason=reason, now=now, source_hold_id=source)
         finish_attempts(s, [(claim.attempt_id, "held", reason, None)], now)
         return None, True
@@ -233,4 +353,5 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
     return Ready(claim, payload), False
 
 
-__all__ = ["Claim", "PublishGate", "claim_due", "claim_lease", "prepare_batch", "release_batch", "release_due"]
+__all__ = ["Claim", "Lease", "PublishGate", "claim_due", "claim_lease", "prepare_batch", "release_batch",
+           "release_due"]

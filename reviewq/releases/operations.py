@@ -60,7 +60,7 @@ def schedule_release(session: Session, actor: User, draft_id, *, release_at, now
     T.apply(draft, transition, now)
     draft.release_at, draft.channels, draft.scheduled_by_id = when, chosen, actor.id
     _clear_release_progress(draft)
-    draft.release_claimed_until = None
+    draft.release_claimed_until = draft.release_claim = None
     lift_draft_holds(session, actor, draft, now=now)
     session.flush()
     signals.draft_scheduled.send(draft, session=session, actor=actor, now=now, release_at=when, previous=previous,

@@ -57,6 +57,7 @@ class DraftRow(NamedTuple):
     release_at: datetime
     release_claimed_until: datetime | None
     scheduled_by_id: int | None
+    release_claim: int | None = None
 
 
 @dataclass
@@ -88,7 +89,7 @@ def load_candidates(s: Session, ids: list[int]) -> dict[int, Candidate]:
     """
     drafts = [DraftRow(*r) for r in s.execute(
         select(Draft.id, Draft.state, Draft.current_revision, Draft.channels, Draft.release_at,
-               Draft.release_claimed_until, Draft.scheduled_by_id)
+               Draft.release_claimed_until, Draft.scheduled_by_id, Draft.release_claim)
         .where(Draft.id.in_(ids)).order_by(Draft.id).with_for_update(of=Draft))]
     found = {d.id: Candidate(d) for d in drafts}
     current = and_(Draft.id == Revision.draft_id, Draft.current_revision == Revision.number)

@@ -1,20 +1,21 @@
-"""Recording what the publisher said about a batch of releases, in one transaction.
+"""Recording what the publisher said about one release (or a few), in one short transaction.
 
 Owns the release columns of a post after a publish call (published, or the
 masked error and when to retry), the release_attempts log rows, and the
 draft_released / release_failed signals (one per post, audited by the
-receivers in this same transaction). Refuses to mark a post published unless
-this worker still holds its lease: a worker that lost it (a stall longer than
-the lease) leaves the post to the worker that took it over, which retries with
-the same Idempotency-Key.
+receivers in this same transaction). Fencing: a post's release columns are
+written only by an UPDATE that matches the claim's token (Draft.release_claim
+= the attempt id, lease not cleared); a worker that lost the lease (another
+took it over, or the post was unscheduled) records only its attempt row and
+leaves the post to the worker holding it now, which uses the same Idempotency-Key.
 """
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.orm import Session, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -28,7 +29,37 @@ from reviewq.publishers import PublishResult
 from reviewq.drafts.masking import masking_on
 
 log = logging.getLogger("reviewq.release")
+QUICK_RETRIES_SECONDS = (2, 10)   # the first retries; S.backoff's 30 s, 1 min ... after
 LEASE_LOST = "lease lost before recording: the worker holding it now retries with the same key"
+NOT_OURS = object()   # PublishGate's answer when the claim was lost before the call: nothing was sent
+
+
+def fenced(draft_id: int, attempt_id: int):
+    """The WHERE clause of every write by the worker holding claim `attempt_id` on post `draft_id`."""
+    return and_(Draft.id == draft_id, Draft.release_claim == attempt_id, Draft.release_claimed_until.is_not(None))
+
+
+def still_ours(s: Session, draft_id: int, attempt_id: int, now: datetime) -> bool:
+    """Whether claim `attempt_id` still holds post `draft_id` (scheduled, lease not run out): read before a POST."""
+    return s.scalar(select(Draft.id).where(fenced(draft_id, attempt_id), Draft.release_claimed_until > now,
+                                           Draft.state == T.State.SCHEDULED.value)) is not None
+
+
+def held_claims(s: Session, attempt_ids: list[int], now: datetime) -> set[int]:
+    """Which of the claims `attempt_ids` still hold their posts (scheduled, lease not run out)."""
+    if not attempt_ids:
+        return set()
+    return set(s.scalars(select(Draft.release_claim).where(
+        Draft.release_claim.in_(attempt_ids), Draft.release_claimed_until.is_not(None),
+        Draft.release_claimed_until > now, Draft.state == T.State.SCHEDULED.value)))
+
+
+def release_backoff(attempts: int) -> timedelta:
+    """Wait before retry number `attempts` + 1: 2 s after the first failure, 10 s after the second, then
+    30 s, 1 min, 2 min ... 1 h. Most failures are a publisher's passing hiccup: the first retry is quick."""
+    if attempts <= len(QUICK_RETRIES_SECONDS):
+        return timedelta(seconds=QUICK_RETRIES_SECONDS[max(attempts, 1) - 1])
+    return S.backoff(attempts - len(QUICK_RETRIES_SECONDS))
 
 
 def finish_attempts(s: Session, rows, now: datetime) -> None:
@@ -54,7 +85,12 @@ def bulk_set(s: Session, table, rows: list[dict], **always) -> None:
 
 
 def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None) -> None:
-    """Store [(claim, PublishResult or None when not started)] for a batch, then send one signal per post."""
+    """Store [(claim, PublishResult or None when not started)], then send one signal per post.
+
+    The worker calls it with one outcome as soon as that post's answer arrives
+    (and once with the posts it did not start). Each post's row is locked, and
+    its new values are written by an UPDATE fenced on the claim's token.
+    """
     if not outcomes:
         return
     ids = sorted({claim.draft_id for claim, _ in outcomes})
@@ -68,25 +104,43 @@ def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None)
         attempt, values, event = _settle(draft, claim, result, now, on, why_not)
         attempts.append(attempt)
         if values:
-            changes.append((draft, values))
+            changes.append((draft, claim.attempt_id, values))
         if event is not None:
             events.append(event)
-    update_drafts(s, changes)
+    update_fenced(s, changes)
     finish_attempts(s, attempts, now)
     with appending_in_bulk(s):  # one audit row per post, chained and written in one INSERT
         for signal, draft, kwargs in events:
             signal.send(draft, session=s, now=now, **kwargs)
 
 
-def update_drafts(s: Session, changes: list[tuple[Draft, dict]]) -> None:
-    """Write [(draft, {column: value})] in a few statements; the rows are locked.
+class FenceBroken(RuntimeError):
+    """A fenced UPDATE matched fewer rows than the locked rows said it would: nothing is recorded."""
 
-    Plain UPDATEs instead of the ORM's one statement per versioned row; the
-    objects get the same values (and version) so the signals see the new state.
+
+def update_fenced(s: Session, changes: list[tuple[Draft, int, dict]]) -> None:
+    """Write [(draft, attempt_id, {column: value})], each row only while claim `attempt_id` holds it.
+
+    The rows are locked and were checked to be ours; the token is checked again in
+    the UPDATE itself (`WHERE id = … AND release_claim = …`). Plain Core UPDATEs,
+    one executemany per set of columns (compiled once), instead of the ORM's one
+    statement per versioned row; the objects get the same values (and version) so
+    the signals see the new state. Should a row not match after all, the whole
+    transaction is refused: the posts stay claimed and are retried with the same key.
     """
     t = Draft.__table__
-    bulk_set(s, t, [{"id": d.id, **values} for d, values in changes], version=t.c.version + 1)
-    for draft, values in changes:
+    groups: dict[tuple, list] = defaultdict(list)
+    for draft, attempt_id, values in changes:
+        groups[tuple(sorted(values))].append((draft, attempt_id, values))
+    for cols, items in groups.items():
+        stmt = (update(t).where(t.c.id == bindparam("b_id"), t.c.release_claim == bindparam("b_token"),
+                                t.c.release_claimed_until.is_not(None))
+                .values(version=t.c.version + 1, **{c: bindparam(f"b_{c}") for c in cols}))
+        done = s.execute(stmt, [{"b_id": d.id, "b_token": a, **{f"b_{c}": v[c] for c in cols}}
+                                for d, a, v in items]).rowcount
+        if done != len(items):
+            raise FenceBroken(f"{len(items) - done} of {len(items)} claimed posts were taken over while recording")
+    for draft, _, values in changes:
         for c, v in {**values, "version": draft.version + 1}.items():
             set_committed_value(draft, c, v)
 
@@ -94,12 +148,12 @@ def update_drafts(s: Session, changes: list[tuple[Draft, dict]]) -> None:
 def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datetime, masking: bool,
             why_not: str | None) -> tuple[tuple, dict, tuple | None]:
     """One post's attempt row, its draft's new values (only while the lease is ours), the signal to send."""
-    if draft is None or draft.release_claimed_until != claim.lease_until:
+    if draft is None or draft.release_claim != claim.attempt_id or draft.release_claimed_until is None:
         if result is not None and result.ok:
             log.warning("draft %s published after its lease was lost; not recorded by this worker", claim.draft_id)
             return (claim.attempt_id, "published", LEASE_LOST, result.ref), {}, None
         return (claim.attempt_id, "failed", why_not if result is None else LEASE_LOST, None), {}, None
-    unclaim = {"release_claimed_until": None}
+    unclaim = {"release_claimed_until": None, "release_claim": None}
     if result is None:
         return (claim.attempt_id, "held" if why_not == "crisis freeze" else "failed", why_not, None), unclaim, None
     if draft.state == T.State.PUBLISHED.value:
@@ -114,7 +168,7 @@ def _settle(draft: Draft | None, claim, result: PublishResult | None, now: datet
     error = mask_error(result.error or "unknown error", draft, on=masking)
     attempts = draft.release_attempts + 1
     values = {**unclaim, "release_attempts": attempts, "release_error": error,
-              "next_attempt_at": now + S.backoff(attempts)}
+              "next_attempt_at": now + release_backoff(attempts)}
     # The audit row and Slack get the summary only: a publisher may echo the post text back.
     return (claim.attempt_id, "failed", error, None), values, \
         (signals.release_failed, draft, {"error": error.split(":")[0][:200], "attempts": attempts})

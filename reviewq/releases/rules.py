@@ -21,7 +21,7 @@ RELEASE_DEFAULTS = {
     "clash_minutes": DEFAULT_CLASH_MINUTES,   # warn when two posts share a channel this close together
     "approval_max_age_days": 90,              # older approvals are held at release (0: never expire)
     "webhook_timeout_seconds": 10.0,
-    "lease_seconds": 120,                     # how long a worker's claim on a due post lasts
+    "lease_seconds": 15,                      # a worker's claim on a due post; renewed while the worker lives
     "batch": 50,                              # posts claimed, re-checked and recorded per transaction
     "publish_concurrency": 8,                 # publisher calls one worker makes at the same time
 }

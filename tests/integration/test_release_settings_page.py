@@ -33,7 +33,7 @@ def test_comms_sees_the_rules_reached_from_the_calendar(client, factory, login):
     assert page.status_code == 200
     for key, value in RELEASE_DEFAULTS.items():
         assert f'name="{key}"'.encode() in page.data
-    assert b'value="120"' in page.data and b'value="50"' in page.data
+    assert b'value="15"' in page.data and b'value="50"' in page.data
 
 
 def test_saving_valid_values_persists_and_audits(client, factory, login, session):

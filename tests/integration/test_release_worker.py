@@ -295,8 +295,8 @@ def test_abandoned_claim_is_retried_with_the_same_key_after_its_lease(app, facto
     d = _due(factory, session, team)
     t = factory.now + timedelta(minutes=10)
     [claim] = claim_due(db, t, release_rules(session))   # a worker claims, then dies
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=30)) == 0   # lease still running: nobody else takes it
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(minutes=3)) == 1    # lease (120 s) ran out
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=5)) == 0    # lease still running: nobody else takes it
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=16)) == 1   # lease (15 s, not renewed) ran out
     [(headers, _)] = receiver.requests
     assert headers["Idempotency-Key"] == claim[1]
     assert _fresh(session, d).state == "published"

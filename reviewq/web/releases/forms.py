@@ -20,8 +20,9 @@ BOUNDS = {
                               "Approvals older than this are held at release. 0: approvals never expire."),
     "webhook_timeout_seconds": ("Webhook timeout (seconds)", 1, 120,
                                 "How long the worker waits for the publisher before retrying later."),
-    "lease_seconds": ("Worker lease (seconds)", 10, 3600,
-                      "How long a worker's claim on a due post lasts; never shorter than the timeout + 6 s."),
+    "lease_seconds": ("Worker lease (seconds)", 6, 3600,
+                      "A worker's claim on a due post, renewed every third of it while the worker runs: "
+                      "a stopped worker's posts are taken over after this long."),
     "batch": ("Batch size", 1, 500,
               "Posts claimed, re-checked and recorded per transaction (at most 25 on SQLite)."),
     "publish_concurrency": ("Publish concurrency", 1, 64, "Publisher calls one worker makes at the same time."),
