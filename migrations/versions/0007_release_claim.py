@@ -4,16 +4,16 @@ A worker records a result, renews its lease and starts a publish call only
 while the post's release_claim is still its own attempt; a worker that took
 the lease over writes its attempt there, so the one it replaced records nothing.
 
-Revision ID: 0006_release_claim
-Revises: 0005_audit
+Revision ID: 0007_release_claim
+Revises: 0006_sessions
 Create Date: 2026-12-02 07:50:00
 """
 from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006_release_claim'
-down_revision = '0005_audit'
+revision = '0007_release_claim'
+down_revision = '0006_sessions'
 branch_labels = None
 depends_on = None
 
