@@ -6,8 +6,8 @@ from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user, login_required
 
 from reviewq.audit.operations import record_export
-from reviewq.audit.queries import FAMILIES, AuditFilter, all_users, audit_page, check_chain, describe, export_rows, \
-    parse_filter
+from reviewq.audit.queries import (FAMILIES, AuditFilter, all_users, audit_page, check_chain, describe,
+                                   export_rows, parse_filter)
 from reviewq.clock import now_utc
 from reviewq.core.errors import PermissionDeniedError, ValidationError
 from reviewq.core.ids import as_id
