@@ -55,3 +55,20 @@ def can_freeze(actor: Actor) -> bool:
 
 def can_read_audit(actor: Actor) -> bool:
     return actor.has(R.ADMIN) or actor.has(R.AUDITOR)
+
+
+def can_search_drafts(actor: Actor) -> bool:
+    """The all-drafts list and search: comms leads, administrators and auditors."""
+    return actor.has(R.COMMS) or actor.has(R.ADMIN) or actor.has(R.AUDITOR)
+
+
+def landing(actor: Actor) -> str | None:
+    """Where the actor starts: 'calendar' (comms leads), 'review' (approvers), 'audit' (auditors) or
+    None (their own drafts)."""
+    if actor.has(R.COMMS):
+        return "calendar"
+    if actor.has(R.REVIEWER) or actor.has(R.LEGAL):
+        return "review"
+    if actor.has(R.AUDITOR):
+        return "audit"
+    return None

@@ -22,3 +22,16 @@ def can_write_drafts(user) -> bool:
 def can_edit_draft(user, draft) -> bool:
     """Only the author edits (the workflow refuses anyone else); pages offer editing to them alone."""
     return P.can_edit_draft(user.actor(), author_id=draft.author_id)
+
+
+def can_search_drafts(user) -> bool:
+    return P.can_search_drafts(user.actor())
+
+
+_LANDING_ENDPOINTS = {"calendar": "calendar.index", "review": "review.queue", "audit": "audit.index"}
+
+
+def landing_endpoint(user, registered) -> str | None:
+    """The endpoint `/` sends `user` to (None: My drafts); an area that is not `registered` is skipped."""
+    endpoint = _LANDING_ENDPOINTS.get(P.landing(user.actor()))
+    return endpoint if endpoint in registered else None

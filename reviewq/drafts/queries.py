@@ -9,20 +9,21 @@ Nothing here writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta, timezone
 
 from sqlalchemy import Select, Text, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from reviewq.core import workflow as wf
-from reviewq.core.errors import NotFoundError, ValidationError
+from reviewq.core.errors import NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.ids import as_id
 from reviewq.core.permissions import min_reached_for
 from reviewq.core.roles import CHANNELS
-from reviewq.drafts.permissions import can_see_draft
-from reviewq.models import Attachment, AuditEvent, Decision, Draft, User
+from reviewq.drafts.permissions import can_search_drafts, can_see_draft
+from reviewq.models import Attachment, AuditEvent, Decision, Draft, Revision, User
 
 MAX_PAGE = 200
+MAX_TEXT = 200
 
 
 @dataclass
@@ -34,6 +35,7 @@ class DraftFilter:
     created_from: datetime | None = None
     created_to: datetime | None = None
     mine: bool = False
+    text: str | None = None           # a word or phrase of the current revision's text (case-insensitive)
 
     def validate(self) -> "DraftFilter":
         errors = {}
@@ -42,6 +44,10 @@ class DraftFilter:
             errors["state"] = "Unknown state; states are " + ", ".join(sorted(states)) + "."
         if self.stage and self.stage not in wf.STAGE_BY_NAME:
             errors["stage"] = "Stages are review, legal and comms."
+        if self.text is not None and len(self.text) > MAX_TEXT:
+            errors["text"] = f"Search for at most {MAX_TEXT} characters."
+        if self.created_from and self.created_to and self.created_from > self.created_to:
+            errors["created_to"] = "The end date is before the start date."
         if self.channel and self.channel not in CHANNELS:
             errors["channel"] = "Unknown channel; channels are " + ", ".join(CHANNELS) + "."
         if errors:
@@ -78,11 +84,66 @@ def drafts_query(user: User, f: DraftFilter | None = None, *, with_revisions: bo
     if f.channel:
         # JSON arrays differ per backend; a quoted-name match is exact because names are [a-z]+.
         q = q.where(func.cast(Draft.channels, Text()).like(f'%"{f.channel}"%'))
+    if f.text:
+        q = q.where(exists().where(and_(Revision.draft_id == Draft.id, Revision.number == Draft.current_revision,
+                                        Revision.body.icontains(f.text, autoescape=True))))
     if f.created_from:
         q = q.where(Draft.created_at >= f.created_from)
     if f.created_to:
         q = q.where(Draft.created_at < f.created_to)
     return q
+
+
+def parse_search(args, *, tz) -> DraftFilter:
+    """The all-drafts search form's query string as a DraftFilter; ValidationError (fields) on bad input.
+    Dates are organisation-local days, both inclusive."""
+    errors: dict[str, str] = {}
+
+    def day(name):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return datetime.combine(date.fromisoformat(raw), time.min, tzinfo=tz).astimezone(timezone.utc)
+        except ValueError:
+            errors[name] = f"“{raw[:40]}” is not a date: use YYYY-MM-DD."
+            return None
+
+    author = (args.get("author") or "").strip()
+    author_id = None
+    if author:
+        author_id = as_id(author)
+        if author_id is None:
+            errors["author"] = "Choose the author from the list."
+    state = (args.get("state") or "").strip()
+    since, until = day("from"), day("to")
+    if since and until and since > until:
+        errors["to"] = "The end date is before the start date."
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors)
+    f = DraftFilter(state=[state] if state else None, author_id=author_id,
+                    channel=(args.get("channel") or "").strip() or None,
+                    created_from=since, created_to=until + timedelta(days=1) if until else None,
+                    text=(args.get("q") or "").strip() or None)
+    try:
+        return f.validate()
+    except ValidationError as e:   # name the form's fields, not the filter's
+        names = {"created_to": "to"}
+        raise ValidationError(e.message, {names.get(k, k): v for k, v in e.fields.items()}) from None
+
+
+def search_drafts(session: Session, user: User, f: DraftFilter, *, after_id: int | None = None,
+                  limit: int = 25) -> tuple[list[Draft], int | None]:
+    """A page of every draft matching `f`, newest first: for comms leads, administrators and auditors."""
+    if not can_search_drafts(user):
+        raise PermissionDeniedError("Only comms leads, administrators and auditors can search all drafts.")
+    return page(session, drafts_query(user, f, with_revisions=True), after_id=after_id, limit=limit)
+
+
+def authors(session: Session) -> list[User]:
+    """Everyone who wrote a draft, for the search form's author list."""
+    return list(session.scalars(select(User).where(exists().where(Draft.author_id == User.id))
+                                .order_by(User.name, User.id)))
 
 
 def page(session: Session, q: Select, *, after_id: int | None = None, limit: int = 50,

@@ -103,6 +103,7 @@ _GENERIC = {
     signals.release_hold_changed: "release.hold_change",
     signals.blackout_changed: "release.blackout",
     signals.setting_changed: "setting.change",
+    signals.audit_exported: "audit.export",
 }
 # Module-level references: blinker holds receivers weakly.
 _GENERIC_RECEIVERS = {sig: on_generic(action) for sig, action in _GENERIC.items()}

@@ -22,20 +22,24 @@ def pages_for(role: str, w) -> list[tuple[str, int]]:
     pending = [(f"/drafts/{w.pending.id}", 200)]
     calendar = [(f"/calendar?view={v}&date={day}", 200) for v in ("month", "week", "agenda")]
     calendar += [("/calendar/freeze", 200), ("/calendar/feed", 200)]
+    search = [("/drafts", 200), ("/drafts?q=flu&state=published&from=2026-01-01&to=2026-12-31", 200),
+              ("/drafts?from=not-a-date", 400)]
+    audit = [("/audit", 200), ("/audit?family=decision&family=draft&signins=1", 200),
+             ("/audit?from=2015-01-01&to=2026-01-01", 400)]
     by_role = {
         "staff": [*pending, ("/drafts/new", 200), (f"/drafts/{w.draft_with_block.id}", 200),
                   (f"/drafts/{w.draft_with_block.id}/edit", 200), (f"/drafts/{w.pending.id}/withdraw", 200),
                   (f"/consents/link?draft_id={w.draft_with_block.id}", 200),
-                  ("/admin/users", 403)],
-        "reviewer": [*pending, ("/review", 200), ("/drafts/new", 200), *calendar, ("/consents", 200)],
+                  ("/admin/users", 403), ("/mine", 200), ("/drafts", 403), ("/audit", 403)],
+        "reviewer": [*pending, ("/mine", 200), ("/review", 200), ("/drafts/new", 200), *calendar, ("/consents", 200)],
         "legal": [("/review", 200), (f"/drafts/{w.scheduled.id}", 200), *calendar, ("/consents", 200)],
         "comms": [("/review", 200), *calendar, (f"/drafts/{w.scheduled.id}", 200),
                   (f"/drafts/{w.approved.id}", 200), ("/calendar/settings", 200),
-                  (f"/calendar/holds/{w.hold_id}/lift", 200), ("/consents", 200)],
+                  (f"/calendar/holds/{w.hold_id}/lift", 200), ("/consents", 200), *search],
         "admin": [*pending, ("/admin/users", 200), ("/admin/users/new", 200), (f"/admin/users/{w.users['staff'].id}", 200),
-                  ("/admin/settings", 200), ("/admin/policy/", 200), ("/admin/slack", 200), ("/audit", 200),
-                  *calendar],
-        "auditor": [*pending, ("/audit", 200), *calendar, ("/consents", 200)],
+                  ("/admin/settings", 200), ("/admin/policy/", 200), ("/admin/slack", 200), *audit,
+                  *search, *calendar],
+        "auditor": [*pending, *audit, *search, *calendar, ("/consents", 200)],
     }
     return common + by_role[role]
 

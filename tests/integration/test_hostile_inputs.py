@@ -87,7 +87,7 @@ def test_malformed_ids_in_the_path_are_404_signed_out_too(client, factory, value
 @pytest.mark.parametrize("query", [
     "/calendar?author=%C2%B2", f"/calendar?author={10**30}", f"/calendar?author={2**31}",
     "/audit?draft=%C2%B2", f"/audit?draft={10**30}", f"/audit?before={10**30}", "/audit?before=%C2%B2",
-    "/?after=%C2%B2", f"/?after={10**30}",
+    "/mine?after=%C2%B2", f"/mine?after={10**30}",
 ])
 def test_query_numbers_that_are_not_ids_are_refused_or_ignored(client, admin, factory, query):
     factory.approved_draft()

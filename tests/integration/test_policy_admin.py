@@ -55,7 +55,7 @@ def test_bad_policies_are_refused_and_nothing_changes(client, factory, login, se
 def test_only_admins_and_only_with_csrf(client, factory, login, session):
     login(factory.user("comms"))
     assert client.get("/admin/policy/").status_code == 403
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/"))})
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True))})
     login(factory.user("admin"))
     assert _post(client, '{"channel_limits": {"x": 100}}', token=False).status_code == 400
     session.expire_all()

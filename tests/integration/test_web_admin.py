@@ -108,7 +108,7 @@ def test_non_admins_get_403_on_admin_pages(client, factory, login, path):
 
 def test_settings_post_by_non_admin_is_403_and_changes_nothing(client, factory, login, session):
     login(factory.user("comms"))
-    resp = client.post("/admin/settings", data={"csrf_token": csrf_from(client.get("/"))})
+    resp = client.post("/admin/settings", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True))})
     assert resp.status_code == 403
     assert masking_on(session) is True
 
@@ -132,7 +132,7 @@ def test_audit_page_lists_filters_and_verifies(client, factory, login, session):
 def test_audit_page_is_403_for_staff_and_bad_filter_is_400(client, factory, login):
     login(factory.user("staff"))
     assert client.get("/audit").status_code == 403
-    client.post("/logout", data={"csrf_token": csrf_from(client.get("/"))})
+    client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True))})
     login(factory.user("admin"))
     assert client.get("/audit?draft=abc").status_code == 400
 

@@ -38,7 +38,7 @@ def new_draft(client, body="Flu shots are available at every clinic this week.",
 
 
 def sign_out(client) -> None:
-    resp = client.post("/logout", data={"csrf_token": csrf_from(client.get("/"))})
+    resp = client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True))})
     assert resp.status_code == 302
 
 

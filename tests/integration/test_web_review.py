@@ -75,7 +75,7 @@ def test_three_stages_approve_through_the_web(client, factory, login, session):
     for role in ("reviewer", "legal", "comms"):
         user = factory.user(role)
         if role != "reviewer":
-            assert client.post("/logout", data={"csrf_token": csrf_from(client.get("/"))}).status_code == 302
+            assert client.post("/logout", data={"csrf_token": csrf_from(client.get("/", follow_redirects=True))}).status_code == 302
         login(user)
         assert decide(client, draft.id, "approve").status_code == 302
     assert fresh(session, draft.id).state == "approved"
@@ -111,7 +111,7 @@ def test_wrong_role_cannot_decide(client, factory, login, session):
     login(factory.user("legal"))   # legal may not see a draft that has not reached legal
     assert client.get(f"/drafts/{draft.id}").status_code == 404
     resp = client.post(f"/drafts/{draft.id}/decision", data={
-        "csrf_token": csrf_from(client.get("/")), "decision": "approve", "revision": "1"})
+        "csrf_token": csrf_from(client.get("/", follow_redirects=True)), "decision": "approve", "revision": "1"})
     assert resp.status_code == 404
     assert fresh(session, draft.id).state == "pending_review"
 

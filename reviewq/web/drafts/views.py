@@ -18,14 +18,14 @@ from reviewq.core.ids import as_id
 from reviewq.drafts.checking import load_policy
 from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, may, submit_draft,
                                        withdraw_draft)
-from reviewq.drafts.permissions import can_edit_draft, can_write_drafts
-from reviewq.drafts.queries import (DraftFilter, current_attachments, drafts_query, get_attachment,
-                                    get_visible_draft, page)
+from reviewq.drafts.permissions import can_edit_draft, can_search_drafts, can_write_drafts, landing_endpoint
+from reviewq.drafts.queries import (DraftFilter, authors, current_attachments, drafts_query, get_attachment,
+                                    get_visible_draft, page, parse_search, search_drafts)
 from reviewq.extensions import db
 from reviewq.storage import path_of
 from reviewq.web.drafts.forms import DraftForm
 from reviewq.web.forms import ConfirmForm, field_errors
-from reviewq.web.local_time import LocalTimeError, local_input, parse_local
+from reviewq.web.local_time import LocalTimeError, local_input, org_tz, parse_local
 from reviewq.web.unit_of_work import attempt, keep_changes
 
 bp = Blueprint("drafts", __name__)
@@ -43,12 +43,45 @@ def _cursor(name: str) -> int | None:
 @bp.route("/")
 @login_required
 def home():
+    """Everyone's starting page: the one their role works from (landing_endpoint), else My drafts."""
+    target = landing_endpoint(current_user, current_app.view_functions)
+    if target is not None:
+        return redirect(url_for(target))
+    return mine()
+
+
+@bp.route("/mine")
+@login_required
+def mine():
     if not can_write_drafts(current_user):
         # Read-only accounts write nothing: the audit log is their starting page.
         return redirect(url_for("audit.index"))
     rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True)),
                       after_id=_cursor("after"), limit=PAGE_SIZE)
     return render_template("drafts/home.html", drafts=rows, next_cursor=more)
+
+
+@bp.route("/drafts")
+@login_required
+def index():
+    """All drafts, searched (text, author, state, channel, dates) and paged on the server."""
+    if not can_search_drafts(current_user):
+        raise PermissionDeniedError("Only comms leads, administrators and auditors can search all drafts.")
+    ctx = dict(args=request.args, authors=authors(db.session))
+    try:
+        f = parse_search(request.args, tz=org_tz())
+    except ValidationError as e:
+        return render_template("drafts/index.html", drafts=[], next_cursor=None, error=e.message,
+                               fields=e.fields, **ctx), 400
+    after = request.args.get("after", "").strip()
+    if after and as_id(after) is None:
+        return render_template("drafts/index.html", drafts=[], next_cursor=None, fields={},
+                               error="The page cursor is not a number.", **ctx), 400
+    rows, more = search_drafts(db.session, current_user, f, after_id=as_id(after) if after else None,
+                               limit=PAGE_SIZE)
+    params = {k: v for k, v in request.args.items() if k != "after" and v}
+    return render_template("drafts/index.html", drafts=rows, next_cursor=more, error=None, fields={},
+                           params=params, **ctx)
 
 
 def _int_or_none(raw) -> int | None:
