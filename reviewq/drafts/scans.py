@@ -107,6 +107,7 @@ def _derive_into(att: Attachment, upload_dir: Path) -> None:
         d = derive(upload_dir, att.storage_key, att.content_type, att.sha256, att.size_bytes)
     except (OSError, ValueError) as e:  # no copy: the release job holds the post rather than link nothing
         log.warning("attachment %s: no stripped copy or thumbnail: %s", att.id, type(e).__name__)
+        att.stripped_key = ""  # tried and failed: not retried every worker pass
         return
     for name, value in d.columns().items():
         setattr(att, name, value)
@@ -167,8 +168,8 @@ def scan_due(db, settings, now: datetime) -> int:
 def derive_due(db, settings, now: datetime) -> int:
     """Make the stripped copy and thumbnail of scanned attachments that have none (part of scan_due).
 
-    Attachments scanned before derived media existed; an unreadable image stays without (and is
-    retried each pass, which costs one failed open).
+    Attachments scanned before derived media existed. An unreadable image is marked with an empty
+    stripped_key, so it is tried once, not every pass (the release job tries again, then holds).
     """
     with db.transaction() as s:
         todo = s.execute(select(*_COLS).where(Attachment.scanned_at.is_not(None), Attachment.removed_at.is_(None),
@@ -178,10 +179,9 @@ def derive_due(db, settings, now: datetime) -> int:
     for att_id, key, ctype, sha, size in todo:
         probe = Attachment(id=att_id, storage_key=key, content_type=ctype, sha256=sha, size_bytes=size)
         _derive_into(probe, settings.upload_dir)
-        if probe.stripped_key is None:
-            continue
         with db.transaction() as s:
-            done += s.execute(update(Attachment).where(Attachment.id == att_id, Attachment.stripped_key.is_(None))
-                              .values(**{c: getattr(probe, c) for c in _DERIVED})
-                              .execution_options(synchronize_session="fetch")).rowcount
+            stored = s.execute(update(Attachment).where(Attachment.id == att_id, Attachment.stripped_key.is_(None))
+                               .values(**{c: getattr(probe, c) for c in _DERIVED})
+                               .execution_options(synchronize_session="fetch")).rowcount
+        done += stored if probe.stripped_key else 0  # a failure is recorded, not counted as work done
     return done

@@ -191,3 +191,19 @@ def test_the_worker_derives_copies_for_attachments_scanned_before_they_existed(a
     assert again.stripped_key and again.thumb_key
     assert hashlib.sha256(path_of(_upload_dir(app), again.stripped_key).read_bytes()).hexdigest() \
         == again.stripped_sha256
+
+
+def test_an_unreadable_image_is_marked_once_and_its_post_is_held(app, factory, session, team):
+    from reviewq.drafts.scans import scan_due
+    from reviewq.models import Attachment
+    d = _due(factory, session, team, attachments=[("p.jpg", _jpeg_with_gps(), "An orange square")])
+    att = d.attachments[0]
+    path_of(_upload_dir(app), att.storage_key).write_bytes(b"\xff\xd8\xff broken")
+    session.execute(Attachment.__table__.update().where(Attachment.id == att.id).values(stripped_key=None))
+    session.commit()
+    assert scan_due(db, app.config["REVIEWQ"], factory.now) == 0
+    session.expire_all()
+    assert session.get(Attachment, att.id).stripped_key == ""   # tried: the next pass leaves it alone
+    _release(app, factory)
+    assert not list(app.config["REVIEWQ"].outbox_dir.glob("*.json"))
+    assert session.scalars(select(ReleaseHold.reason).where(ReleaseHold.draft_id == d.id)).all()
