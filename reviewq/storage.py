@@ -112,6 +112,20 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
             os.unlink(tmp)
 
 
+def store_bytes(data: bytes, upload_dir: Path, content_type: str) -> StoredFile:
+    """Keep a file reviewq made itself (a stripped copy, a thumbnail) beside the uploads, by content hash."""
+    sha = hashlib.sha256(data).hexdigest()
+    key = f"{sha[:2]}/{sha[2:4]}/{sha}"
+    final = upload_dir / key
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=final.parent, prefix=".derived-")
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.replace(tmp, final)
+    _write_through(upload_dir, final, key, content_type)
+    return StoredFile(sha, len(data), content_type, key)
+
+
 def _write_through(upload_dir: Path, local: Path, key: str, content_type: str) -> None:
     bucket = bucket_for(upload_dir)
     if bucket is None:

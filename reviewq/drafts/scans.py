@@ -7,7 +7,9 @@ image. Analysis (about a second an image) never runs while a row lock is
 held; results are written with a conditional UPDATE, so when the worker and
 a submission scan the same image the first write wins and the second is
 skipped (the results are the same). Findings carry `attachment_id` and,
-where they point into the image, `box`.
+where they point into the image, `box`. The same pass makes the attachment's
+stripped copy and thumbnail (reviewq.media) and records them with the findings;
+derive_due (run by scan_due) makes them for attachments scanned before that existed.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from sqlalchemy import select, update
 from reviewq import checks
 from reviewq.core.ids import as_id
 from reviewq.imaging import ImageReport, analyse
+from reviewq.media import derive
 from reviewq.models import Attachment
 from reviewq.storage import path_of
 
@@ -95,11 +98,28 @@ def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) ->
             log.warning("attachment %s could not be scanned: %s", att.id, type(e).__name__)
             att.scan_findings = [_finding(att.id, "other_id", "warn", "This image could not be read for checking.",
                                           "Replace the file, or explain what you checked.", "attachment.unscanned")]
+    _derive_into(att, upload_dir)
     att.scanned_at = now
 
 
+def _derive_into(att: Attachment, upload_dir: Path) -> None:
+    try:
+        d = derive(upload_dir, att.storage_key, att.content_type, att.sha256, att.size_bytes)
+    except (OSError, ValueError) as e:  # no copy: the release job holds the post rather than link nothing
+        log.warning("attachment %s: no stripped copy or thumbnail: %s", att.id, type(e).__name__)
+        att.stripped_key = ""  # tried and failed: not retried every worker pass
+        return
+    for name, value in d.columns().items():
+        setattr(att, name, value)
+
+
+_DERIVED = ("stripped_key", "stripped_sha256", "stripped_size_bytes", "thumb_key", "thumb_sha256",
+            "thumb_size_bytes")
+_COLS = (Attachment.id, Attachment.storage_key, Attachment.content_type, Attachment.sha256, Attachment.size_bytes)
+
+
 def _unscanned(draft_id: int | None = None):
-    q = (select(Attachment.id, Attachment.storage_key, Attachment.content_type)
+    q = (select(*_COLS)
          .where(Attachment.scanned_at.is_(None), Attachment.removed_at.is_(None)))
     if draft_id is not None:
         q = q.where(Attachment.draft_id == draft_id)
@@ -107,8 +127,8 @@ def _unscanned(draft_id: int | None = None):
 
 
 def _analyse(row, upload_dir: Path, policy, now: datetime) -> Attachment:
-    att_id, key, ctype = row
-    probe = Attachment(id=att_id, storage_key=key, content_type=ctype)  # transient: never added
+    att_id, key, ctype, sha, size = row
+    probe = Attachment(id=att_id, storage_key=key, content_type=ctype, sha256=sha, size_bytes=size)  # never added
     scan_attachment(probe, upload_dir, policy, now)
     return probe
 
@@ -117,7 +137,8 @@ def _record(session, probe: Attachment) -> int:
     """Store one result unless someone else stored theirs first; 1 when this one was stored."""
     return session.execute(update(Attachment)
                            .where(Attachment.id == probe.id, Attachment.scanned_at.is_(None))
-                           .values(scan_findings=probe.scan_findings, scanned_at=probe.scanned_at)
+                           .values(scan_findings=probe.scan_findings, scanned_at=probe.scanned_at,
+                                   **{c: getattr(probe, c) for c in _DERIVED})
                            .execution_options(synchronize_session="fetch")).rowcount
 
 
@@ -141,4 +162,26 @@ def scan_due(db, settings, now: datetime) -> int:
         probe = _analyse(row, settings.upload_dir, policy, now)
         with db.transaction() as s:
             done += _record(s, probe)
+    return done + derive_due(db, settings, now)
+
+
+def derive_due(db, settings, now: datetime) -> int:
+    """Make the stripped copy and thumbnail of scanned attachments that have none (part of scan_due).
+
+    Attachments scanned before derived media existed. An unreadable image is marked with an empty
+    stripped_key, so it is tried once, not every pass (the release job tries again, then holds).
+    """
+    with db.transaction() as s:
+        todo = s.execute(select(*_COLS).where(Attachment.scanned_at.is_not(None), Attachment.removed_at.is_(None),
+                                              Attachment.stripped_key.is_(None))
+                         .order_by(Attachment.id).limit(BATCH)).all()
+    done = 0
+    for att_id, key, ctype, sha, size in todo:
+        probe = Attachment(id=att_id, storage_key=key, content_type=ctype, sha256=sha, size_bytes=size)
+        _derive_into(probe, settings.upload_dir)
+        with db.transaction() as s:
+            stored = s.execute(update(Attachment).where(Attachment.id == att_id, Attachment.stripped_key.is_(None))
+                               .values(**{c: getattr(probe, c) for c in _DERIVED})
+                               .execution_options(synchronize_session="fetch")).rowcount
+        done += stored if probe.stripped_key else 0  # a failure is recorded, not counted as work done
     return done

@@ -123,6 +123,15 @@ class Attachment(Base):
     height: Mapped[int | None] = mapped_column(Integer)
     scan_findings: Mapped[list] = mapped_column(default=list)
     scanned_at: Mapped[datetime | None]
+    # Made once at scan time (reviewq.media): the file publishers receive (images re-encoded without
+    # metadata, videos as uploaded) and the thumbnail pages show. Requests never decode an image.
+    # stripped_key "" means the copy could not be made (the release job tries again, then holds).
+    stripped_key: Mapped[str | None] = mapped_column(String(200))
+    stripped_sha256: Mapped[str | None] = mapped_column(String(64))
+    stripped_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
+    thumb_key: Mapped[str | None] = mapped_column(String(200))
+    thumb_sha256: Mapped[str | None] = mapped_column(String(64))
+    thumb_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -41,6 +41,7 @@ from reviewq.publishers import PublishResult, publisher_for
 from reviewq.publishers.payload import build_payload
 from reviewq.releases import rechecks as RC
 from reviewq.releases.holds import hold_draft
+from reviewq.releases.media import served_files
 from reviewq.releases.queries import freeze_state, not_draft_held
 from reviewq.releases.record import NOT_OURS, FenceBroken, finish_attempts, held_claims, record_batch, still_ours
 from reviewq.releases.rules import release_rules
@@ -342,6 +343,9 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
         log.error("re-check of draft %s failed: %s", claim.draft_id, type(e).__name__)
         return None, False
     draft = cand.draft
+    served = {}
+    if not reason:
+        served, reason = served_files(s, cand.revision, settings.upload_dir)
     if reason:
         held = s.get(Draft, draft.id, populate_existing=True)   # locked by load_candidates
         held.release_claimed_until = held.release_claim = None
@@ -349,7 +353,7 @@ def _prepare_one(s: Session, settings, cand: RC.Candidate, claim: Claim, rules: 
         finish_attempts(s, [(claim.attempt_id, "held", reason, None)], now)
         return None, True
     payload = build_payload(draft, cand.revision, channels=draft.channels, approvals=cand.approvals,
-                            base_url=settings.base_url, secret=settings.secret_key, now=now)
+                            base_url=settings.base_url, secret=settings.secret_key, now=now, served=served)
     return Ready(claim, payload), False
 
 

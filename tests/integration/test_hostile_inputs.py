@@ -169,7 +169,7 @@ def test_login_next_keeps_a_local_path(client, factory):
 # -- signed and secret links ---------------------------------------------------------------------
 
 def _attachment(factory):
-    d = factory.draft(attachments=[("a.png", PNG, "A plain square")])
+    d = factory.submit(factory.draft(attachments=[("a.png", PNG, "A plain square")]))  # scanned: has its copy
     return d.attachments[0]
 
 

@@ -47,7 +47,7 @@ def test_an_upload_is_written_to_the_bucket_under_its_prefix(factory, s3, settin
 
 def test_another_host_serves_the_attachment_and_its_released_media_link(factory, settings, tmp_path):
     staff = factory.user("staff")
-    d = factory.draft(author=staff, attachments=[("a.png", PNG, "a grey square")])
+    d = factory.submit(factory.draft(author=staff, attachments=[("a.png", PNG, "a grey square")]))
     att = d.attachments[0]
     token = factory.token(staff)
     host_b = _other_host(settings, tmp_path)

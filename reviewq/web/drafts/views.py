@@ -22,6 +22,7 @@ from reviewq.drafts.permissions import can_edit_draft, can_search_drafts, can_wr
 from reviewq.drafts.queries import (DraftFilter, authors, current_attachments, drafts_query, get_attachment,
                                     get_visible_draft, page, parse_search, search_drafts)
 from reviewq.extensions import db
+from reviewq.media import THUMB_TYPE
 from reviewq.storage import path_of
 from reviewq.web.drafts.forms import DraftForm
 from reviewq.web.forms import ConfirmForm, field_errors
@@ -254,3 +255,14 @@ def attachment(draft_id: int, attachment_id: int):
     resp = send_file(path, mimetype=att.content_type, download_name=att.original_name, max_age=0)
     resp.headers["Content-Disposition"] = "inline"
     return resp
+
+
+@bp.route("/drafts/<int:draft_id>/attachments/<int:attachment_id>/thumbnail")
+@login_required
+def attachment_thumbnail(draft_id: int, attachment_id: int):
+    """The thumbnail made at scan time; 404 until the scan made one (pages show a placeholder)."""
+    att = get_attachment(db.session, current_user, draft_id, attachment_id)
+    path = path_of(_settings().upload_dir, att.thumb_key) if att.thumb_key else None
+    if path is None or not path.is_file():
+        raise NotFoundError("This attachment has no thumbnail yet; it is made when the file is scanned.")
+    return send_file(path, mimetype=THUMB_TYPE, max_age=0)
