@@ -33,7 +33,10 @@ def _box(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", 8 + len(body)) + kind + body
 
 
-MP4 = _box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41") + _box(b"free", b"") + _box(b"mdat", b"\x00" * 64)
+# A minimal ISO base media file that upload validation accepts: ftyp, moov (mvhd, trak), mdat.
+MP4 = (_box(b"ftyp", b"isom\x00\x00\x02\x00isomiso2mp41")
+       + _box(b"moov", _box(b"mvhd", b"\x00" * 100) + _box(b"trak", _box(b"tkhd", b"\x00" * 84)))
+       + _box(b"mdat", b"\x00" * 64))
 
 
 @pytest.fixture
@@ -97,10 +100,10 @@ def test_routes_serve_stored_files_and_never_decode(app, client, login, factory,
     thumb = client.get(f"/drafts/{d.id}/attachments/{att.id}/thumbnail")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg"
     assert thumb.data == path_of(_upload_dir(app), att.thumb_key).read_bytes()
-    assert thumb.headers["Cache-Control"] == "no-cache, max-age=0"  # as the attachment route
+    assert "no-store" in thumb.headers["Cache-Control"]  # as every attachment route (docs/security.md)
     media = client.get(payload["attachments"][0]["url"].split("127.0.0.1:5000", 1)[1])
     assert media.status_code == 200 and media.mimetype == "image/jpeg"
-    assert media.headers["Cache-Control"] == "public, max-age=3600"
+    assert media.headers["Cache-Control"] == "private, no-store"  # the signed link is a credential
     assert hashlib.sha256(media.data).hexdigest() == payload["attachments"][0]["sha256"] == att.stripped_sha256
     assert payload["attachments"][0]["size"] == len(media.data)
     page = client.get(f"/drafts/{d.id}").get_data(as_text=True)

@@ -23,7 +23,6 @@ def media(attachment_id: int):
     path = path_of(cfg.upload_dir, att.stripped_key)
     if not path.is_file():
         abort(404)
-    if att.is_image:
     resp = send_file(path, mimetype=att.content_type)
     # The signed link is a credential: the publisher fetches it once; no shared cache keeps a copy.
     resp.headers["Cache-Control"] = "private, no-store"
