@@ -31,7 +31,7 @@ def pages_for(role: str, w) -> list[tuple[str, int]]:
                   (f"/drafts/{w.draft_with_block.id}/edit", 200), (f"/drafts/{w.pending.id}/withdraw", 200),
                   (f"/consents/link?draft_id={w.draft_with_block.id}", 200),
                   ("/admin/users", 403), ("/mine", 200), ("/drafts", 403), ("/audit", 403)],
-        "reviewer": [*pending, ("/mine", 200), ("/review", 200), ("/drafts/new", 200), *calendar, ("/consents", 200)],
+        "reviewer": [*pending, ("/mine", 200), ("/review", 200), ("/drafts/new", 200), *calendar, ("/consents", 403)],
         "legal": [("/review", 200), (f"/drafts/{w.scheduled.id}", 200), *calendar, ("/consents", 200)],
         "comms": [("/review", 200), *calendar, (f"/drafts/{w.scheduled.id}", 200),
                   (f"/drafts/{w.approved.id}", 200), ("/calendar/settings", 200),
@@ -39,7 +39,7 @@ def pages_for(role: str, w) -> list[tuple[str, int]]:
         "admin": [*pending, ("/admin/users", 200), ("/admin/users/new", 200), (f"/admin/users/{w.users['staff'].id}", 200),
                   ("/admin/settings", 200), ("/admin/policy/", 200), ("/admin/slack", 200), *audit,
                   *search, *calendar],
-        "auditor": [*pending, *audit, *search, *calendar, ("/consents", 200)],
+        "auditor": [*pending, *audit, *search, *calendar, ("/consents", 403)],  # the registry is its keepers' only
     }
     return common + by_role[role]
 

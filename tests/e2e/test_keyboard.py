@@ -101,9 +101,8 @@ def test_reviewer_approves_from_the_queue_by_keyboard(live_server, new_page, wor
     page = new_page(viewport=DESKTOP)
     keyboard_sign_in(page, live_server, world.users["reviewer"])
     page.goto(f"{live_server}/")
-    tab_until(page, "Review queue")
-    page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r".*/review$"))
+    page.wait_for_url(re.compile(r".*/review$"))   # reviewers land on their queue
+    page.wait_for_load_state()
     tab_until(page, world.pending.body[:30])
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf".*/drafts/{world.pending.id}$"))
