@@ -11,6 +11,7 @@ the consent; without: `block`.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 
 from reviewq.checks.base import Finding
@@ -238,11 +239,16 @@ def check(post) -> list[Finding]:
     anchor = people[0] if people else None
     s, e = (anchor.start, anchor.end) if anchor else subject.span()
     names = [text[p.start:p.end] for p in people]
-    ok = _matching_consent(post, kinds, names)
-    if ok is not None:
-        msg = f"Patient consent #{ok.id} ({ok.subject_name}) covers this post ({', '.join(sorted(kinds))})."
+    matched = [_matching_consent(post, kinds, [n]) for n in names] if names else [_matching_consent(post, kinds, [])]
+    if all(c is not None for c in matched):
+        used = list({c.id: c for c in matched}.values())
+        which = "; ".join(f"#{c.id} ({c.subject_name})" for c in used)
+        msg = f"Patient consent {which} covers this post ({', '.join(sorted(kinds))})."
         return [post.finding("consent", "patient_story", "info", s, e, msg, RULE, "", source=source)]
     need = ", ".join(sorted(kinds))
+    missing = [p for p, c in zip(people, matched) if c is None]
+    if missing:  # point at the first person still without a consent, naming who needs one
+        s, e = missing[0].start, missing[0].end
     return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX,
                          source=source)]
 
@@ -269,12 +275,85 @@ def _aware(d: datetime) -> datetime:
 def _matching_consent(post, kinds, names):
     now = _aware(post.now or datetime.now(timezone.utc))
     for c in post.consents:
-        if c.revoked or not kinds <= set(c.covers):
-            continue
-        if c.valid_from and _aware(c.valid_from) > now or c.valid_until and _aware(c.valid_until) < now:
-            continue
-        if c.channels and not set(post.channels) <= set(c.channels):
+        if not kinds <= set(c.covers) or not _in_force(c, post.channels, now):
             continue
         if _name_matches(c.subject_name, names):
             return c
     return None
+
+
+# ---- what a valid consent changes in the other checks' findings --------------------------------------
+# The person who agreed may be named, and the story details they agreed to (their age, what they were
+# treated for) may be told; nothing else. MRN, room, date of birth, phone … stay `block` unless the
+# organisation's policy lists their category in `consented_categories`.
+STORY_CATEGORIES = frozenset({"age"})
+
+
+def apply_consents(post, findings: list[Finding]) -> list[Finding]:
+    """`findings` with the consented person's PHI name, age and story findings turned into `info`.
+
+    A name is relaxed by a valid consent that names that person and covers what the post uses; story
+    details (ages, the policy's consented categories) only when the consent check found the whole post
+    covered (an `info` consent finding: every person it features has a valid, in-scope consent).
+    """
+    if not post.consents:
+        return findings
+    covered = any(f.check == "consent" and f.severity == "info" for f in findings)
+    lower = post.folded.lower
+    kinds = {"story", "name"} | {k for k, rx in KINDS if rx.search(lower)}
+    extra = frozenset(post.policy.consented_categories)
+    out = []
+    for f in findings:
+        if f.check != "phi" or f.severity == "info":
+            out.append(f)
+            continue
+        c = None
+        if f.category == "name":
+            c = _matching_consent(post, kinds, [f.text])
+        elif covered and (f.category in STORY_CATEGORIES or f.category in extra):
+            c = _matching_consent(post, kinds - {"name"}, [])
+        if c is None:
+            out.append(f)
+            continue
+        out.append(replace(f, severity="info", fix="", message=(
+            f"{f.message} Covered by patient consent #{c.id} ({c.subject_name}): "
+            f"{'their name' if f.category == 'name' else 'a detail of their story'} may be published.")))
+    return out
+
+
+def faces_under_consent(findings: list[dict], consents, face_links: dict, channels, now: datetime) -> list[dict]:
+    """Stored attachment findings with each consented face turned into `info` naming the consent.
+
+    `face_links` maps (attachment_id, (x, y, w, h)) to the consent id the author linked to that face. An
+    attachment with exactly one face and no face linked on the draft takes the one valid photo consent
+    when exactly one is linked (a single portrait of the consented patient).
+    """
+    now = _aware(now)
+    valid = {c.id: c for c in consents if "photo" in c.covers and _in_force(c, channels, now)}
+    faces = [f for f in findings if f.get("policy") == "attachment.face"]
+    per_attachment: dict = {}
+    for f in faces:
+        per_attachment.setdefault(f.get("attachment_id"), []).append(f)
+    out = []
+    for f in findings:
+        if f.get("policy") != "attachment.face":
+            out.append(f)
+            continue
+        aid, box = f.get("attachment_id"), tuple(f.get("box") or ())
+        cid = face_links.get((aid, box))
+        if cid is None and not any(k[0] == aid for k in face_links) and len(per_attachment[aid]) == 1 \
+                and len(valid) == 1:
+            cid = next(iter(valid))
+        c = valid.get(cid)
+        if c is None:
+            out.append(f)
+            continue
+        out.append({**f, "severity": "info", "consent_id": c.id,
+                    "message": f"{f['message']} Covered by photo consent #{c.id} ({c.subject_name})."})
+    return out
+
+
+def _in_force(c, channels, now: datetime) -> bool:
+    if c.revoked or c.valid_from and _aware(c.valid_from) > now or c.valid_until and _aware(c.valid_until) < now:
+        return False
+    return not c.channels or set(channels) <= set(c.channels)

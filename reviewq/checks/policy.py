@@ -52,6 +52,9 @@ class Policy:
     # PHI options. mode "context" (default): an identifier shape counts when its context ties it to a
     # person; "strict": every identifier shape is flagged whatever the context (teams that prefer to see all).
     phi: dict[str, str] = field(default_factory=lambda: {"mode": "context"})
+    # PHI categories besides name and age that a valid consent covering the story may let through
+    # (e.g. "date" for a birthday, "address" for a home town); none by default: MRN, room, DOB stay blocked.
+    consented_categories: tuple[str, ...] = ()
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Policy":

@@ -39,5 +39,7 @@ def run_all(text: str, channels: Sequence[str], attachments: Sequence[Attachment
     for name, fn in CHECKS.items():
         if name not in post.policy.disabled_checks:
             findings.extend(fn(post))
+    if "consent" not in post.policy.disabled_checks:
+        findings = consent.apply_consents(post, findings)
     findings.sort(key=lambda f: (f.start is None, f.start or 0, f.end or 0, f.check))
     return findings
