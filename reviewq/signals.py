@@ -42,8 +42,16 @@ blackout_changed = _signals.signal("blackout-changed",
 attachment_added = _signals.signal("attachment-added",
                                    doc="sender: Draft. kwargs: session, actor, now, attachment")
 consent_changed = _signals.signal(
-    "consent-changed", doc="sender: Consent. kwargs: session, actor, now, change ('created'|'revoked'|'linked'), "
-                           "draft (or None)")
+    "consent-changed", doc="sender: Consent. kwargs: session, actor, now, change ('created'|'revoked'|'linked'|"
+                           "'face_linked'|'expired'), draft (or None)")
+consent_revoked = _signals.signal(
+    "consent-revoked", doc="sender: Consent. kwargs: session, actor (None: the expiry job), now, pulled (the drafts "
+                           "pulled back to their authors), takedowns (the ConsentTasks opened for published posts)")
+draft_pulled_back = _signals.signal(
+    "draft-pulled-back", doc="sender: Draft. kwargs: session, actor (None: the system), now, from_state, consent, "
+                             "reason. A consent the post relied on was revoked or expired; it is changes_requested")
+consent_task_changed = _signals.signal(
+    "consent-task-changed", doc="sender: ConsentTask. kwargs: session, actor, now, change ('opened'|'answered'|'done')")
 user_changed = _signals.signal("user-changed",
                                doc="sender: User. kwargs: session, actor, now, change ('created'|'updated'|...)")
 token_changed = _signals.signal("token-changed",

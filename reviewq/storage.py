@@ -76,8 +76,11 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
-    """Copy `stream` into storage; raise TooLargeError or ValidationError on refusal."""
+def store(stream, upload_dir: Path, max_bytes: int, *, kind: str = "attachment") -> StoredFile:
+    """Copy `stream` into storage; raise TooLargeError or ValidationError on refusal.
+
+    kind "attachment": an image or a video; "form" (a signed consent form): a PDF or an image.
+    """
     private_dir(upload_dir)
     digest, size = hashlib.sha256(), 0
     fd, tmp = tempfile.mkstemp(dir=upload_dir, prefix=".upload-")
@@ -95,7 +98,12 @@ def store(stream, upload_dir: Path, max_bytes: int) -> StoredFile:
         if size == 0:
             raise ValidationError("The file is empty.", {"file": "empty"})
         ctype = sniff(head)
-        if ctype is None:
+        if kind == "form":
+            ctype = "application/pdf" if head.startswith(b"%PDF-") else ctype
+            if ctype is None or ctype.startswith("video/"):
+                raise ValidationError("The signed form must be a PDF or an image (JPEG, PNG, GIF, WebP); "
+                                      "this file is none of those.", {"form": "unsupported type"})
+        elif ctype is None:
             raise ValidationError("We accept JPEG, PNG, GIF and WebP images and MP4 or MOV video; "
                                   "this file is none of those.", {"file": "unsupported type"})
         width, height = check_upload(tmp, ctype)

@@ -35,6 +35,9 @@ def check_upload(path: str, content_type: str) -> tuple[int | None, int | None]:
     """(width, height) of an image, (None, None) for a video; ValidationError when refused."""
     if content_type.startswith("image/"):
         return check_image(path, _max_pixels)
+    if content_type == "application/pdf":
+        check_pdf(path)
+        return None, None
     check_video(path)
     return None, None
 
@@ -113,3 +116,24 @@ def check_video(path: str) -> None:
     except (ValueError, OSError, struct.error):
         _refuse("The file says it is an MP4 or MOV video but its structure is not a playable video. "
                 "Export it again and upload the new file.", "not a video")
+
+
+MAX_PDF_PAGES = 200
+
+
+def check_pdf(path: str) -> None:
+    """A signed form: a PDF that parses (pypdf) with at least one page; encrypted forms are refused
+    because the keepers could not open them later."""
+    import pypdf
+    from pypdf.errors import PyPdfError
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            _refuse("The PDF is password-protected; upload it without a password.", "encrypted pdf")
+        pages = len(reader.pages)
+    except ValidationError:
+        raise
+    except (PyPdfError, ValueError, KeyError, TypeError, OSError, RecursionError, AttributeError):
+        _refuse("The PDF is damaged or incomplete and cannot be read; scan or export it again.", "bad pdf")
+    if not 0 < pages <= MAX_PDF_PAGES:
+        _refuse(f"The PDF has {pages} pages; a signed form has between 1 and {MAX_PDF_PAGES}.", "pages")

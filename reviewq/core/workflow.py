@@ -39,6 +39,8 @@ class Action(StrEnum):
     RESCHEDULE = "reschedule"
     UNSCHEDULE = "unschedule"
     RELEASE = "release"
+    # The system pulls a post back to its author: a consent it relies on was revoked or has expired.
+    PULL_BACK = "pull_back"
 
 
 DECISIONS = (Action.APPROVE, Action.REQUEST_CHANGES, Action.REJECT)
@@ -113,6 +115,7 @@ TABLE: dict[tuple[State, Action], State] = {
     (State.SCHEDULED, Action.RESCHEDULE): State.SCHEDULED,
     (State.SCHEDULED, Action.UNSCHEDULE): State.APPROVED,
     (State.SCHEDULED, Action.RELEASE): State.PUBLISHED,
+    **{(s, Action.PULL_BACK): State.CHANGES_REQUESTED for s in (*PENDING_STATES, State.APPROVED, State.SCHEDULED)},
 }
 AUTHOR_ACTIONS = frozenset({Action.SUBMIT, Action.EDIT, Action.WITHDRAW})
 COMMS_ACTIONS = frozenset({Action.SCHEDULE, Action.RESCHEDULE, Action.UNSCHEDULE})
@@ -139,6 +142,11 @@ def decide(actor: Actor | None, facts: DraftFacts, action: Action, *, revision: 
         raise PermissionDeniedError("Only comms leads can schedule releases.")
     if action == Action.RELEASE and actor is not None:
         raise PermissionDeniedError("Releases are made by the release worker only.")
+    if action == Action.PULL_BACK:
+        if actor is not None:
+            raise PermissionDeniedError("Only reviewq pulls a post back, when a consent it relies on ends.")
+        # The approvals were given to a post whose consent stood; none of them may carry over.
+        return Transition(action, facts.state, target, voids_approvals=True, audit_action="draft.pull_back")
     if revision is not None and revision != facts.revision:
         raise StaleRevisionError(f"You saw revision {revision}; the draft is now at revision {facts.revision}.",
                                  current_revision=facts.revision)
@@ -178,7 +186,8 @@ def _decide_stage(actor, facts, action, revision, comment) -> Transition:
 def _past(action: Action) -> str:
     return {Action.SUBMIT: "submitted", Action.EDIT: "edited", Action.WITHDRAW: "withdrawn",
             Action.SCHEDULE: "scheduled", Action.RESCHEDULE: "rescheduled",
-            Action.UNSCHEDULE: "unscheduled", Action.RELEASE: "released"}.get(action, action.value)
+            Action.UNSCHEDULE: "unscheduled", Action.RELEASE: "released",
+            Action.PULL_BACK: "pulled back"}.get(action, action.value)
 
 
 def waiting_states_for(roles: frozenset[str]) -> list[State]:

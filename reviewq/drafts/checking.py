@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 
 from reviewq import checks
 from reviewq.checks import AttachmentInfo, ConsentInfo
+from reviewq.checks.consent import faces_under_consent
+from reviewq.consents.queries import face_links
 from reviewq.core.errors import ValidationError
 from reviewq.models import Consent, Draft, Revision, Setting, draft_consents
 
@@ -47,6 +49,7 @@ def check_revision(session: Session, draft: Draft, revision: Revision, now: date
     findings = [f.to_dict() for f in checks.run_all(revision.body, revision.channels, atts, consents, policy,
                                                     now=now)]
     by_id = {a.id: a for a in draft.attachments}
+    scanned = []
     for a in revision.attachments:
         stored = by_id.get(a["id"])
         if stored is None:
@@ -55,20 +58,11 @@ def check_revision(session: Session, draft: Draft, revision: Revision, now: date
             findings.append(checks.Finding(
                 "attachment", "other_id", "block", None, None, "", "This attachment is still being checked.",
                 "attachment.unscanned", fix="Submit again in a few seconds.", attachment_id=stored.id).to_dict())
-        findings.extend(_with_consent(stored.scan_findings or [], consents, now))
+        scanned.extend(stored.scan_findings or [])
+    findings.extend(faces_under_consent(scanned, consents, face_links(session, draft), revision.channels, now))
     revision.findings = findings
     revision.checked_at = now
     return findings
-
-
-def _with_consent(findings: list[dict], consents: list[ConsentInfo], now: datetime) -> list[dict]:
-    """A visible face is fine when a valid photo consent is linked: the finding becomes info."""
-    photo_ok = any("photo" in c.covers and not c.revoked and (c.valid_from is None or c.valid_from <= now)
-                   and (c.valid_until is None or now <= c.valid_until) for c in consents)
-    if not photo_ok:
-        return list(findings)
-    return [{**f, "severity": "info", "message": f["message"] + " A photo consent is linked."}
-            if f.get("policy") == "attachment.face" else f for f in findings]
 
 
 def blocking(findings: list[dict]) -> list[dict]:

@@ -63,6 +63,11 @@ def release_transition(draft) -> Transition:
     return wf.decide(None, facts, Action.RELEASE)
 
 
+def pull_back_transition(draft) -> Transition:
+    """The system's PULL_BACK of `draft` to its author (a consent it relies on was revoked or expired)."""
+    return wf.decide(None, draft.facts(), Action.PULL_BACK)
+
+
 def values_for(draft, transition: Transition, now: datetime) -> dict:
     """The column values entering `transition.to_state` gives `draft` (nothing is assigned)."""
     if draft.state != transition.from_state.value:
@@ -78,6 +83,8 @@ def values_for(draft, transition: Transition, now: datetime) -> dict:
         values["current_revision"] = draft.current_revision + 1
     if transition.action == Action.RELEASE:
         values["published_at"] = now
+    if transition.action == Action.PULL_BACK:
+        values["release_at"] = None  # off the calendar: it goes back to the author
     return values
 
 
@@ -86,8 +93,9 @@ def apply(draft, transition: Transition, now: datetime) -> None:
     values = values_for(draft, transition, now)
     if transition.voids_approvals:
         # Approvals of earlier revisions stop counting; the new revision starts with none.
+        upto = values.get("current_revision", draft.current_revision + 1)  # no new revision: void them all
         for d in draft.decisions:
-            d.voided = d.voided or d.revision_number < values["current_revision"]
+            d.voided = d.voided or d.revision_number < upto
     for column, value in values.items():
         setattr(draft, column, value)
 

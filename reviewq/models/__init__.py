@@ -1,7 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Schema changes go through Alembic only."""
 from reviewq.models.audit import AuditEvent, AuditHead
 from reviewq.models.base import Base, utcnow
-from reviewq.models.consent import Consent, draft_consents
+from reviewq.models.consent import Consent, ConsentFace, ConsentTask, draft_consents
 from reviewq.models.drafts import Attachment, Decision, Draft, Revision
 from reviewq.models.outbox import OutboxMessage
 from reviewq.models.releases import BlackoutWindow, CalendarFeedToken, ReleaseAttempt, ReleaseHold
@@ -11,6 +11,6 @@ from reviewq.models.slack import SlackMessage
 from reviewq.models.users import ApiToken, LoginAttempt, User, UserRole
 
 __all__ = ["ApiToken", "Attachment", "AuditEvent", "AuditHead", "Base", "BlackoutWindow", "CalendarFeedToken",
-           "ReleaseAttempt", "ReleaseHold", "Consent", "Decision", "Draft",
+           "ReleaseAttempt", "ReleaseHold", "Consent", "ConsentFace", "ConsentTask", "Decision", "Draft",
            "LoginAttempt", "OutboxMessage", "Revision", "Setting", "SlackMessage", "User", "UserRole", "UserSession", "draft_consents",
            "utcnow"]

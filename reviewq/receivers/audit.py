@@ -114,6 +114,17 @@ def on_consent_changed(consent, session, actor, now, change, draft=None, **_):
                  draft_id=getattr(draft, "id", None), now=now, data={"consent_id": consent.id})
 
 
+def on_pulled_back(draft, session, now, from_state, consent, actor=None, **_):
+    append_event(session, "draft.pull_back", actor_id=_actor_id(actor), draft_id=draft.id, now=now,
+                 data={"from_state": from_state, "to_state": draft.state, "consent_id": consent.id,
+                       "revision": draft.current_revision})
+
+
+def on_consent_task_changed(task, session, now, change, actor=None, **_):
+    append_event(session, f"consent.task.{change}", actor_id=_actor_id(actor), draft_id=task.draft_id, now=now,
+                 data={"task_id": task.id, "kind": task.kind, "consent_id": task.consent_id})
+
+
 def connect() -> None:
     signals.draft_created.connect(on_draft_created)
     signals.draft_edited.connect(on_draft_edited)
@@ -127,5 +138,7 @@ def connect() -> None:
     signals.login_event.connect(on_login)
     signals.attachment_added.connect(on_attachment_added)
     signals.consent_changed.connect(on_consent_changed)
+    signals.draft_pulled_back.connect(on_pulled_back)
+    signals.consent_task_changed.connect(on_consent_task_changed)
     for sig, receiver in _GENERIC_RECEIVERS.items():
         sig.connect(receiver)

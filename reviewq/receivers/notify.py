@@ -93,6 +93,42 @@ def on_freeze_changed(sender, session, now, on, reason=None, actor=None, **_):
                  "who": getattr(actor, "name", "") or "reviewq"}, now=now)
 
 
+def _comms_targets(session) -> list[dict]:
+    channel = slack_settings.stage_channels(session).get("comms")
+    if channel:
+        return [{"channel": channel}]
+    return [{"user_id": u.id} for u in slack_settings.slack_users_with_role(session, "comms")]
+
+
+def notify_consent(session, event: str, draft, consent_id, now: datetime, *, author: bool, comms: bool,
+                   ref: str) -> None:
+    """Outbox rows telling the author and/or comms about a consent event on `draft`."""
+    if not slack_on():
+        return
+    targets = []
+    if author and draft.author.slack_user_id:
+        targets.append(("author", {"user_id": draft.author_id}))
+    if comms:
+        targets += [("comms", t) for t in _comms_targets(session)]
+    for audience, target in targets:
+        enqueue(session, "slack.consent", f"slack:consent:{event}:{ref}:{_target_key(target)}",
+                {"event": event, "audience": audience, "draft_id": draft.id, "consent_id": consent_id,
+                 "target": target}, now=now, draft_id=draft.id)
+
+
+def on_pulled_back(draft, session, now, consent, **_):
+    notify_consent(session, "pulled_back", draft, consent.id, now, author=True, comms=True,
+                   ref=f"{draft.id}:{consent.id}:{_stamp(now)}")
+
+
+def on_consent_task_changed(task, session, now, change, **_):
+    event = {"opened": "requested" if task.kind == "request" else "takedown", "answered": "answered"}.get(change)
+    if event is None:
+        return
+    notify_consent(session, event, task.draft, task.consent_id, now, author=event == "answered",
+                   comms=event != "answered", ref=f"t{task.id}")
+
+
 def enqueue_ephemeral(session, *, ref: str, channel: str | None, slack_user: str, text: str,
                       now: datetime) -> None:
     """Tell one Slack user why their click changed nothing (only they see it)."""
@@ -113,3 +149,5 @@ def connect(settings=None) -> None:
     signals.draft_edited.connect(on_edited)
     signals.draft_withdrawn.connect(on_withdrawn)
     signals.freeze_changed.connect(on_freeze_changed)
+    signals.draft_pulled_back.connect(on_pulled_back)
+    signals.consent_task_changed.connect(on_consent_task_changed)

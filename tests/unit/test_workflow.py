@@ -41,6 +41,9 @@ ALLOWED = {
     (S.SCHEDULED, "reschedule", "comms"): S.SCHEDULED,
     (S.SCHEDULED, "unschedule", "comms"): S.APPROVED,
     (S.SCHEDULED, "release", "system"): S.PUBLISHED,
+    # A consent the post relies on was revoked or expired: only reviewq pulls it back to the author.
+    **{(s, "pull_back", "system"): S.CHANGES_REQUESTED
+       for s in (S.PENDING_REVIEW, S.PENDING_LEGAL, S.PENDING_COMMS, S.APPROVED, S.SCHEDULED)},
     **{(s, "edit", "author"): (S.CHANGES_REQUESTED if s == S.CHANGES_REQUESTED else S.DRAFT)
        for s in (S.DRAFT, S.CHANGES_REQUESTED, S.PENDING_REVIEW, S.PENDING_LEGAL, S.PENDING_COMMS, S.APPROVED)},
     **{(s, "withdraw", "author"): S.WITHDRAWN
@@ -113,3 +116,10 @@ def test_core_imports_no_framework():
         names = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
         assert not names & forbidden, f"{path.name} imports {names & forbidden}"
+
+
+def test_pull_back_voids_every_approval_without_a_new_revision():
+    t = wf.decide(None, facts(S.SCHEDULED, approvals=[("review", 2), ("legal", 3), ("comms", 4)]),
+                  wf.Action.PULL_BACK)
+    assert t.to_state == S.CHANGES_REQUESTED and t.voids_approvals and not t.new_revision
+    assert t.audit_action == "draft.pull_back"

@@ -251,6 +251,27 @@ def freeze_message(on: bool, who: str, reason: str, link: str):
     return _notice(text, detail, link)
 
 
+CONSENT_NOTICES = {
+    # event: (for the author, for comms). No names: the person a consent is about is PHI.
+    "pulled_back": ("Draft #{d} is back with you: consent no. {c}, which it relies on, was revoked or has ended. "
+                    "Remove what needs that consent, or link a valid one, and submit it again.",
+                    "Draft #{d} was pulled back to its author: consent no. {c} was revoked or has ended."),
+    "takedown": ("", "Take down published post #{d}: consent no. {c} was revoked. Mark the takedown task done "
+                     "once it is removed from every channel."),
+    "requested": ("", "The author of draft #{d} asks for a patient consent. Record it on the Consents page; "
+                      "the draft unblocks when it is linked."),
+    "answered": ("The consent you asked for on draft #{d} is recorded and linked (no. {c}). Check and submit "
+                 "the draft again.", ""),
+}
+
+
+def consent_message(event: str, audience: str, draft_id: int, consent_id, link: str):
+    """A notice about a consent event, for the draft's author or for comms (no patient names)."""
+    for_author, for_comms = CONSENT_NOTICES[event]
+    detail = (for_author if audience == "author" else for_comms).format(d=draft_id, c=consent_id or "?")
+    return _notice(detail.split(":")[0], escape(detail), link)
+
+
 # ---- the reason modal ---------------------------------------------------------------------------------
 
 REASON_BLOCK = REASON_ACTION = "reason"

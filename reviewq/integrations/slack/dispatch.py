@@ -116,6 +116,17 @@ class SlackHandler:
                                           self.settings.base_url)
         return Plan("post", channel=p["channel"], text=text, blocks=blks)
 
+    def _prepare_consent(self, session, msg, p):
+        text, blks = blocks.consent_message(p["event"], p["audience"], p["draft_id"], p.get("consent_id"),
+                                            _link(self.settings, p["draft_id"]))
+        target = p["target"]
+        if "channel" in target:
+            return Plan("post", channel=target["channel"], text=text, blocks=blks)
+        user = session.get(User, target["user_id"])
+        if user is None or not user.active or not user.slack_user_id:
+            return outbox.Cancelled("the recipient has no Slack id")
+        return Plan("post", dm=user.slack_user_id, text=text, blocks=blks)
+
     def _prepare_ephemeral(self, session, msg, p):
         return Plan("ephemeral", channel=p["channel"], user=p["user"], text=mask_outbound(session, p["text"]))
 
