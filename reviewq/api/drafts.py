@@ -13,7 +13,10 @@ from reviewq.api import schemas as S
 from reviewq.api import serialize as out
 from reviewq.api.spec import UnsupportedMediaTypeError, cursor_of, operation, parse_when
 from reviewq.clock import now_utc
-from reviewq.consents.operations import link_consents as link
+from reviewq.consents import tasks as consent_tasks
+from reviewq.consents.operations import link_consents as link, link_face as link_face_op
+from reviewq.consents.permissions import consent_ref
+from reviewq.consents.queries import consents_named
 from reviewq.core.errors import NotFoundError, ReviewqError, ValidationError
 from reviewq.drafts import operations as drafts
 from reviewq.drafts import queries
@@ -200,5 +203,35 @@ def draft_history(draft_id):
 def link_consents(draft_id, data):
     """The author, comms, legal or an admin. The next submit's consent check sees them."""
     rows = link(db.session, current(), draft_id, data["consent_ids"], now=now_utc(),
-                secret=current_app.config["REVIEWQ"].secret_key)
+                secret=current_app.config["REVIEWQ"].secret_key, mention=data.get("mention"))
     return ok({"consents": [out.consent(c) for c in rows]})
+
+
+@operation(bp, "/drafts/<int:draft_id>/consents/search", "GET", summary="Consents of a person the draft names",
+           tag="consents", query={"name": {"type": "string", "minLength": 1, "maxLength": 200}},
+           responses={200: {"description": "records of exactly that name: scope and validity, with the reference "
+                                           "to link them", "schema": {"type": "object"}}})
+def search_consents(draft_id, args):
+    """The draft's author: only records of a name written in the post, spelled the same."""
+    secret = current_app.config["REVIEWQ"].secret_key
+    rows = consents_named(db.session, current(), draft_id, args.get("name", ""))
+    return ok({"consents": [dict(out.consent_scope(c), reference=consent_ref(secret, c.id)) for c in rows]})
+
+
+@operation(bp, "/drafts/<int:draft_id>/consents/faces", "POST", summary="Link a face on an attachment to a consent",
+           tag="consents", body=S.FACE_IN, errors=(403,), responses={200: {"description": "linked",
+                                                                          "schema": {"type": "object"}}})
+def link_face(draft_id, data):
+    row = link_face_op(db.session, current(), draft_id, data["attachment_id"], data["box"], data["consent_id"],
+                       now=now_utc(), secret=current_app.config["REVIEWQ"].secret_key)
+    return ok({"attachment_id": row.attachment_id, "box": [int(v) for v in row.box.split(",")],
+               "consent_id": row.consent_id})
+
+
+@operation(bp, "/drafts/<int:draft_id>/consent-requests", "POST", summary="Ask comms for a patient's consent",
+           tag="consents", body=S.REQUEST_IN, errors=(403,),
+           responses={201: {"description": "the request task", "schema": {"type": "object"}}})
+def request_consent(draft_id, data):
+    task = consent_tasks.request_consent(db.session, current(), draft_id, subject_name=data["subject_name"],
+                                         note=data.get("note", ""), now=now_utc())
+    return ok(out.consent_task(task), 201)

@@ -10,6 +10,7 @@ from reviewq.core.roles import CHANNELS
 from reviewq.drafts.transitions import State
 from reviewq.review.queries import STAGES
 from reviewq.consents.queries import COVERS
+from reviewq.models.consent import RELATIONS
 from reviewq.drafts.operations import MAX_BODY
 
 
@@ -74,6 +75,9 @@ COMPONENTS.update({
                                "valid_until": {"type": ["string", "null"]},
                                "note": {"type": "string"}, "created_at": {"type": "string"},
                                "revoked": {"type": "boolean"}, "revoked_at": {"type": ["string", "null"]},
+                               "relation": {"type": "string", "enum": list(RELATIONS)},
+                               "signed_by": {"type": "string"}, "has_form": {"type": "boolean"},
+                               "revoke_reason": {"type": ["string", "null"]},
                                "reference": {"type": "string", "description": "registry answers only: what "
                                              "the draft's author links it with"}}},
     "DraftSummary": {"type": "object",
@@ -138,17 +142,35 @@ SCHEDULE_IN = obj({"release_at": {**nullable(WHEN), "description": "omit or null
 UNSCHEDULE_IN = obj({"reason": {"type": "string", "maxLength": 1000}})
 SCAN_IN = obj({"text": TEXT, "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)}},
               ["text"])
+CONSENT_REF_ = {"type": "string", "pattern": "^[0-9]{1,10}-[0-9a-fA-F]{12}$"}
 CONSENT_IN = obj({"subject_name": {"type": "string", "minLength": 1, "maxLength": 200},
                   "covers": {"type": "array", "items": {"type": "string", "enum": list(COVERS)}, "minItems": 1,
                              "maxItems": len(COVERS)},
                   "channels": {"type": "array", "items": CHANNEL, "maxItems": len(CHANNELS)},
                   "valid_from": nullable(WHEN), "valid_until": nullable(WHEN),
-                  "note": {"type": "string", "maxLength": 2000}}, ["subject_name", "covers"])
+                  "note": {"type": "string", "maxLength": 2000},
+                  "relation": {"type": "string", "enum": list(RELATIONS),
+                               "description": "who signed: the patient (default), a parent or guardian, a relative; "
+                                              "or staff: a staff member shown in a photo"},
+                  "signed_by": {"type": "string", "maxLength": 200,
+                                "description": "the signer's name when not the person themselves"},
+                  "task_id": {**ID, "description": "the consent request this answers: links the consent to its draft"}},
+                 ["subject_name", "covers"])
+REVOKE_IN = obj({"reason": {"type": "string", "maxLength": 2000}})
+FACE_IN = obj({"attachment_id": ID, "box": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                                            "minItems": 4, "maxItems": 4, "description": "the face finding's box"},
+               "consent_id": {"anyOf": [ID, CONSENT_REF_]}}, ["attachment_id", "box", "consent_id"])
+REQUEST_IN = obj({"subject_name": {"type": "string", "minLength": 1, "maxLength": 200,
+                                   "description": "the name exactly as written in the post"},
+                  "note": {"type": "string", "maxLength": 1000}}, ["subject_name"])
+TASK_DONE_IN = obj({"note": {"type": "string", "maxLength": 1000}})
 CONSENT_REF = {"type": "string", "pattern": "^[0-9]{1,10}-[0-9a-fA-F]{12}$",
                "description": "a consent's reference, as comms hands it out with the signed form"}
 LINK_IN = obj({"consent_ids": {"type": "array", "items": {"anyOf": [ID, CONSENT_REF]}, "minItems": 1,
                                "maxItems": 50,
-                               "description": "ids (comms, legal, admins) or references (the draft's author)"}},
+                               "description": "ids (comms, legal, admins) or references (the draft's author)"},
+               "mention": {"type": "string", "maxLength": 200,
+                           "description": "the name as written in the post; the consents must name that person"}},
               ["consent_ids"])
 UPLOAD_IN = {"type": "object", "required": ["file"],
              "properties": {"file": {"type": "string", "contentMediaType": "application/octet-stream",

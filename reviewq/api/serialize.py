@@ -49,7 +49,22 @@ def consent(c: Consent) -> dict:
     return {"id": c.id, "subject_name": c.subject_name, "covers": list(c.covers or []),
             "channels": list(c.channels or []), "valid_from": iso(c.valid_from), "valid_until": iso(c.valid_until),
             "note": c.note or "", "created_at": iso(c.created_at), "revoked": c.revoked_at is not None,
-            "revoked_at": iso(c.revoked_at)}
+            "revoked_at": iso(c.revoked_at), "relation": c.relation or "patient", "signed_by": c.signed_by or "",
+            "has_form": bool(c.form_key), "revoke_reason": c.revoke_reason}
+
+
+def consent_scope(c: Consent) -> dict:
+    """What an author searching by the exact name they wrote may see: scope and validity, no note or form."""
+    return {"subject_name": c.subject_name, "relation": c.relation or "patient", "covers": list(c.covers or []),
+            "channels": list(c.channels or []), "valid_from": iso(c.valid_from), "valid_until": iso(c.valid_until),
+            "revoked": c.revoked_at is not None}
+
+
+def consent_task(t) -> dict:
+    return {"id": t.id, "kind": t.kind, "draft_id": t.draft_id, "consent_id": t.consent_id,
+            "subject_name": t.subject_name, "channels": list(t.channels or []), "published_at": iso(t.published_at),
+            "assigned_role": t.assigned_role, "due_at": iso(t.due_at), "created_at": iso(t.created_at),
+            "done_at": iso(t.done_at)}
 
 
 def history(session, draft_id: int) -> list[dict]:

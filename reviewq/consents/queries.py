@@ -117,3 +117,9 @@ def face_links(session: Session, draft: Draft) -> dict:
     """(attachment_id, (x, y, w, h)) -> consent id, for reviewq.checks.consent.faces_under_consent."""
     rows = session.scalars(select(ConsentFace).where(ConsentFace.draft_id == draft.id))
     return {(r.attachment_id, tuple(int(v) for v in r.box.split(","))): r.consent_id for r in rows}
+
+
+def lapsing_by(session: Session, draft: Draft, when: datetime) -> list[Consent]:
+    """The consents linked to `draft` that are revoked or end before `when` (a release time)."""
+    return [c for c in linked_consents(session, draft)
+            if c.revoked_at is not None or (c.valid_until is not None and _aware(c.valid_until) < when)]

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from reviewq import signals
+from reviewq.consents.queries import lapsing_by
 from reviewq.core import schedule as S
 from reviewq.core.errors import ConflictError, ValidationError
 from reviewq.core.roles import CHANNELS
@@ -54,6 +55,7 @@ def schedule_release(session: Session, actor: User, draft_id, *, release_at, now
         release_at = draft.requested_release_at
     when = S.parse_release_time(release_at, tz_name).replace(microsecond=0)
     chosen = _channels(draft, channels)
+    _refuse_if_consent_lapses(session, draft, when)
     S.check_release_time(when, now, channels=chosen, frozen=bool(freeze_state(session)),
                          windows=windows_for(session, when - timedelta(days=1), when + timedelta(days=1)))
     previous = draft.release_at if transition.action == T.Action.RESCHEDULE else None
@@ -84,6 +86,15 @@ def unschedule_release(session: Session, actor: User, draft_id, *, now: datetime
     session.flush()
     signals.draft_unscheduled.send(draft, session=session, actor=actor, now=now, reason=reason.strip())
     return draft
+
+
+def _refuse_if_consent_lapses(session: Session, draft: Draft, when: datetime) -> None:
+    lapsed = lapsing_by(session, draft, when)
+    if lapsed:
+        c = lapsed[0]
+        why = "was revoked" if c.revoked_at is not None else f"ends on {c.valid_until:%Y-%m-%d %H:%M} UTC"
+        raise ValidationError(f"Consent no. {c.id}, which this post relies on, {why}: choose an earlier time "
+                              "or ask comms for a renewed consent.", {"release_at": "consent lapses"})
 
 
 def _clear_release_progress(draft: Draft) -> None:
