@@ -15,6 +15,7 @@ from flask import current_app, g, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
+from reviewq.consents.permissions import can_read_consents
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS, ROLE_LABELS
 from reviewq.drafts.checking import load_policy
 from reviewq.extensions import db
@@ -55,7 +56,8 @@ def template_globals() -> dict:
             "ROLE_LABELS": ROLE_LABELS, "STAGES": STAGES, "current_user": current_user,
             "DECISION_LABELS": DECISION_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
             "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state(),
-            "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits}
+            "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits,
+            "can_read_consents": lambda u: u.is_authenticated and can_read_consents(u)}
 
 
 def channel_limits() -> dict[str, int]:
