@@ -28,6 +28,14 @@ def upgrade():
             op.f("ck_consents_relation_known"), "relation IN ('patient', 'parent_guardian', 'relative', 'staff')")
     with op.batch_alter_table("draft_consents") as batch:
         batch.add_column(sa.Column("mention", sa.String(200), nullable=True))
+    # PHI kept to what is needed: a revision refused at the form is overwritten by the next save, and
+    # approvers see only submitted revisions; a blocked form sent twice finds its draft by the form token.
+    with op.batch_alter_table("revisions") as batch:
+        batch.add_column(sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE revisions SET submitted_at = checked_at WHERE checked_at IS NOT NULL")
+    with op.batch_alter_table("drafts") as batch:
+        batch.add_column(sa.Column("form_token", sa.String(64), nullable=True))
+        batch.create_unique_constraint(op.f("uq_drafts_author_id"), ["author_id", "form_token"])
     op.create_table(
         "consent_faces",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -77,6 +85,11 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table("drafts") as batch:
+        batch.drop_constraint(op.f("uq_drafts_author_id"), type_="unique")
+        batch.drop_column("form_token")
+    with op.batch_alter_table("revisions") as batch:
+        batch.drop_column("submitted_at")
     op.drop_table("consent_tasks")
     op.drop_table("consent_faces")
     with op.batch_alter_table("draft_consents") as batch:

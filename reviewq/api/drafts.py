@@ -58,7 +58,8 @@ def create_draft(data):
     d = drafts.create_draft(db.session, current(), body=data["body"], channels=data["channels"],
                             requested_release_at=parse_when(data.get("requested_release_at"),
                                                             "requested_release_at"),
-                            title=data.get("title", ""), now=now_utc())
+                            title=data.get("title", ""), now=now_utc(),
+                            form_token=request.headers.get("Idempotency-Key") or None)
     return _full(d.id, 201)
 
 

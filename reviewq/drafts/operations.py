@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from reviewq import signals
@@ -106,15 +107,26 @@ def _store_uploads(session, draft, actor, uploads, upload_dir: Path, max_bytes: 
 
 def create_draft(session: Session, actor: User, *, body, channels, requested_release_at: datetime | None,
                  now: datetime, uploads=(), upload_dir: Path | None = None, max_bytes: int = 0,
-                 title: str = "") -> Draft:
+                 title: str = "", form_token: str | None = None) -> Draft:
+    """A new draft at revision 1. `form_token` (the new-draft form's one-time token): the same form sent
+    again, e.g. a reload after the checks refused it, saves into the draft it made instead of a copy."""
     if not can_write_drafts(actor):
         raise PermissionDeniedError("Your role cannot write drafts.")
+    token = form_token if isinstance(form_token, str) and 16 <= len(form_token) <= 64 else None
+    if token is not None:
+        earlier = session.scalar(select(Draft).where(Draft.author_id == actor.id, Draft.form_token == token))
+        if earlier is not None:
+            if T.allowed(actor, earlier, T.Action.EDIT):
+                edit_draft(session, actor, earlier.id, body=body, channels=channels, now=now,
+                           requested_release_at=requested_release_at, uploads=uploads, upload_dir=upload_dir,
+                           max_bytes=max_bytes)
+            return earlier
     body, channels = validate_content(body, channels)
     if requested_release_at is not None and requested_release_at.tzinfo is None:
         raise ValidationError("Give the time with its time zone.", {"requested_release_at": "naive time"})
     draft = Draft(author_id=actor.id, channels=channels, requested_release_at=requested_release_at,
                   current_revision=1, created_at=now, updated_at=now,
-                  title=(title or "")[:200])
+                  title=(title or "")[:200], form_token=token)
     session.add(draft)
     session.flush()
     _store_uploads(session, draft, actor, uploads, upload_dir, max_bytes, now)
@@ -159,6 +171,18 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
             and content_hash(current.body, channels, snaps) == current.content_hash)):
         return draft, False  # the same content; a revision stored before LF-only counts as the same
     from_state = draft.state
+    if current is not None and _refused(current):
+        # The checks refused this revision at the form and it was never submitted: it is replaced, not
+        # kept, so text that was blocked (a patient's MRN, room…) is not stored or shown to anyone.
+        rev = current
+        rev.body, rev.channels, rev.attachments, rev.content_hash = body, channels, snaps, digest
+        rev.findings, rev.justifications, rev.checked_at, rev.created_at = [], {}, None, now
+        draft.updated_at = now
+        draft.channels = channels
+        session.flush()
+        signals.draft_edited.send(draft, session=session, actor=actor, now=now, revision=rev,
+                                  voided=False, from_state=from_state)
+        return draft, True
     T.apply(draft, transition, now)
     rev = Revision(number=draft.current_revision, body=body, channels=channels, attachments=snaps,
                    content_hash=digest, created_by_id=actor.id, created_at=now)
@@ -168,6 +192,10 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
     signals.draft_edited.send(draft, session=session, actor=actor, now=now, revision=rev,
                               voided=transition.voids_approvals, from_state=from_state)
     return draft, True
+
+
+def _refused(rev: Revision) -> bool:
+    return rev.submitted_at is None and rev.checked_at is not None and bool(blocking(rev.findings or []))
 
 
 def check_edit(actor: User, draft: Draft) -> T.Transition:
@@ -228,6 +256,7 @@ def submit_draft(session: Session, actor: User, draft_id, *, now: datetime, poli
             "a written justification that every approver will see.", warns, missing)
     rev.justifications = {f["key"]: merged[f["key"]][:2000] for f in warns}
     T.apply(draft, transition, now)
+    rev.submitted_at = now
     session.flush()
     signals.draft_submitted.send(draft, session=session, actor=actor, now=now, revision=rev)
     signals.stage_entered.send(draft, session=session, now=now, stage=T.stage_waiting_in(draft))

@@ -214,3 +214,19 @@ def draft_history(session: Session, draft_id: int, limit: int) -> tuple[list[Aud
     ids = {e.actor_id for e in events if e.actor_id is not None}
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     return events, users
+
+
+def revisions_for(draft: Draft, user: User) -> list[Revision]:
+    """The revisions `user` may read: the author all of theirs, everyone else only those submitted for
+    review (text the checks refused at the form is never shown to approvers)."""
+    if draft.author_id == user.id:
+        return list(draft.revisions)
+    return [r for r in draft.revisions if r.submitted_at is not None]
+
+
+def revision_shown_to(draft: Draft, user: User) -> Revision:
+    """The revision a page shows `user`: the current one, or for others the last one submitted."""
+    shown = revisions_for(draft, user)
+    if draft.revision in shown or not shown:
+        return draft.revision
+    return shown[-1]

@@ -25,11 +25,14 @@ class Draft(Base):
         CheckConstraint("state != 'published' OR published_at IS NOT NULL", name="published_at_when_published"),
         Index("ix_drafts_state_release_at", "state", "release_at"),
         Index("ix_drafts_state_stage_entered", "state", "stage_entered_at"),
+        # One draft per new-draft form: sending the same (blocked) form again finds it instead of a copy.
+        UniqueConstraint("author_id", "form_token"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     title: Mapped[str] = mapped_column(String(200), default="")
+    form_token: Mapped[str | None] = mapped_column(String(64))
     channels: Mapped[list] = mapped_column(default=list)
     requested_release_at: Mapped[datetime | None]
     state: Mapped[str] = mapped_column(String(32), default=State.DRAFT.value)
@@ -101,6 +104,8 @@ class Revision(Base):
     findings: Mapped[list] = mapped_column(default=list)
     justifications: Mapped[dict] = mapped_column(default=dict)
     checked_at: Mapped[datetime | None]
+    # When this revision went to review; None: never submitted (a refused one is overwritten by the next save).
+    submitted_at: Mapped[datetime | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

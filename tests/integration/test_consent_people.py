@@ -223,3 +223,40 @@ def test_api_contract_still_works_and_revoke_takes_a_reason(client, factory, ses
     assert r.status_code == 200 and r.json["revoke_reason"] == "withdrawn by phone"
     assert cm.post("/consents", {"subject_name": "X Y", "covers": ["name"], "relation": "pet"}).status_code == 422
     assert cm.get("/consent-tasks").json == {"tasks": []}
+
+
+def test_a_refused_revision_is_replaced_not_kept_and_approvers_see_only_submitted_text(session, factory):
+    staff = factory.user("staff")
+    d = factory.draft(staff, body="So proud of Mrs. Alvarez in room 412, MRN 00482913!")
+    with pytest.raises(BlockingFindingsError):
+        factory.submit(d)
+    from reviewq.drafts import operations as drafts
+    drafts.edit_draft(session, staff, d.id, body="So proud of our rehab team this week!", channels=["facebook"],
+                      now=factory.tick())
+    assert [r.number for r in d.revisions] == [1] and "00482913" not in d.revisions[0].body
+    factory.submit(d)
+    assert d.revision.submitted_at is not None
+    reviewer = factory.user("reviewer")
+    factory.approve(d, reviewer, "request_changes", "add the date")
+    drafts.edit_draft(session, staff, d.id, body="So proud of Mrs. Alvarez, MRN 00482913!", channels=["facebook"],
+                      now=factory.tick())
+    with pytest.raises(BlockingFindingsError):
+        factory.submit(d)
+    from reviewq.drafts.queries import revision_shown_to, revisions_for
+    assert [r.number for r in revisions_for(d, reviewer)] == [1]
+    assert "00482913" not in revision_shown_to(d, reviewer).body
+    assert "00482913" in revision_shown_to(d, staff).body  # the author still sees what they wrote
+
+
+def test_the_same_new_draft_form_sent_twice_makes_one_draft(session, factory):
+    from reviewq.drafts import operations as drafts
+    from reviewq.models import Draft
+    staff = factory.user("staff")
+    kw = dict(body="So proud of Mrs. Alvarez in room 412!", channels=["facebook"], requested_release_at=None,
+              form_token="t" * 32)
+    a = drafts.create_draft(session, staff, now=factory.tick(), **kw)
+    b = drafts.create_draft(session, staff, now=factory.tick(), **kw)
+    assert a.id == b.id
+    other = drafts.create_draft(session, factory.user("staff"), now=factory.tick(), **kw)  # tokens are per author
+    assert other.id != a.id
+    assert session.scalar(select(func.count()).select_from(Draft)) == 2

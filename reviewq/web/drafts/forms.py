@@ -29,6 +29,8 @@ class DraftForm(FlaskForm):
     attachments = FieldList(FormField(AttachmentRow), min_entries=ATTACHMENT_ROWS,
                             max_entries=MAX_ATTACHMENT_ROWS)
     revision = HiddenField()
+    # One-time token of the new-draft form: the same form sent twice saves into one draft.
+    form_token = HiddenField(validators=[Optional(), Length(max=64)])
 
     def uploads(self):
         """(row, FileStorage, alt text) for every row where a file was chosen."""

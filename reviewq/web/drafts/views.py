@@ -8,6 +8,8 @@ refusal shown next to the form is undone by unit_of_work.attempt().
 """
 from __future__ import annotations
 
+import secrets
+
 from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user, login_required
@@ -141,7 +143,8 @@ def new():
             with attempt():
                 draft = create_draft(db.session, current_user, body=form.body.data, channels=form.channels.data,
                                      requested_release_at=release, now=now_utc(), uploads=_uploads(form),
-                                     upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes)
+                                     upload_dir=_settings().upload_dir, max_bytes=_settings().max_upload_bytes,
+                                     form_token=form.form_token.data or None)
         except ValidationError as e:
             return _refused("drafts/new.html", form, e)
         if request.form.get("action") == "submit":
@@ -149,6 +152,7 @@ def new():
             return _submit(draft)
         flash("Saved as a draft. It has not been submitted yet.", "success")
         return redirect(url_for("drafts.view", draft_id=draft.id))
+    form.form_token.data = secrets.token_urlsafe(24)
     return render_template("drafts/new.html", form=form)
 
 

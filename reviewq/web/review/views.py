@@ -14,7 +14,7 @@ from reviewq.clock import now_utc
 from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
 from reviewq.core.ids import as_id
 from reviewq.drafts.operations import check_edit, check_withdraw, may
-from reviewq.drafts.queries import get_visible_draft
+from reviewq.drafts.queries import get_visible_draft, revision_shown_to, revisions_for
 from reviewq.extensions import db
 from reviewq.review.operations import decide, may_decide
 from reviewq.review.queries import review_queue, stage_counts, stages_for
@@ -39,7 +39,8 @@ def queue():
 
 
 def _compare(draft):
-    numbers = [r.number for r in draft.revisions]
+    readable = revisions_for(draft, current_user)
+    numbers = [r.number for r in readable]
     if len(numbers) < 2:
         return None
     def pick(name, default):
@@ -47,14 +48,14 @@ def _compare(draft):
         n = as_id(raw)
         return n if n in numbers else default
     a, b = pick("from", numbers[-2]), pick("to", numbers[-1])
-    by_number = {r.number: r for r in draft.revisions}
+    by_number = {r.number: r for r in readable}
     return {"numbers": numbers, "from": a, "to": b,
             "html": diff_words(by_number[a].body, by_number[b].body),
             "channels": (by_number[a].channels, by_number[b].channels)}
 
 
 def render_draft(draft, *, form=None, error=None, status=200):
-    rev = draft.revision
+    rev = revision_shown_to(draft, current_user)
     findings = rev.findings or []
     stage = may_decide(current_user, draft)
     if form is None:
