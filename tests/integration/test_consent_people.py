@@ -260,3 +260,23 @@ def test_the_same_new_draft_form_sent_twice_makes_one_draft(session, factory):
     other = drafts.create_draft(session, factory.user("staff"), now=factory.tick(), **kw)  # tokens are per author
     assert other.id != a.id
     assert session.scalar(select(func.count()).select_from(Draft)) == 2
+
+
+def test_hostile_consent_api_input_gets_clear_4xx(client, factory, session):
+    staff = factory.user("staff")
+    d = factory.draft(staff, body=EDNA)
+    a = api_for(client, factory, staff)
+    cm = api_for(client, factory, factory.user("comms"))
+    for body in ({"attachment_id": 1, "box": [1, 2, 3], "consent_id": 1}, {"attachment_id": 1, "box": [-1, 0, 0, 0],
+                 "consent_id": "1-abc"}, {"attachment_id": 99, "box": [0, 0, 1, 1], "consent_id": "1-0123456789ab"}):
+        r = a.post(f"/drafts/{d.id}/consents/faces", body)
+        assert r.status_code in (400, 422) and "error" in r.json
+    assert a.get(f"/drafts/{d.id}/consents/search?name=" + "x" * 300).status_code in (400, 422)
+    assert a.get(f"/drafts/{d.id}/consents/search?name=Edna%20Morales").json == {"consents": []}
+    r = a.post(f"/drafts/{d.id}/consent-requests", {"subject_name": "Edna\u0000Morales"})
+    assert r.status_code == 422
+    assert a.post(f"/drafts/{d.id}/consents", {"consent_ids": ["1-0123456789ab"], "mention": 5}).status_code in (400, 422)
+    assert cm.post("/consent-tasks/99999/done").status_code == 404
+    assert a.get("/consent-tasks").status_code == 403
+    assert cm.post("/consents/1/revoke", {"reason": 7}).status_code in (400, 404, 422)
+    assert cm.post("/consents", {"subject_name": "A B", "covers": ["name"], "task_id": 2**40}).status_code in (400, 422)
