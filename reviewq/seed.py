@@ -94,7 +94,8 @@ def _batch(rng, users, now, first_id, count, first_rev, first_dec):
                            created_at=now, updated_at=now, version=1))
         revisions.append(dict(id=first_rev + i, draft_id=did, number=1, body=body, channels=channels,
                               attachments=[], content_hash=hashlib.sha256(body.encode()).hexdigest(),
-                              findings=[], justifications={}, created_by_id=author, created_at=now))
+                              findings=[], justifications={}, created_by_id=author, created_at=now,
+                              submitted_at=now if reached or state != wf.State.DRAFT else None))
         for k in range(APPROVED_STAGES.get(state.value, 0)):
             role = ("reviewer", "legal", "comms")[k]
             decisions.append(dict(id=dec_id, draft_id=did, revision_number=1, stage=STAGE_NAMES[k],

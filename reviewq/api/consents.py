@@ -42,7 +42,8 @@ def create_consent(data):
 
 def _with_ref(c) -> dict:
     """A registry answer: the consent and the reference its keepers hand to the author."""
-    return dict(out.consent(c), reference=consent_ref(current_app.config["REVIEWQ"].secret_key, c.id))
+    return dict(out.consent(c), reference=consent_ref(current_app.config["REVIEWQ"].secret_key, c.id),
+                revoke_reason=c.revoke_reason)
 
 
 @operation(bp, "/consents/<int:consent_id>", "GET", summary="One consent record", tag="consents",
@@ -56,8 +57,8 @@ def get_consent(consent_id):
 def revoke_consent(consent_id, data):
     """At once, in the same transaction: every waiting, approved or scheduled post relying on it goes back
     to its author (changes_requested) and each published one gets a takedown task for comms."""
-    return ok(out.consent(consents.revoke_consent(db.session, current(), consent_id, now=now_utc(),
-                                                  reason=(data or {}).get("reason", ""))))
+    return ok(_with_ref(consents.revoke_consent(db.session, current(), consent_id, now=now_utc(),
+                                                reason=(data or {}).get("reason", ""))))
 
 
 @operation(bp, "/consent-tasks", "GET", summary="Open consent requests and takedowns (comms, legal, admin)",

@@ -50,7 +50,7 @@ def consent(c: Consent) -> dict:
             "channels": list(c.channels or []), "valid_from": iso(c.valid_from), "valid_until": iso(c.valid_until),
             "note": c.note or "", "created_at": iso(c.created_at), "revoked": c.revoked_at is not None,
             "revoked_at": iso(c.revoked_at), "relation": c.relation or "patient", "signed_by": c.signed_by or "",
-            "has_form": bool(c.form_key), "revoke_reason": c.revoke_reason}
+            "has_form": bool(c.form_key)}
 
 
 def consent_scope(c: Consent) -> dict:
