@@ -280,3 +280,37 @@ def test_hostile_consent_api_input_gets_clear_4xx(client, factory, session):
     assert a.get("/consent-tasks").status_code == 403
     assert cm.post("/consents/1/revoke", {"reason": 7}).status_code in (400, 404, 422)
     assert cm.post("/consents", {"subject_name": "A B", "covers": ["name"], "task_id": 2**40}).status_code in (400, 422)
+
+
+def test_a_face_is_linked_to_the_persons_photo_consent(session, factory):
+    from tests.integration.test_scans import _astronaut
+    staff = factory.user("staff")
+    d = factory.draft(staff, body=EDNA, attachments=[("edna.png", _astronaut(), "Edna with her cake")])
+    with pytest.raises(BlockingFindingsError):
+        factory.submit(d)
+    att = d.attachments[0]
+    faces = [f for f in att.scan_findings if f.get("policy") == "attachment.face"]
+    if not faces:
+        pytest.skip("face detection unavailable on this machine")
+    box = faces[0]["box"]
+    name_only = edna_consent(session, factory, covers=["name", "story"])
+    with pytest.raises(ValidationError):  # not linked to the draft yet
+        svc.link_face(session, staff, d.id, att.id, box, svc.consent_ref(factory.app.config["REVIEWQ"].secret_key,
+                      name_only.id), now=factory.tick(), secret=factory.app.config["REVIEWQ"].secret_key)
+    link(session, factory, d, name_only, "Edna Morales")
+    secret = factory.app.config["REVIEWQ"].secret_key
+    with pytest.raises(ValidationError) as e:
+        svc.link_face(session, staff, d.id, att.id, box, svc.consent_ref(secret, name_only.id), now=factory.tick(),
+                      secret=secret)
+    assert "photos" in e.value.message
+    with pytest.raises(ValidationError):
+        svc.link_face(session, staff, d.id, att.id, [1, 2, 3, 4], svc.consent_ref(secret, name_only.id),
+                      now=factory.tick(), secret=secret)
+    photo = edna_consent(session, factory)
+    link(session, factory, d, photo, "Edna Morales")
+    row = svc.link_face(session, staff, d.id, att.id, box, svc.consent_ref(secret, photo.id), now=factory.tick(),
+                        secret=secret)
+    assert row.consent_id == photo.id
+    factory.submit(d, justifications=None)
+    face_findings = [f for f in d.revision.findings if f.get("policy") == "attachment.face"]
+    assert face_findings[0]["severity"] == "info" and face_findings[0]["consent_id"] == photo.id
