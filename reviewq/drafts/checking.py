@@ -12,6 +12,7 @@ from reviewq import checks
 from reviewq.checks import AttachmentInfo, ConsentInfo
 from reviewq.core.errors import ValidationError
 from reviewq.models import Consent, Draft, Revision, Setting, draft_consents
+from reviewq.stored_settings import current_version
 
 POLICY_KEY = "policy"
 
@@ -58,6 +59,7 @@ def check_revision(session: Session, draft: Draft, revision: Revision, now: date
         findings.extend(_with_consent(stored.scan_findings or [], consents, now))
     revision.findings = findings
     revision.checked_at = now
+    revision.policy_version = current_version(session, POLICY_KEY) or None
     return findings
 
 

@@ -101,6 +101,8 @@ class Revision(Base):
     findings: Mapped[list] = mapped_column(default=list)
     justifications: Mapped[dict] = mapped_column(default=dict)
     checked_at: Mapped[datetime | None]
+    # the setting_versions id of the check policy the findings came from (None: defaults/file only, or older)
+    policy_version: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
