@@ -85,3 +85,10 @@ def review_overdue(session: Session, now: datetime, key: str = POLICY_KEY) -> bo
     """True when the policy has not been changed or reviewed for 12 months (or ever)."""
     at = last_reviewed(session, key)
     return at is None or now - at > REVIEW_INTERVAL
+
+
+def review_stale(session: Session, now: datetime, key: str = POLICY_KEY) -> bool:
+    """True when a version exists and the newest is over 12 months old (the site-wide banner; a fresh
+    install with no version yet is not nagged on every page, the policy page says "never reviewed")."""
+    at = last_reviewed(session, key)
+    return at is not None and now - at > REVIEW_INTERVAL
