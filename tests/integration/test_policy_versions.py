@@ -134,4 +134,5 @@ def test_every_settings_writer_records_a_version(client, factory, login, session
 def test_only_admins_see_versions(client, factory, login):
     login(factory.user("comms"))
     assert client.get("/admin/policy/versions").status_code == 403
-    assert client.post("/admin/policy/review", data={"reason": "x"}).status_code == 403
+    token = csrf_from(client.get("/calendar", follow_redirects=True))
+    assert client.post("/admin/policy/review", data={"reason": "x", "csrf_token": token}).status_code == 403
