@@ -58,5 +58,7 @@ token_changed = _signals.signal("token-changed",
                                 doc="sender: ApiToken. kwargs: session, actor, now, change ('created'|'revoked')")
 login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip")
 setting_changed = _signals.signal("setting-changed", doc="sender: None. kwargs: session, actor, now, key, value")
+evidence_exported = _signals.signal("evidence-exported",
+                                    doc="sender: Draft. kwargs: session, actor, now, checkpoint_seq, sha256 (of the record)")
 audit_exported = _signals.signal("audit-exported",
                                  doc="sender: None. kwargs: session, actor, now, filter (ids and dates, no text)")

@@ -5,17 +5,26 @@ receivers in the same transaction). Every stored setting is written through
 put_setting: the crisis freeze, the release rules, the check policy, PHI
 masking, Slack's channels and reminders. Refuses to decide who may write:
 the domain operation that calls put_setting checks permission and validates
-the value first. Not to be confused with reviewq.config.Settings, the
+the value first.
+
+Every put_setting (and record_review) adds an immutable SettingVersion row:
+the full value, who, when, why. Its id is the version number, one integer
+increasing across every key; current_version(session[, key]) reads the newest
+with one indexed MAX, cheap enough to validate a per-process cache on every request. Not to be confused with reviewq.config.Settings, the
 environment-derived configuration of one process.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reviewq import signals
-from reviewq.models import Setting
+from reviewq.core.errors import ValidationError
+from reviewq.models import Setting, SettingVersion
+
+MAX_REASON = 2000
 
 
 def get_setting(session: Session, key: str, *, lock: bool = False) -> dict | None:
@@ -25,7 +34,8 @@ def get_setting(session: Session, key: str, *, lock: bool = False) -> dict | Non
 
 
 def put_setting(session: Session, key: str, value: dict, actor, now: datetime, *,
-                audited_value: dict | None = None, announce: bool = True) -> Setting:
+                audited_value: dict | None = None, announce: bool = True, reason: str = "",
+                require_reason: bool = False) -> Setting:
     """Store `value` under `key` and send setting_changed (audited). Callers check permission.
 
     `audited_value` is what the audit row records instead of the value itself
@@ -33,6 +43,7 @@ def put_setting(session: Session, key: str, value: dict, actor, now: datetime, *
     a caller that sends its own, more telling signal (the crisis freeze sends
     freeze_changed). `actor` None is the server's command line.
     """
+    reason = _clean_reason(reason, required=require_reason)
     by = getattr(actor, "id", None)
     row = session.get(Setting, key, with_for_update=True)
     if row is None:
@@ -40,8 +51,42 @@ def put_setting(session: Session, key: str, value: dict, actor, now: datetime, *
         session.add(row)
     else:
         row.value, row.updated_at, row.updated_by_id = value, now, by
+    version = SettingVersion(key=key, value=value, kind="change", reason=reason, created_by_id=by, created_at=now)
+    session.add(version)
     session.flush()
     if announce:
+        audited = value if audited_value is None else audited_value
         signals.setting_changed.send(None, session=session, actor=actor, now=now, key=key,
-                                     value=value if audited_value is None else audited_value)
+                                     value={**audited, "version": version.id} if isinstance(audited, dict)
+                                     else audited)
     return row
+
+
+def record_review(session: Session, key: str, actor, now: datetime, *, reason: str) -> SettingVersion:
+    """Record that `key` was reviewed and kept as it is ("reviewed, no change"): a version of its own."""
+    reason = _clean_reason(reason, required=True)
+    value = get_setting(session, key, lock=True)
+    version = SettingVersion(key=key, value=value if value is not None else {}, kind="review", reason=reason,
+                             created_by_id=getattr(actor, "id", None), created_at=now)
+    session.add(version)
+    session.flush()
+    signals.setting_changed.send(None, session=session, actor=actor, now=now, key=key,
+                                 value={"reviewed": True, "version": version.id})
+    return version
+
+
+def current_version(session: Session, key: str | None = None) -> int:
+    """The newest version number of `key` (of any setting when None); 0 when there is none."""
+    q = select(func.max(SettingVersion.id))
+    if key is not None:
+        q = q.where(SettingVersion.key == key)
+    return session.execute(q).scalar() or 0
+
+
+def _clean_reason(reason, *, required: bool) -> str:
+    reason = (reason or "").strip() if isinstance(reason, str) else ""
+    if required and not reason:
+        raise ValidationError("Say why: a reason is required for every policy change.", {"reason": "required"})
+    if len(reason) > MAX_REASON:
+        raise ValidationError(f"The reason is too long (at most {MAX_REASON} characters).", {"reason": "too long"})
+    return reason

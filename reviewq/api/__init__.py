@@ -90,5 +90,5 @@ def init_app(app) -> None:
 
 
 # Views register themselves on bp, in this order in the OpenAPI document; openapi comes last.
-from reviewq.api import drafts, checks, account, review, calendar, consents  # noqa: E402,F401,I001
+from reviewq.api import drafts, checks, account, review, calendar, consents, evidence  # noqa: E402,F401,I001
 from reviewq.api import openapi  # noqa: E402,F401

@@ -99,6 +99,13 @@ COMPONENTS["Draft"] = {"allOf": [ref("DraftSummary"), {
     "properties": {
         "findings": {"type": "array", "items": ref("Finding")},
         "checked_at": {"type": ["string", "null"]},
+        "policy_version": {"type": ["integer", "null"],
+                           "description": "the check policy version the findings came from (null: defaults)"},
+        "revisions": {"type": "array", "description": "every revision: number, content_hash, checked_at, "
+                      "policy_version", "items": {"type": "object", "properties": {
+                          "number": {"type": "integer"}, "content_hash": {"type": "string"},
+                          "checked_at": {"type": ["string", "null"]},
+                          "policy_version": {"type": ["integer", "null"]}}}},
         "justifications": {"type": "object", "additionalProperties": {"type": "string"}},
         "approvals": {"type": "array", "items": ref("Decision"),
                       "description": "approvals standing on the current revision"},

@@ -72,3 +72,8 @@ def landing(actor: Actor) -> str | None:
     if actor.has(R.AUDITOR):
         return "audit"
     return None
+
+
+def can_export_evidence(actor: Actor) -> bool:
+    """A post's evidence pack: administrators, auditors and comms leads (of any post they can see)."""
+    return actor.has(R.COMMS) or actor.has(R.ADMIN) or actor.has(R.AUDITOR)

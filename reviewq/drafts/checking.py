@@ -14,6 +14,7 @@ from reviewq.checks.consent import faces_under_consent
 from reviewq.consents.queries import face_links
 from reviewq.core.errors import ValidationError
 from reviewq.models import Consent, Draft, Revision, Setting, draft_consents
+from reviewq.stored_settings import current_version
 
 POLICY_KEY = "policy"
 
@@ -62,6 +63,7 @@ def check_revision(session: Session, draft: Draft, revision: Revision, now: date
     findings.extend(faces_under_consent(scanned, consents, face_links(session, draft), revision.channels, now))
     revision.findings = findings
     revision.checked_at = now
+    revision.policy_version = current_version(session, POLICY_KEY) or None
     return findings
 
 

@@ -106,6 +106,8 @@ class Revision(Base):
     checked_at: Mapped[datetime | None]
     # When this revision went to review; None: never submitted (a refused one is overwritten by the next save).
     submitted_at: Mapped[datetime | None]
+    # the setting_versions id of the check policy the findings came from (None: defaults/file only, or older)
+    policy_version: Mapped[int | None] = mapped_column(Integer)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -2,7 +2,9 @@
 
 Validation is the checks engine's own (`Policy.from_mapping`), so what an
 admin saves is exactly what submission, the API and the release re-check use.
-Storing and auditing is reviewq.stored_settings.put_setting's.
+Every change needs a reason and becomes an immutable version
+(reviewq.stored_settings.put_setting); "reviewed, no change" is a version too
+(review_policy). Storing and auditing is stored_settings'.
 """
 from __future__ import annotations
 
@@ -12,13 +14,17 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from reviewq.checks import Policy
+from reviewq.checks.policy import DEFAULT_LIMITS
 from reviewq.core.errors import PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
 from reviewq.drafts.checking import POLICY_KEY
 from reviewq.models import User
-from reviewq.stored_settings import put_setting
+from reviewq.stored_settings import _clean_reason, put_setting, record_review
 
 MAX_POLICY_BYTES = 256 * 1024
+# The settings the policy page edits with form fields; the JSON view holds the rest.
+LIST_FIELDS = ("org_names", "org_handles", "org_phones", "org_addresses", "org_domains", "authoritative_domains",
+               "disclosure_hashtags", "disabled_checks")
 
 
 def parse_policy_text(text: str) -> dict:
@@ -33,17 +39,46 @@ def parse_policy_text(text: str) -> dict:
     if not isinstance(data, dict):
         raise ValidationError("The policy is a JSON object of settings, like {\"org_names\": [...]}.",
                               {"policy": "not an object"})
+    validate_policy(data)
+    return data
+
+
+def validate_policy(data: dict) -> Policy:
+    """The Policy `data` gives, or ValidationError (unknown keys, wrong types, a channel left without a limit)."""
     try:
-        Policy.from_mapping(data)
+        policy = Policy.from_mapping(data)
     except (ValueError, TypeError) as e:
         raise ValidationError(f"The policy was not saved: {e}", {"policy": str(e)})
-    return data
+    bare = sorted(ch for ch in DEFAULT_LIMITS if not policy.channel_limits.get(ch))
+    if bare:
+        raise ValidationError(f"The policy was not saved: channel {', '.join(bare)} would have no character limit.",
+                              {"channel_limits": "missing"})
+    return policy
 
 
-def set_policy(session: Session, actor: User, text: str, *, now: datetime) -> dict:
-    """Replace the organisation's policy overrides (admins only); the audit row names the keys."""
+def set_policy(session: Session, actor: User, text: str, *, now: datetime, reason: str = "",
+               fields: dict | None = None) -> dict:
+    """Replace the policy overrides (admins only) with the JSON `text` updated by the form's `fields`.
+
+    A reason is required; the new version holds the full value, the audit row its keys and version number.
+    """
     if actor is None or not can_manage_users(actor.actor()):
         raise PermissionDeniedError("Only administrators change the check policy.")
+    _clean_reason(reason, required=True)
     data = parse_policy_text(text)
-    put_setting(session, POLICY_KEY, data, actor, now, audited_value={"keys": sorted(data)})
+    for key, value in (fields or {}).items():
+        if value in (None, [], {}):
+            data.pop(key, None)
+        else:
+            data[key] = value
+    validate_policy(data)
+    put_setting(session, POLICY_KEY, data, actor, now, audited_value={"keys": sorted(data)}, reason=reason,
+                require_reason=True)
     return data
+
+
+def review_policy(session: Session, actor: User, *, reason: str, now: datetime):
+    """Record "reviewed, no change" (admins only): a version with the same value and the reviewer's note."""
+    if actor is None or not can_manage_users(actor.actor()):
+        raise PermissionDeniedError("Only administrators review the check policy.")
+    return record_review(session, POLICY_KEY, actor, now, reason=reason)

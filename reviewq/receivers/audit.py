@@ -104,6 +104,7 @@ _GENERIC = {
     signals.blackout_changed: "release.blackout",
     signals.setting_changed: "setting.change",
     signals.audit_exported: "audit.export",
+    signals.evidence_exported: "evidence.export",
 }
 # Module-level references: blinker holds receivers weakly.
 _GENERIC_RECEIVERS = {sig: on_generic(action) for sig, action in _GENERIC.items()}

@@ -19,6 +19,7 @@ from reviewq.consents.permissions import can_read_consents
 from reviewq.core.roles import CHANNEL_LABELS, CHANNELS, ROLE_LABELS
 from reviewq.drafts.checking import load_policy
 from reviewq.extensions import db
+from reviewq.policy.queries import review_stale
 from reviewq.releases.queries import freeze_state
 from reviewq.review.permissions import can_review
 from reviewq.review.queries import STAGES, count_waiting
@@ -57,7 +58,16 @@ def template_globals() -> dict:
             "DECISION_LABELS": DECISION_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
             "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state(),
             "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits,
-            "can_read_consents": lambda u: u.is_authenticated and can_read_consents(u)}
+            "can_read_consents": lambda u: u.is_authenticated and can_read_consents(u),
+            "policy_review_stale": policy_review_stale}
+
+
+def policy_review_stale() -> bool:
+    """The banner admins and comms leads see when the policy was last changed or reviewed over 12 months ago."""
+    if not current_user.is_authenticated or not ({"admin", "comms"} & set(current_user.roles)):
+        return False
+    from reviewq.clock import now_utc
+    return review_stale(db.session, now_utc())
 
 
 def channel_limits() -> dict[str, int]:

@@ -37,7 +37,7 @@ def pages_for(role: str, w) -> list[tuple[str, int]]:
                   (f"/drafts/{w.approved.id}", 200), ("/calendar/settings", 200),
                   (f"/calendar/holds/{w.hold_id}/lift", 200), ("/consents", 200), *search],
         "admin": [*pending, ("/admin/users", 200), ("/admin/users/new", 200), (f"/admin/users/{w.users['staff'].id}", 200),
-                  ("/admin/settings", 200), ("/admin/policy/", 200), ("/admin/slack", 200), *audit,
+                  ("/admin/settings", 200), ("/admin/policy/", 200), ("/admin/policy/versions", 200), ("/admin/slack", 200), *audit,
                   *search, *calendar],
         "auditor": [*pending, *audit, *search, *calendar, ("/consents", 403)],  # the registry is its keepers' only
     }

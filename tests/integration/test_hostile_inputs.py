@@ -307,7 +307,7 @@ def test_session_cookie_is_httponly_and_samesite(client, factory):
 
 PAGES = ["/", "/review", "/calendar", "/calendar?view=week", "/calendar?view=agenda", "/calendar/freeze",
          "/calendar/feed", "/consents", "/audit", "/admin/users", "/admin/users/new", "/admin/settings",
-         "/admin/slack", "/admin/policy/", "/account/tokens", "/drafts/new", "/api/v1/docs", "/no-such-page"]
+         "/admin/slack", "/admin/policy/", "/admin/policy/versions", "/account/tokens", "/drafts/new", "/api/v1/docs", "/no-such-page"]
 
 
 def test_no_page_has_inline_script_or_style(client, admin, factory):

@@ -10,9 +10,9 @@ from reviewq.drafts.checking import load_policy
 from tests.factories import csrf_from
 
 
-def _post(client, text, token=None):
+def _post(client, text, token=None, reason="Yearly review with the privacy office", **fields):
     page = client.get("/admin/policy/")
-    data = {"policy": text}
+    data = {"policy": text, "reason": reason, **fields}
     if token is not False:
         data["csrf_token"] = token or csrf_from(page)
     return client.post("/admin/policy/", data=data)

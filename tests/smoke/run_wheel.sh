@@ -43,6 +43,8 @@ names = {d.metadata["Name"].lower() for d in md.distributions()}
 assert "opencv-python-headless" in names and "opencv-python" not in names, "expected only headless OpenCV"
 import cv2  # noqa: F401  (the headless build loads without libGL)
 PY
+step "the evidence pack's PDF renderer (WeasyPrint, with the system's pango) works from the lock"
+"$V/python" -c "import weasyprint; assert weasyprint.HTML(string='<p>x</p>').write_pdf().startswith(b'%PDF-')"
 R="$V/reviewq"
 
 step "check-config, init-db (twice: idempotent), user add"

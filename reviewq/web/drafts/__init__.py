@@ -1,2 +1,3 @@
 """Authoring pages (blueprint `drafts`): views.py and forms.py."""
 from reviewq.web.drafts.views import bp  # noqa: F401
+from reviewq.web.drafts import evidence  # noqa: E402,F401  (registers /drafts/<id>/evidence on bp)
