@@ -26,8 +26,9 @@ def jobs() -> list[tuple[str, Callable]]:
     from reviewq.releases.job import release_due
     from reviewq.review.reminders import remind_due
     from reviewq.audit.jobs import checkpoint_due  # signed audit checkpoints on a schedule
+    from reviewq.worker.heartbeat import heartbeat
     return [("scans", scan_due), ("slack", deliver_due), ("mail", deliver_mail), ("reminders", remind_due), ("releases", release_due),
-            ("audit", checkpoint_due)]
+            ("audit", checkpoint_due), ("heartbeat", heartbeat)]
 
 
 def open_database(settings):
