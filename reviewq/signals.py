@@ -48,7 +48,8 @@ user_changed = _signals.signal("user-changed",
                                doc="sender: User. kwargs: session, actor, now, change ('created'|'updated'|...)")
 token_changed = _signals.signal("token-changed",
                                 doc="sender: ApiToken. kwargs: session, actor, now, change ('created'|'revoked')")
-login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip")
+login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip, via "
+                                                  "(optional: 'sso')")
 setting_changed = _signals.signal("setting-changed", doc="sender: None. kwargs: session, actor, now, key, value")
 audit_exported = _signals.signal("audit-exported",
                                  doc="sender: None. kwargs: session, actor, now, filter (ids and dates, no text)")
