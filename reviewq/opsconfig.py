@@ -40,7 +40,8 @@ def parse_role_map(raw: str) -> dict[str, tuple[str, ...]]:
         if not sep or not group or not all(names):
             raise RoleMapError(f"REVIEWQ_OIDC_ROLE_MAP: {ROLE_MAP_HELP}")
         if bad := [r for r in names if r not in ROLES]:
-            raise RoleMapError(f"REVIEWQ_OIDC_ROLE_MAP: unknown role {bad[0]!r} (roles: {', '.join(ROLES)})")
+            raise RoleMapError("REVIEWQ_OIDC_ROLE_MAP: a group maps to an unknown role "
+                               f"(roles: {', '.join(ROLES)})")
         out[group] = tuple(dict.fromkeys(out.get(group, ()) + names))
     return out
 
