@@ -50,6 +50,8 @@ def create_app(settings=None) -> "Flask":
     from reviewq.web import register_blueprints
     register_blueprints(app)
     api.init_app(app)
+    from reviewq.integrations.oidc import client as oidc
+    oidc.init_app(app, settings)
     register_signal_handlers(settings)
     if settings.trusted_proxies:
         # Only with proxies configured: otherwise a client could claim any address in X-Forwarded-For.

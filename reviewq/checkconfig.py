@@ -9,6 +9,7 @@ It neither connects to the database nor to S3 (`/readyz` does that).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,6 +18,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import click
 
 from reviewq.config import environment
+
+# A sender address: one @, no spaces or control characters.
+EMAIL_RE = re.compile(r"^[^@\s\x00-\x1f\x7f]{1,64}@[^@\s\x00-\x1f\x7f]+\.?[^@\s\x00-\x1f\x7f]*$")
 
 PAIRS = [  # set one, set both
     ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "Slack"),
@@ -115,16 +119,23 @@ def _numbers(env) -> list[str]:
 
 
 def _mail(env) -> list[str]:
-    url = env.get("REVIEWQ_SMTP_URL")
-    if not url:
-        return []
+    from reviewq.opsconfig import RoleMapError, parse_role_map, smtp_url_problem
+    found = []
+    if env.get("REVIEWQ_SMTP_URL") and (problem := smtp_url_problem(env["REVIEWQ_SMTP_URL"])):
+        found.append(problem)
+    sender = (env.get("REVIEWQ_MAIL_FROM") or "").strip()
+    if sender and not EMAIL_RE.match(sender):
+        found.append("REVIEWQ_MAIL_FROM: not an e-mail address (e.g. reviewq@hospital.example)")
+    token = env.get("REVIEWQ_METRICS_TOKEN")
+    if token is not None and token != "" and len(token) < 16:
+        found.append("REVIEWQ_METRICS_TOKEN: too short (use at least 16 random characters)")
     try:
-        parts = urlsplit(url)
-        good = parts.scheme in ("smtp", "smtps") and bool(parts.hostname)
-        parts.port  # noqa: B018  (raises ValueError for a bad port)
-    except ValueError:
-        good = False
-    return [] if good else ["REVIEWQ_SMTP_URL: expected smtp://user:pass@host:port or smtps://..."]
+        parse_role_map(env.get("REVIEWQ_OIDC_ROLE_MAP") or "")
+    except RoleMapError as e:
+        found.append(str(e))
+    if env.get("REVIEWQ_OIDC_ROLE_MAP") and not env.get("REVIEWQ_OIDC_ISSUER"):
+        found.append("REVIEWQ_OIDC_ROLE_MAP: set, but REVIEWQ_OIDC_ISSUER is not, so it is unused")
+    return found
 
 
 def _folders(env) -> list[str]:

@@ -57,6 +57,17 @@ class Settings:
     audit_checkpoint_every: int = 100
     audit_checkpoint_minutes: float = 60.0
     audit_signing_key: str | None = None
+    # E-mail notifications (off without an SMTP URL) and the sender address.
+    smtp_url: str | None = None
+    mail_from: str = "reviewq@localhost"
+    smtp_timeout: float = 20.0  # seconds per SMTP network operation
+    # GET /metrics answers only with this bearer token (404 when unset).
+    metrics_token: str | None = None
+    # Single sign-on (OpenID Connect); on when issuer, client id and secret are all set.
+    oidc_issuer: str | None = None
+    oidc_client_id: str | None = None
+    oidc_client_secret: str | None = None
+    oidc_role_map: dict = field(default_factory=dict)
     testing: bool = False
     extra: dict = field(default_factory=dict)
 
@@ -125,6 +136,25 @@ def _storage_and_ops(env, settings: Settings) -> None:
     if fmt not in ("text", "json"):
         raise ConfigError("REVIEWQ_LOG_FORMAT: text or json")
     settings.log_format = fmt
+    _mail_metrics_sso(env, settings)
+
+
+def _mail_metrics_sso(env, settings: Settings) -> None:
+    from reviewq.opsconfig import RoleMapError, parse_role_map, smtp_url_problem
+    smtp = (env.get("REVIEWQ_SMTP_URL") or "").strip()
+    if smtp:
+        if problem := smtp_url_problem(smtp):
+            raise ConfigError(problem)
+        settings.smtp_url = smtp
+    settings.mail_from = (env.get("REVIEWQ_MAIL_FROM") or "reviewq@localhost").strip()
+    settings.metrics_token = env.get("REVIEWQ_METRICS_TOKEN") or None
+    settings.oidc_issuer = (env.get("REVIEWQ_OIDC_ISSUER") or "").strip().rstrip("/") or None
+    settings.oidc_client_id = env.get("REVIEWQ_OIDC_CLIENT_ID") or None
+    settings.oidc_client_secret = env.get("REVIEWQ_OIDC_CLIENT_SECRET") or None
+    try:
+        settings.oidc_role_map = parse_role_map(env.get("REVIEWQ_OIDC_ROLE_MAP") or "")
+    except RoleMapError as e:
+        raise ConfigError(str(e)) from None
 
 
 def load_settings(env: dict | None = None, **overrides) -> Settings:

@@ -47,6 +47,7 @@ def gunicorn_options(host: str, port: int, workers: int, threads: int, settings)
         "proc_name": "reviewq",
         "accesslog": None,
         "post_fork": _post_fork,
+        "child_exit": _child_exit,
         "timeout": 120,  # an upload scan or an evidence pack can take a while
     }
     if settings.log_format == "json":
@@ -70,8 +71,31 @@ def _post_fork(server, worker) -> None:
         db.engine.dispose(close=False)
 
 
+def _child_exit(server, worker) -> None:
+    # A dead process's live gauges must go; its counters stay summed (prometheus_client multiprocess mode).
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+        multiprocess.mark_process_dead(worker.pid)
+
+
+def metrics_multiprocess(settings) -> None:
+    """Before forking: let every process's request counts be summed by whichever process is scraped.
+
+    prometheus_client reads PROMETHEUS_MULTIPROC_DIR when first imported, which
+    reviewq.metrics.requests delays until the first request in a worker. The
+    folder is emptied at each start (counters restart with the server, as
+    Prometheus expects of a counter reset).
+    """
+    import shutil
+    folder = settings.instance_dir / "prometheus-multiproc"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True, mode=0o700)
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(folder)
+
+
 def _gunicorn(app, host, port, workers, threads, settings) -> None:
     from gunicorn.app.base import BaseApplication
+    metrics_multiprocess(settings)
 
     class Server(BaseApplication):
         def load_config(self):

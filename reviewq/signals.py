@@ -56,7 +56,8 @@ user_changed = _signals.signal("user-changed",
                                doc="sender: User. kwargs: session, actor, now, change ('created'|'updated'|...)")
 token_changed = _signals.signal("token-changed",
                                 doc="sender: ApiToken. kwargs: session, actor, now, change ('created'|'revoked')")
-login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip")
+login_event = _signals.signal("login-event", doc="sender: User or None. kwargs: session, now, ok, email, ip, via "
+                                                  "(optional: 'sso')")
 setting_changed = _signals.signal("setting-changed", doc="sender: None. kwargs: session, actor, now, key, value")
 evidence_exported = _signals.signal("evidence-exported",
                                     doc="sender: Draft. kwargs: session, actor, now, checkpoint_seq, sha256 (of the record)")

@@ -77,6 +77,17 @@ def create_user(session: Session, *, email, name, roles, password: str | None = 
     return user
 
 
+def set_email_notifications(session: Session, user: User, on: bool, *, now: datetime) -> bool:
+    """Turn `user`'s own e-mail notifications on or off (audited as user.notifications when it changes)."""
+    if user is None or not user.active:
+        raise PermissionDeniedError("Sign in to change your notifications.")
+    if user.email_notifications != bool(on):
+        user.email_notifications = bool(on)
+        session.flush()
+        signals.user_changed.send(user, session=session, actor=user, now=now, change="notifications")
+    return user.email_notifications
+
+
 def authenticate(session: Session, email, password, *, ip: str, now: datetime,
                  limits: Limits | None = None) -> User | None:
     """The user whose credentials these are, or None.

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from reviewq.models import ApiToken, User, UserSession
+from reviewq.models import ApiToken, User, UserRole, UserSession
 
 
 def live_sessions(session: Session, user_id: int) -> list[UserSession]:
@@ -42,3 +42,9 @@ def managed_user(session: Session, user_id) -> User:
     if user is None:
         raise NotFoundError("No such user.")
     return user
+
+
+def active_users_with_role(session: Session, role: str) -> list[User]:
+    """Active users holding `role`, oldest first (who e-mail notifications go to)."""
+    return list(session.scalars(select(User).join(UserRole, UserRole.user_id == User.id)
+                                .where(UserRole.role == role, User.active.is_(True)).order_by(User.id)))

@@ -54,9 +54,11 @@ def on_token_changed(token, session, actor, now, change, **_):
                  data={"token_id": token.id, "user_id": token.user_id, "prefix": token.prefix})
 
 
-def on_login(user, session, now, ok, email, ip, **_):
-    append_event(session, "auth.login" if ok else "auth.login_failed", actor_id=_actor_id(user), now=now,
-                 data={"email": email, "ip": ip})
+def on_login(user, session, now, ok, email, ip, via=None, **_):
+    data = {"email": email, "ip": ip}
+    if via:
+        data["via"] = via  # "sso": single sign-on; absent: the password form
+    append_event(session, "auth.login" if ok else "auth.login_failed", actor_id=_actor_id(user), now=now, data=data)
 
 
 def on_attachment_added(draft, session, actor, now, attachment, **_):

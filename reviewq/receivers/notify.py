@@ -1,18 +1,24 @@
-"""Slack notifications as outbox rows, written in the sender's transaction.
+"""Slack and e-mail notifications as outbox rows, written in the sender's transaction.
 
 Each receiver only decides *who* hears about a change and enqueues one
 OutboxMessage per recipient with a deterministic dedupe key (same event, same
 key), so a repeated signal cannot notify twice. Message content is built and
-sent after commit by reviewq.integrations.slack.dispatch. With no
-SLACK_BOT_TOKEN nothing is enqueued.
+sent after commit by reviewq.integrations.slack.dispatch and
+reviewq.integrations.mail.dispatch. With no SLACK_BOT_TOKEN no Slack row is
+enqueued, with no REVIEWQ_SMTP_URL no e-mail row. E-mail goes to the author on
+every decision, to each approver when a stage needs them, and to comms on a
+freeze, to active users who have not turned it off. notify_user() is the public
+way for other code to tell one person something on both.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
 from reviewq import signals
+from reviewq.accounts.queries import active_users_with_role
 from reviewq.core import workflow as wf
 from reviewq.integrations.slack import settings as slack_settings
+from reviewq.integrations.mail import client as mail_client
 from reviewq.integrations.slack.client import enabled
 from reviewq.outbox import enqueue
 
@@ -22,6 +28,34 @@ _settings = None  # the process's config.Settings, given to connect() (no Flask:
 
 def slack_on() -> bool:
     return _settings is not None and enabled(_settings)
+
+
+def mail_on() -> bool:
+    return _settings is not None and mail_client.enabled(_settings)
+
+
+def _mailable(user) -> bool:
+    return user is not None and user.active and user.email_notifications and bool(user.email)
+
+
+def notify_user(session, user, subject: str, text: str, link: str | None, key: str, now: datetime) -> list[str]:
+    """Tell one person something on Slack (a DM, if they have a Slack id) and by e-mail (unless off).
+
+    `text` may be typed by a person: it is masked (drafts.masking.mask_outbound) before it is stored
+    in the outbox. `key` names the event (the same key twice notifies once). Returns the outbox kinds
+    enqueued; rows only, sent by the worker after commit.
+    """
+    from reviewq.drafts.masking import mask_outbound
+    text, subject = mask_outbound(session, text or ""), mask_outbound(session, subject or "")
+    payload = {"user_id": user.id, "subject": subject[:200], "text": text[:4000], "link": link or ""}
+    done = []
+    if slack_on() and user.active and user.slack_user_id:
+        if enqueue(session, "slack.notice", f"slack:notice:{key}:u{user.id}", payload, now=now):
+            done.append("slack.notice")
+    if mail_on() and _mailable(user):
+        if enqueue(session, "email.notice", f"email:notice:{key}:u{user.id}", payload, now=now):
+            done.append("email.notice")
+    return done
 
 
 def _stamp(now: datetime) -> str:
@@ -42,10 +76,17 @@ def _target_key(target: dict) -> str:
 
 
 def on_stage_entered(draft, session, now, stage, **_):
-    if not slack_on():
-        return
     # The author and anyone who approved an earlier stage of this revision cannot decide this one.
     exclude = {draft.author_id, *(uid for _, uid in draft.facts().approvals)}
+    if mail_on():
+        for user in active_users_with_role(session, stage.role):
+            if user.id not in exclude and _mailable(user):
+                enqueue(session, "email.request",
+                        f"email:request:{draft.id}:{draft.current_revision}:{stage.name}:{_stamp(now)}:u{user.id}",
+                        {"draft_id": draft.id, "revision": draft.current_revision, "stage": stage.name,
+                         "user_id": user.id}, now=now, draft_id=draft.id)
+    if not slack_on():
+        return
     for target in stage_targets(session, stage.name, exclude=exclude):
         key = f"slack:request:{draft.id}:{draft.current_revision}:{stage.name}:{_stamp(now)}:{_target_key(target)}"
         enqueue(session, "slack.request", key, {"draft_id": draft.id, "revision": draft.current_revision,
@@ -54,6 +95,10 @@ def on_stage_entered(draft, session, now, stage, **_):
 
 
 def on_decided(draft, session, now, decision, stage, **_):
+    if mail_on() and _mailable(draft.author):
+        enqueue(session, "email.decision", f"email:decision:{decision.id}",
+                {"draft_id": draft.id, "decision_id": decision.id, "user_id": draft.author_id},
+                now=now, draft_id=draft.id)
     if not slack_on():
         return
     enqueue(session, "slack.update", f"slack:update:{decision.id}",
@@ -84,6 +129,14 @@ def on_withdrawn(draft, session, now, from_state, **_):
 
 
 def on_freeze_changed(sender, session, now, on, reason=None, actor=None, **_):
+    who = getattr(actor, "name", "") or "reviewq"
+    if mail_on():
+        from reviewq.drafts.masking import mask_outbound
+        masked = mask_outbound(session, reason or "")
+        for user in active_users_with_role(session, "comms"):
+            if _mailable(user):
+                enqueue(session, "email.freeze", f"email:freeze:{'on' if on else 'off'}:{_stamp(now)}:u{user.id}",
+                        {"on": bool(on), "reason": masked, "who": who, "user_id": user.id}, now=now)
     if not slack_on():
         return
     channel = slack_settings.stage_channels(session).get("comms")

@@ -11,7 +11,8 @@ from __future__ import annotations
 def register_blueprints(app) -> None:
     from reviewq.integrations.slack import admin as admin_slack
     from reviewq.integrations.slack import endpoint as slack
-    from reviewq.web import account, admin, auth, calendar, consents, drafts, policy, releases, review
+    from reviewq.web import account, admin, auth, calendar, consents, drafts, metrics, policy, releases, review
     for bp in (auth.bp, drafts.bp, review.bp, admin.bp, admin.audit_bp, policy.bp, admin_slack.bp, slack.bp,
-               calendar.bp, releases.bp, account.bp, account.security_bp, consents.bp):
+               calendar.bp, releases.bp, account.bp, account.security_bp, consents.bp, metrics.bp, auth.sso_bp):
         app.register_blueprint(bp)
+    metrics.init_app(app)

@@ -21,12 +21,14 @@ log = logging.getLogger("reviewq.worker")
 def jobs() -> list[tuple[str, Callable]]:
     """The jobs of one pass, in order: (name, job(db, settings, now) -> items handled)."""
     from reviewq.drafts.scans import scan_due
+    from reviewq.integrations.mail.dispatch import deliver_due as deliver_mail
     from reviewq.integrations.slack.dispatch import deliver_due
     from reviewq.releases.job import release_due
     from reviewq.review.reminders import remind_due
     from reviewq.audit.jobs import checkpoint_due  # signed audit checkpoints on a schedule
-    return [("scans", scan_due), ("slack", deliver_due), ("reminders", remind_due), ("releases", release_due),
-            ("audit", checkpoint_due)]
+    from reviewq.worker.heartbeat import heartbeat
+    return [("scans", scan_due), ("slack", deliver_due), ("mail", deliver_mail), ("reminders", remind_due), ("releases", release_due),
+            ("audit", checkpoint_due), ("heartbeat", heartbeat)]
 
 
 def open_database(settings):

@@ -229,6 +229,11 @@ def author_message(draft_id: int, stage_label: str, outcome: Outcome, next_step:
     return _notice(text, detail, link)
 
 
+def notice_message(subject: str, text: str, link: str | None):
+    """A DM from receivers.notify.notify_user: a bold subject, the (masked) text, a link."""
+    return _notice(subject, f"*{escape(subject)}*\n{truncate(text, 2500, mrkdwn=True)}", link)
+
+
 def reminder_message(draft_id: int, stage_label: str, waited_hours: int, link: str, *, escalation: bool):
     if escalation:
         text = f"Overdue: draft #{draft_id} has waited {waited_hours} h for {stage_label.lower()}"

@@ -127,6 +127,14 @@ class SlackHandler:
             return outbox.Cancelled("the recipient has no Slack id")
         return Plan("post", dm=user.slack_user_id, text=text, blocks=blks)
 
+    def _prepare_notice(self, session, msg, p):
+        # The text was masked when notify_user() enqueued it.
+        user = session.get(User, p["user_id"])
+        if user is None or not user.active or not user.slack_user_id:
+            return outbox.Cancelled("the recipient is inactive or has no Slack id")
+        text, blks = blocks.notice_message(p["subject"], p["text"], p.get("link") or None)
+        return Plan("post", dm=user.slack_user_id, text=text, blocks=blks)
+
     def _prepare_ephemeral(self, session, msg, p):
         return Plan("ephemeral", channel=p["channel"], user=p["user"], text=mask_outbound(session, p["text"]))
 

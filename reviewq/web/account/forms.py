@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 
@@ -24,3 +24,7 @@ class PasswordForm(FlaskForm):
 
 class EverywhereForm(FlaskForm):
     pass
+
+
+class NotificationsForm(FlaskForm):
+    email = BooleanField("Send me notifications by e-mail")

@@ -1,4 +1,4 @@
-"""Your account: API tokens (create, list, revoke your own).
+"""Your account: API tokens (create, list, revoke your own) and e-mail notifications (on or off).
 
 A new token's clear text is shown once, on the page answering the create
 request, and never stored (only its hash is). Creating and revoking go
@@ -6,14 +6,14 @@ through reviewq.accounts.operations, which checks ownership and audits both.
 """
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from reviewq.accounts.operations import create_token, revoke_token
+from reviewq.accounts.operations import create_token, revoke_token, set_email_notifications
 from reviewq.accounts.queries import tokens_of
 from reviewq.clock import now_utc
 from reviewq.extensions import db
-from reviewq.web.account.forms import RevokeForm, TokenForm
+from reviewq.web.account.forms import NotificationsForm, RevokeForm, TokenForm
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -53,3 +53,26 @@ def revoke(token_id):
     row = revoke_token(db.session, current_user, token_id, now=now_utc())
     flash(f"Token “{row.name or row.prefix}” is revoked; requests using it now get 401.", "info")
     return redirect(url_for("account.tokens"))
+
+
+def _notifications_page(form, status=200):
+    settings = current_app.config["REVIEWQ"]
+    return render_template("account/notifications.html", form=form, mail_on=bool(settings.smtp_url)), status
+
+
+@bp.route("/notifications", methods=["GET"])
+@login_required
+def notifications():
+    return _notifications_page(NotificationsForm(email=current_user.email_notifications))
+
+
+@bp.route("/notifications", methods=["POST"])
+@login_required
+def save_notifications():
+    form = NotificationsForm()
+    if not form.validate_on_submit():
+        return _notifications_page(form, status=400)
+    on = set_email_notifications(db.session, current_user._get_current_object(), bool(form.email.data),
+                                 now=now_utc())
+    flash("E-mail notifications are on." if on else "E-mail notifications are off.", "info")
+    return redirect(url_for("account.notifications"))

@@ -1,7 +1,7 @@
 """Sign in and out. Failures throttled per account and per address; every attempt is audited."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from reviewq.accounts.operations import authenticate
@@ -14,6 +14,11 @@ from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import keep_changes
 
 bp = Blueprint("auth", __name__)
+
+
+def _sso_on() -> bool:
+    from reviewq.integrations.oidc.client import enabled
+    return enabled(current_app.config["REVIEWQ"])
 
 
 def _safe_next(target: str | None) -> str:
@@ -33,7 +38,7 @@ def login():
         except PermissionDeniedError as e:
             keep_changes()  # the refused attempt is audited
             form.password.errors.append(e.message)
-            return render_template("auth/login.html", form=form), 429, {
+            return render_template("auth/login.html", form=form, sso_on=_sso_on()), 429, {
                 "Retry-After": str(getattr(e, "retry_after", 60))}
         if user is not None:
             sign_in(user)
@@ -43,7 +48,7 @@ def login():
         status = 401
     elif request.method == "POST":
         status = 400
-    return render_template("auth/login.html", form=form), status
+    return render_template("auth/login.html", form=form, sso_on=_sso_on()), status
 
 
 @bp.route("/logout", methods=["POST"])
