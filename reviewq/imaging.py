@@ -19,6 +19,7 @@ from PIL import ExifTags, Image, ImageOps
 
 log = logging.getLogger("reviewq.imaging")
 MAX_SIDE = 1600  # larger images are scaled down first: detectors gain nothing above this
+UPSCALE_BELOW = 720  # small images (screenshots, crops) are read a second time at twice the size
 _lock = threading.Lock()
 _face, _ocr = None, None
 
@@ -62,6 +63,8 @@ def analyse(path: Path, *, ocr: bool = True, faces: bool = True) -> ImageReport:
             _find_faces(small, scale, report)
         if ocr:
             _read_text(small, scale, report)
+            if max(width, height) < UPSCALE_BELOW and "ocr" not in report.unavailable:
+                _read_second_scale(im, report)
             report.lines = group_lines(report.lines)
     return report
 
@@ -147,6 +150,25 @@ def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
         (x0, y0), (x1, y1), _, (x3, y3) = quad[:4]
         angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
         report.lines.append(TextLine(str(text), box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
+
+
+def _read_second_scale(im: Image.Image, report: ImageReport) -> None:
+    """Small text reads better enlarged: a second pass at 2x adds what the first did not cover."""
+    first = report.lines
+    report.lines = []
+    _read_text(im.resize((im.width * 2, im.height * 2), Image.LANCZOS), 2.0, report)
+    extra = [line for line in report.lines if not any(_overlap(line.box, f.box) > 0.3 for f in first)]
+    report.lines = first + extra
+
+
+def _overlap(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    if w <= 0 or h <= 0:
+        return 0.0
+    return w * h / max(1, min(aw * ah, bw * bh))
 
 
 # A label printed alone ("MRN:", "Name:") whose value sits further along the same row, as on screens.
