@@ -111,3 +111,13 @@ def test_screen_columns_and_wristband_are_found_in_a_real_read(tmp_path):
 def test_a_conference_room_flyer_is_not_blocked(tmp_path):
     path = _drawn(tmp_path, ["Conference Room B", "Staff meeting 3pm"])
     assert not [f for f in findings_for(analyse(path, faces=False), 1, default_policy()) if f["severity"] == "block"]
+
+
+def test_hostile_ocr_output_neither_crashes_nor_blocks_by_accident():
+    odd = [TextLine("", (0, 0, 0, 0), 0.0), TextLine("MRN:", (5, 5, 0, 0), 0.1, 90.0, 0.0),
+           TextLine("\u202e\u0000" * 50, (-10, -10, 3, 3), 1.0, -45.0, 3.0), _line("1" * 5000, 10, 10, 9000)]
+    joined = group_lines(odd)
+    assert sum(len(t.text) for t in joined) >= 5000  # nothing lost
+    for text in ("MRN: " + "1 " * 20000, "Pt: " + "A" * 20000, "Room " * 5000, "," * 10000, "\ufffd" * 1000):
+        label_phi(text)  # linear-time patterns: returns at once
+    assert label_phi("Room " * 5000) is None
