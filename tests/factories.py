@@ -106,9 +106,11 @@ class Factory:
         return row
 
     @_builds
-    def approved_draft(self, author=None, approvers=None, **kw):
+    def approved_draft(self, author=None, approvers=None, justifications=None, **kw):
+        """justifications: a dict, or a function of the new draft giving one (keys name attachment ids)."""
         approvers = approvers or self.approvers()
-        d = self.submit(self.draft(author, **kw))
+        d = self.draft(author, **kw)
+        d = self.submit(d, justifications=justifications(d) if callable(justifications) else justifications)
         for role in STAGE_ROLES:
             self.approve(d, approvers[role])
         return d

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import select, update
 
 from reviewq import checks
+from reviewq.checks.names import ENGLISH
 from reviewq.core.ids import as_id
 from reviewq.imaging import ImageReport, analyse
 from reviewq.media import derive
@@ -29,12 +30,55 @@ from reviewq.storage import path_of
 
 log = logging.getLogger("reviewq.scans")
 BATCH = 20
-# Labels printed on charts, wristbands and screens: the value beside them identifies a patient.
-_LABELS = re.compile(
-    r"\b(mrn|m\.r\.n|med(ical)?\s*rec(ord)?|dob|d\.o\.b|date\s*of\s*birth|ssn|patient|pt\s*name|name|acct|"
-    r"account|member\s*id|policy\s*(no|#)|room|rm|bed|admit(ted)?|dos|encounter|fin|visit\s*#?)\b\s*[:#]?\s*"
-    r"\S", re.I)
-_LONG_NUMBER = re.compile(r"\d[\d\-/ ]{5,}\d")
+# Text read in an image, after OCR: glued words are split back ("ROOM595", "PATEL,EILEEN", "DOB07/01/1977").
+_GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
+_NAME = r"[A-Z][A-Za-z'’\-]+"
+# Wristband and chart order: "LAST, FIRST" (an optional middle initial), alone on its line.
+_LAST_FIRST = re.compile(rf"^\W*({_NAME})\s*,\s*({_NAME})(?:\s+[A-Z]\.?)?\W*$")
+# A label and the value printed beside it (joined by imaging.group_lines when they were apart).
+_ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
+                       r"member\s*id|encounter|visit\s*#?|id\s*#)\s*[:#.]?\s*[A-Z]?\d[\d\- ]{3,}\d", re.I)
+_DATE_VALUE = re.compile(r"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*"
+                         r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}", re.I)
+_NAME_VALUE = re.compile(rf"\b(?:(?i:pt|patient|pt\s*name|patient\s*name|name)\s*[:\-]|(?i:pt)\.?)\s*({_NAME})"
+                         rf"(?:\s*,)?(?:\s+({_NAME}|[A-Z]\.?))?")
+_ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b", re.I)
+# A room that is a venue, not where a patient lies: "Conference Room B", "Room 204 Training Session".
+_VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|class|break|community|family|"
+                           r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
+                           r"ball|dining|living|rest|show|press|media|control|escape)\s*$", re.I)
+_VENUE_AFTER = re.compile(r"\b(training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
+                          r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
+                          r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+_NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
+                        "experience safety care portal information info family advocate relations".split())
+
+
+def ungl(text: str) -> str:
+    return _GLUE.sub(" ", text)
+
+
+def label_phi(text: str) -> str | None:
+    """The PHI category of one OCR line, from its labels and layout; None when it is not patient detail."""
+    t = ungl(text)
+    if _ID_VALUE.search(t):
+        return "mrn"
+    if _DATE_VALUE.search(t):
+        return "date"
+    m = _NAME_VALUE.search(t)
+    if m and m.group(1).lower() not in _NOT_A_NAME:
+        return "name"
+    m = _LAST_FIRST.match(t)
+    if m and not (m.group(1).lower() in ENGLISH and m.group(2).lower() in ENGLISH):
+        return "name"
+    for m in _ROOM_VALUE.finditer(t):
+        value = m.group(2).strip()
+        if value.isalpha() and m.group(1).lower() != "bed":
+            continue  # "Room B" names a place; "Bed B" is where a patient lies
+        if _VENUE_BEFORE.search(t[:m.start()]) or _VENUE_AFTER.search(t[m.end():]):
+            continue
+        return "address"
+    return None
 
 
 def _finding(att_id, category, severity, message, fix, policy_id, box=None, text="") -> dict:
@@ -46,10 +90,12 @@ def _finding(att_id, category, severity, message, fix, policy_id, box=None, text
 def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
     out = []
     if report.gps:
-        out.append(_finding(att_id, "address", "info",
-                            "The photo carries its GPS location. reviewq removes location and camera data "
-                            "when it publishes, but the original file still reveals where it was taken.",
-                            "Nothing to do for publishing; don't forward the original file.", "attachment.metadata"))
+        out.append(_finding(att_id, "address", "warn",
+                            "The photo carries its GPS location: where it was taken can identify a patient's "
+                            "home or ward. It is stripped at release (reviewq removes location and camera "
+                            "data), so the published image has none, but the uploaded original still reveals it.",
+                            "Nothing to do for publishing (it is stripped at release); don't forward the "
+                            "original file, and say you know in the justification.", "attachment.metadata"))
     for name, value in report.exif.items():
         out.append(_finding(att_id, "device", "info", f"The file's metadata names {name}; it is removed at release.",
                             "Nothing to do for publishing.", "attachment.metadata", text=value))
@@ -70,17 +116,19 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
 
 
 def _text_findings(line, att_id, policy) -> list[dict]:
-    phi = [f for f in checks.run_all(line.text, [], policy=policy) if f.check == "phi" and f.severity == "block"]
+    phi = [f for f in checks.run_all(ungl(line.text), [], policy=policy)
+           if f.check == "phi" and f.severity == "block"]
     if phi:
         cats = sorted({f.category for f in phi})
         return [_finding(att_id, cats[0], "block",
                          f"Text in the image looks like patient information ({', '.join(cats)}).",
                          "Crop or cover that part of the image (charts, wristbands, screens, whiteboards).",
                          "attachment.text_phi", box=list(line.box), text=line.text)]
-    if _LABELS.search(line.text) and (_LONG_NUMBER.search(line.text) or len(line.text.split()) >= 2):
-        return [_finding(att_id, "other_id", "block",
-                         "Text in the image looks like a label on a chart, wristband or screen with a "
-                         "patient's details.", "Crop or cover that part of the image.", "attachment.text_phi",
+    category = label_phi(line.text)
+    if category:
+        return [_finding(att_id, category, "block",
+                         "Text in the image looks like a label on a chart, wristband, whiteboard or screen with "
+                         "a patient's details.", "Crop or cover that part of the image.", "attachment.text_phi",
                          box=list(line.box), text=line.text)]
     return []
 

@@ -51,10 +51,17 @@ def _att(draft) -> Attachment:
 
 
 def test_gps_and_camera_serial_are_reported_and_stripped_at_release(app, factory, session):
-    d = factory.submit(factory.draft(attachments=[("walk.jpg", _jpeg_with_gps(), "Our garden")]))
-    found = {(f["policy"], f["category"]) for f in _att(d).scan_findings}
-    assert ("attachment.metadata", "address") in found and ("attachment.metadata", "device") in found
-    assert d.state == "pending_review"  # info findings never block
+    d = factory.draft(attachments=[("walk.jpg", _jpeg_with_gps(), "Our garden")])
+    with pytest.raises(BlockingFindingsError) as e:  # GPS is a warn: the author says they know
+        factory.submit(d)
+    gps = [f for f in e.value.findings if f["policy"] == "attachment.metadata" and f["category"] == "address"]
+    assert gps and gps[0]["severity"] == "warn" and "stripped at release" in gps[0]["message"]
+    assert gps[0]["attachment_id"] == _att(d).id and gps[0]["key"] in e.value.missing_justifications
+    session.rollback()
+    factory.submit(d, justifications={gps[0]["key"]: "Taken in the public garden; stripped at release."})
+    found = {(f["policy"], f["category"], f["severity"]) for f in _att(d).scan_findings}
+    assert ("attachment.metadata", "device", "info") in found
+    assert d.state == "pending_review"
     clean = Image.open(io.BytesIO(stripped_image(path_of(app.config["REVIEWQ"].upload_dir, _att(d).storage_key),
                                                  "image/jpeg")))
     assert not clean.getexif().get_ifd(ExifTags.IFD.GPSInfo) and not dict(clean.getexif())
