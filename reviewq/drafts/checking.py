@@ -73,3 +73,23 @@ def blocking(findings: list[dict]) -> list[dict]:
 
 def needing_justification(findings: list[dict]) -> list[dict]:
     return [f for f in findings if f.get("severity") == "warn"]
+
+
+MAX_LIVE_TEXT = 63206
+
+
+def live_key(finding: dict) -> str:
+    """A finding's identity while the author types: offsets move, the check and matched text do not."""
+    return f"{finding.get('check')}:{finding.get('category')}:{finding.get('text', '')}"
+
+
+def live_findings(text: str, channels: list[str], policy: checks.Policy, now: datetime) -> list[dict]:
+    """The text checks on unsaved text (the editor's live checks); each finding gains `live_key`."""
+    from reviewq.core.roles import CHANNELS
+    if len(text) > MAX_LIVE_TEXT or "\x00" in text:
+        raise ValidationError("The text is too long or contains a NUL character.", {"body": "invalid"})
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        raise ValidationError(f"Unknown channel {unknown[0][:40]!r}.", {"channels": "unknown"})
+    found = [f.to_dict() for f in checks.run_all(text, list(dict.fromkeys(channels)), policy=policy, now=now)]
+    return [{**f, "live_key": live_key(f)} for f in found]

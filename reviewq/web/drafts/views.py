@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import secrets
 
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, send_file,
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, send_file,
                    url_for)
 from flask_login import current_user, login_required
 
 from reviewq.clock import now_utc
 from reviewq.core.errors import BlockingFindingsError, NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.ids import as_id
-from reviewq.drafts.checking import load_policy
+from reviewq.drafts.checking import live_findings, load_policy
 from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, may, submit_draft,
                                        withdraw_draft)
 from reviewq.drafts.permissions import can_edit_draft, can_search_drafts, can_write_drafts, landing_endpoint
@@ -270,3 +270,29 @@ def attachment_thumbnail(draft_id: int, attachment_id: int):
     if path is None or not path.is_file():
         raise NotFoundError("This attachment has no thumbnail yet; it is made when the file is scanned.")
     return send_file(path, mimetype=THUMB_TYPE, max_age=0)
+
+
+@bp.route("/drafts/check", methods=["POST"])
+@login_required
+def live_check():
+    """Live checks while writing: JSON {"text", "channels"} -> {"findings"}; session + CSRF header, nothing saved.
+
+    The same checks and policy as /api/v1/scan (bearer token) and as submission, minus consents and
+    attachments. Each finding carries `live_key` (check, category, matched text) so the editor keeps a
+    typed justification attached while the finding still applies, whatever its offsets.
+    """
+    if not can_write_drafts(current_user):
+        return jsonify(error="Your role cannot write drafts."), 403
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        return jsonify(error='Send JSON {"text": "...", "channels": [...]}.'), 400
+    channels = data.get("channels") or []
+    if not isinstance(channels, list) or not all(isinstance(c, str) for c in channels):
+        return jsonify(error="channels must be a list of channel names."), 400
+    try:
+        found = live_findings(data["text"], channels, load_policy(db.session, _settings().policy_file), now_utc())
+    except ValidationError as e:
+        return jsonify(error=e.message, fields=e.fields or {}), 400
+    resp = jsonify(findings=found)
+    resp.headers["Cache-Control"] = "no-store"
+    return resp
