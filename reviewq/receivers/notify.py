@@ -155,7 +155,9 @@ def _comms_targets(session) -> list[dict]:
 
 def notify_consent(session, event: str, draft, consent_id, now: datetime, *, author: bool, comms: bool,
                    ref: str) -> None:
-    """Outbox rows telling the author and/or comms about a consent event on `draft`."""
+    """Outbox rows telling the author and/or comms about a consent event on `draft` (Slack and e-mail)."""
+    if mail_on():
+        _mail_consent(session, event, draft, consent_id, now, author=author, comms=comms, ref=ref)
     if not slack_on():
         return
     targets = []
@@ -167,6 +169,19 @@ def notify_consent(session, event: str, draft, consent_id, now: datetime, *, aut
         enqueue(session, "slack.consent", f"slack:consent:{event}:{ref}:{_target_key(target)}",
                 {"event": event, "audience": audience, "draft_id": draft.id, "consent_id": consent_id,
                  "target": target}, now=now, draft_id=draft.id)
+
+
+def _mail_consent(session, event, draft, consent_id, now, *, author: bool, comms: bool, ref: str) -> None:
+    from reviewq.integrations.slack.blocks import CONSENT_NOTICES  # the same wording as the Slack notice
+    for_author, for_comms = CONSENT_NOTICES[event]
+    recipients = ([(for_author, draft.author)] if author else []) + \
+        ([(for_comms, u) for u in active_users_with_role(session, "comms")] if comms else [])
+    for wording, user in recipients:
+        if wording and _mailable(user):
+            detail = wording.format(d=draft.id, c=consent_id or "?")
+            enqueue(session, "email.notice", f"email:consent:{event}:{ref}:u{user.id}",
+                    {"user_id": user.id, "subject": detail.split(":")[0][:200], "text": detail,
+                     "link": f"{_settings.base_url}/drafts/{draft.id}"}, now=now, draft_id=draft.id)
 
 
 def on_pulled_back(draft, session, now, consent, **_):

@@ -38,7 +38,11 @@ RING_CONTRAST = """() => {
 
 
 def tab_until(page, name: str, limit: int = 60, key: str = "Tab") -> int:
-    """Press Tab until the focused element's name starts with `name`; return how many presses."""
+    """Press Tab until the focused element's name starts with `name`; return how many presses.
+
+    Waits for the page (and any redirect) to finish loading first: a Tab pressed while a navigation is
+    still under way lands on the old document and is lost."""
+    page.wait_for_load_state("load")
     for n in range(1, limit + 1):
         page.keyboard.press(key)
         if page.evaluate(FOCUSED).startswith(name):

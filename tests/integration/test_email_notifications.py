@@ -196,3 +196,24 @@ def test_notify_user_dms_on_slack_too(app, session, factory, smtp, fake_slack, s
     [post] = [c for c in fake.called("chat.postMessage") if c.params["channel"] == "DNOTICE1"]
     text = str(post.params["blocks"])
     assert "123-45-6789" not in text and "&lt;expires&gt;" in text and "https://x.example/c/1" in text
+
+
+def test_consent_revocation_mails_the_author_and_comms_without_names(app, session, factory, smtp):
+    from reviewq.consents import operations as consents
+    from tests.integration.test_consent_people import edna_consent, scheduled_story
+    author = factory.user("staff", email="story-author@hospital.example")
+    c = edna_consent(session, factory)
+    d, approvers = scheduled_story(session, factory, c, author=author)
+    approvers["comms"].email = "comms-lead@hospital.example"
+    session.commit()
+    deliver(app, factory, minutes=5)
+    smtp.inbox.messages.clear()
+    consents.revoke_consent(session, approvers["comms"], c.id, now=factory.tick())
+    session.commit()
+    deliver(app, factory, minutes=5)
+    [to_author] = bodies(smtp, "story-author@hospital.example")
+    [to_comms] = bodies(smtp, "comms-lead@hospital.example")
+    assert f"#{d.id}" in to_author["Subject"] and "back with you" in to_author.get_content()
+    assert "pulled back" in to_comms.get_content()
+    for m in (to_author, to_comms):
+        assert "Edna" not in m.as_string() and "Morales" not in m.as_string()
