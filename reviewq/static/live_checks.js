@@ -35,9 +35,15 @@
         f.severity === "block" ? "Must fix" : (f.severity === "warn" ? "Needs justification" : "Note")));
       head.appendChild(el("span", "finding-check", " " + f.check + " · " + f.category));
       li.appendChild(head);
-      if (f.text) { var q = el("p", "finding-quote"); q.appendChild(el("mark", "sev-" + f.severity, f.text)); li.appendChild(q); }
+      if (f.text) { var q = el("p", "finding-quote"); q.appendChild(el("mark", "live-sev-" + f.severity, f.text)); li.appendChild(q); }
       li.appendChild(el("p", "finding-message", f.message));
-      if (f.severity === "warn") {
+      // A justification box the page already shows for this finding (after a refused submit) is the one
+      // that is posted; a second field of the same name would be ignored, so none is added here.
+      var shown = Array.prototype.some.call(document.getElementsByName("justification-" + f.key),
+        function (other) { return !box.contains(other); });
+      if (f.severity === "warn" && shown) {
+        li.appendChild(el("p", "finding-message", "Its justification box is already on this page, with the findings of your last attempt."));
+      } else if (f.severity === "warn") {
         var id = "live-just-" + i;
         var lab = el("label", null, "Your justification (every approver sees it)");
         lab.setAttribute("for", id);
