@@ -24,8 +24,23 @@ def record_digest(record: dict) -> str:
     return hashlib.sha256(record_bytes(record)).hexdigest()
 
 
+def _weasyprint_html():
+    """WeasyPrint's HTML class, imported without its side effect on Pillow.
+
+    Importing weasyprint sets PIL.ImageFile.LOAD_TRUNCATED_IMAGES = True for the whole process, which
+    would let a truncated upload decode "fully" (upload_checks refuses those). The flag is put back.
+    """
+    from PIL import ImageFile
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        from weasyprint import HTML
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = before
+    return HTML
+
+
 def render_pdf(html: str) -> bytes:
-    from weasyprint import HTML
+    HTML = _weasyprint_html()
 
     def no_fetch(url, *a, **kw):
         raise ValueError("the evidence PDF loads nothing from outside")

@@ -116,3 +116,12 @@ def test_damaged_images_of_every_type_are_a_422_never_a_500(client, factory):
         statuses.add(r.status_code)
         assert r.status_code in (201, 422), (i, r.status_code, r.get_data(as_text=True)[:200])
     assert 422 in statuses
+
+
+def test_a_truncated_jpeg_is_still_refused_after_an_evidence_pdf_was_rendered(client, factory):
+    # WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the process; rendering a pack must not.
+    from reviewq.evidence.pack import render_pdf
+    assert render_pdf("<p>pack</p>").startswith(b"%PDF")
+    whole = _jpeg()
+    r = _upload(client, factory, whole[: len(whole) * 2 // 3], "cut.jpg")
+    assert r.status_code == 422 and "does not decode fully" in r.json["error"]
