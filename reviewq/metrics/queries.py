@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from reviewq.core.workflow import State
-from reviewq.models import AuditEvent, Draft, OutboxMessage, Setting
+from reviewq.models import AuditEvent, Draft, OutboxMessage, WorkerHeartbeat
 
-HEARTBEAT_KEY = "worker.heartbeat"
+HEARTBEAT_NAME = "worker"
 # A scheduled post counts as late this long after its release time (the worker passes every few seconds).
 LATE_AFTER = timedelta(minutes=5)
 
@@ -33,8 +33,7 @@ def system_gauges(session: Session, now: datetime) -> dict:
     due = session.scalar(scheduled.where(Draft.release_at <= now)) or 0
     late = session.scalar(scheduled.where(Draft.release_at <= now - LATE_AFTER)) or 0
     head = _aware(session.scalar(select(func.max(AuditEvent.at))))
-    beat = session.get(Setting, HEARTBEAT_KEY)
-    beat_at = datetime.fromisoformat(beat.value["at"]) if beat and beat.value.get("at") else None
+    beat_at = _aware(session.scalar(select(func.max(WorkerHeartbeat.beat_at))))
     return {
         "drafts": by_state,
         "outbox": outbox,
@@ -47,8 +46,8 @@ def system_gauges(session: Session, now: datetime) -> dict:
 
 def record_heartbeat(session: Session, now: datetime) -> None:
     """The worker was alive at `now` (one row, overwritten every pass)."""
-    row = session.get(Setting, HEARTBEAT_KEY)
+    row = session.get(WorkerHeartbeat, HEARTBEAT_NAME)
     if row is None:
-        session.add(Setting(key=HEARTBEAT_KEY, value={"at": now.isoformat()}, updated_at=now))
+        session.add(WorkerHeartbeat(name=HEARTBEAT_NAME, beat_at=now))
     else:
-        row.value, row.updated_at = {"at": now.isoformat()}, now
+        row.beat_at = now

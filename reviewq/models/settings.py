@@ -35,3 +35,12 @@ class SettingVersion(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WorkerHeartbeat(Base):
+    """When a worker last finished a pass (one row per worker name; read by /metrics). Not a setting:
+    it changes every few seconds and is neither audited nor versioned."""
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    beat_at: Mapped[datetime]
