@@ -216,3 +216,21 @@ def test_stripped_image_applies_orientation_and_drops_metadata(tmp_path):
     pal.save(png, format="PNG", transparency=1)
     out = Image.open(io.BytesIO(stripped_image(png, "image/png"))).convert("RGBA")
     assert out.getpixel((0, 0)) == (255, 0, 0, 255) and out.getpixel((1, 0))[3] == 0
+
+
+def test_comms_release_field_is_the_authors_picker_and_hint_matches_the_parser(client, login, factory, session,
+                                                                                team):
+    d = factory.approved_draft(approvers=team)
+    login(team["comms"])
+    page = client.get(f"/drafts/{d.id}")
+    html = page.get_data(as_text=True)
+    assert 'id="release_at" name="release_at" type="datetime-local"' in html
+    assert "e.g. 2026-11-03T09:30" in html
+    when = (now_utc() + timedelta(days=3)).strftime("%Y-%m-%dT10:15")  # what the picker submits
+    resp = client.post(f"/calendar/drafts/{d.id}/schedule", data={"csrf_token": csrf_from(page), "release_at": when})
+    assert resp.status_code == 302
+    page = client.get(f"/drafts/{d.id}")
+    assert f'value="{when}"' in page.get_data(as_text=True)  # the picker shows the stored time back
+    bad = client.post(f"/calendar/drafts/{d.id}/schedule", follow_redirects=True,
+                      data={"csrf_token": csrf_from(page), "release_at": "3rd of May"})
+    assert b"e.g. 2026-11-03T09:30" in bad.data  # the error quotes the hint's format

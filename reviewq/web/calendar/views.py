@@ -181,7 +181,7 @@ def release_panel_context(draft) -> dict:
     shown = draft.release_at or draft.requested_release_at
     return {"holds": panel.holds, "warnings": panel.warnings, "can_schedule": can_schedule_releases(current_user),
             "can_release": can_control_releases(current_user),
-            "local_value": shown.astimezone(tz).strftime("%Y-%m-%d %H:%M") if shown else "", "now": now_utc(),
+            "local_value": shown.astimezone(tz).strftime("%Y-%m-%dT%H:%M") if shown else "", "now": now_utc(),
             "idempotency_key": panel.idempotency_key}
 
 
