@@ -228,7 +228,7 @@ def freeze_on(reason, email):
 
 
 @freeze.command("off", help="Lift the freeze. Posts that fell due meanwhile stay held unless --release-overdue.")
-@click.option("--reason", default="", help="a note for the audit log")
+@click.option("--reason", required=True, help="why it is lifted (kept with the settings version and audited)")
 @click.option("--by", "email", default=None, help="the comms lead or admin acting (default: the command line)")
 @click.option("--release-overdue", is_flag=True, help="release the posts that fell due during the freeze now")
 def freeze_off(reason, email, release_overdue):

@@ -53,13 +53,15 @@ def ensure_demo_data(session, now, upload_dir) -> list:
     made += [drafts.create_draft(session, users["staff"], body=body, channels=["instagram", "facebook"],
                                  requested_release_at=now + timedelta(days=3 + i, hours=2), now=now)
              for i, body in enumerate(DEMO_POSTS[:2])]
-    # Leave one as a draft; walk the others part-way through the chain; schedule the last two.
+    # Leave one as a draft; walk the others part-way through the chain; schedule the last two (one soon).
     for d, steps in zip(made[1:], (0, 1, 2, 3, 3, 3)):
         drafts.submit_draft(session, users["staff"], d.id, now=now, policy=policy, upload_dir=upload_dir)
         for role in ("reviewer", "legal", "comms")[:steps]:
             decisions.decide(session, users[role], d.id, "approve", revision=d.current_revision, now=now)
-    for d in made[-2:]:
-        schedule_release(session, users["comms"], d.id, release_at=d.requested_release_at, now=now)
+    schedule_release(session, users["comms"], made[-2].id, release_at=made[-2].requested_release_at, now=now)
+    # Due a minute after the demo starts, so its worker publishes it (to the outbox folder): the auditor
+    # of the README's first ten minutes finds a published post and its evidence pack.
+    schedule_release(session, users["comms"], made[-1].id, release_at=now + timedelta(minutes=1), now=now)
     # A draft that shows what the checks catch when its author presses "Check and submit".
     drafts.create_draft(session, users["staff"], body=PHI_EXAMPLE, channels=["facebook"],
                         requested_release_at=None, now=now)

@@ -10,7 +10,9 @@ the value first.
 Every put_setting (and record_review) adds an immutable SettingVersion row:
 the full value, who, when, why. Its id is the version number, one integer
 increasing across every key; current_version(session[, key]) reads the newest
-with one indexed MAX, cheap enough to validate a per-process cache on every request. Not to be confused with reviewq.config.Settings, the
+with one indexed MAX, cheap enough to validate a per-process cache on every request. A reason is
+required for every version (put_setting and record_review refuse an empty one). Not to be confused
+with reviewq.config.Settings, the
 environment-derived configuration of one process.
 """
 from __future__ import annotations
@@ -34,16 +36,18 @@ def get_setting(session: Session, key: str, *, lock: bool = False) -> dict | Non
 
 
 def put_setting(session: Session, key: str, value: dict, actor, now: datetime, *,
-                audited_value: dict | None = None, announce: bool = True, reason: str = "",
-                require_reason: bool = False) -> Setting:
+                audited_value: dict | None = None, announce: bool = True, reason: str = "") -> Setting:
     """Store `value` under `key` and send setting_changed (audited). Callers check permission.
 
     `audited_value` is what the audit row records instead of the value itself
     (the policy is large: its keys are enough there). `announce=False` is for
     a caller that sends its own, more telling signal (the crisis freeze sends
     freeze_changed). `actor` None is the server's command line.
+
+    Every write is a version, so every write needs a `reason` (why the change was
+    made): an empty one raises ValidationError before anything is written.
     """
-    reason = _clean_reason(reason, required=require_reason)
+    reason = clean_reason(reason, required=True)
     by = getattr(actor, "id", None)
     row = session.get(Setting, key, with_for_update=True)
     if row is None:
@@ -64,7 +68,7 @@ def put_setting(session: Session, key: str, value: dict, actor, now: datetime, *
 
 def record_review(session: Session, key: str, actor, now: datetime, *, reason: str) -> SettingVersion:
     """Record that `key` was reviewed and kept as it is ("reviewed, no change"): a version of its own."""
-    reason = _clean_reason(reason, required=True)
+    reason = clean_reason(reason, required=True)
     value = get_setting(session, key, lock=True)
     version = SettingVersion(key=key, value=value if value is not None else {}, kind="review", reason=reason,
                              created_by_id=getattr(actor, "id", None), created_at=now)
@@ -83,10 +87,10 @@ def current_version(session: Session, key: str | None = None) -> int:
     return session.execute(q).scalar() or 0
 
 
-def _clean_reason(reason, *, required: bool) -> str:
+def clean_reason(reason, *, required: bool) -> str:
     reason = (reason or "").strip() if isinstance(reason, str) else ""
     if required and not reason:
-        raise ValidationError("Say why: a reason is required for every policy change.", {"reason": "required"})
+        raise ValidationError("Say why: a reason is required for every settings change.", {"reason": "required"})
     if len(reason) > MAX_REASON:
         raise ValidationError(f"The reason is too long (at most {MAX_REASON} characters).", {"reason": "too long"})
     return reason

@@ -167,12 +167,45 @@ def audit_page(session: Session, f: AuditFilter | None = None, *, draft_id: int 
                before: int | None = None, limit: int = PAGE) -> AuditPage:
     """One page of the filtered log, newest first; `before` is the keyset cursor (a seq)."""
     f = f or AuditFilter(draft_id=draft_id, sign_ins=True)
-    q = _filtered(session, f).order_by(AuditEvent.seq.desc()).limit(limit + 1)
-    if before is not None:
-        q = q.where(AuditEvent.seq < before)
-    rows = list(session.scalars(q))
+    if f.families and f.actor is None and f.draft_id is None and not f.since and not f.until:
+        rows = _family_page(session, f, before, limit + 1)
+    else:
+        q = _filtered(session, f).order_by(AuditEvent.seq.desc()).limit(limit + 1)
+        if before is not None:
+            q = q.where(AuditEvent.seq < before)
+        rows = list(session.scalars(q))
     more, rows = len(rows) > limit, rows[:limit]
     return AuditPage(rows, _actors(session, rows), rows[-1].seq if more and rows else None)
+
+
+def _family_page(session: Session, f: AuditFilter, before: int | None, n: int) -> list:
+    """The newest `n` events of f's families (older than seq `before`), newest first.
+
+    One short keyset read per action, merged here: `action IN (...) ORDER BY seq` makes the
+    database read every event of a common family through the action index and sort them
+    (465 ms for "decisions" over 1,000,000 events on SQLite), while `action = ? ORDER BY id
+    DESC LIMIT n` walks the action index backwards (it holds the row id) and stops after n.
+    Events are appended under the chain head's lock, so id order is seq order.
+    """
+    actions = _family_actions(session, f.families)
+    if "signin" not in f.families and not f.sign_ins:
+        actions = [a for a in actions if a not in SIGN_INS]
+    below = None
+    if before is not None:
+        below = session.scalar(select(AuditEvent.id).where(AuditEvent.seq < before)
+                               .order_by(AuditEvent.seq.desc()).limit(1))
+        if below is None:
+            return []
+    seqs: list[int] = []
+    for action in actions:
+        q = select(AuditEvent.seq).where(AuditEvent.action == action).order_by(AuditEvent.id.desc()).limit(n)
+        if below is not None:
+            q = q.where(AuditEvent.id <= below)
+        seqs.extend(session.scalars(q))
+    top = sorted(seqs, reverse=True)[:n]
+    if not top:
+        return []
+    return list(session.scalars(select(AuditEvent).where(AuditEvent.seq.in_(top)).order_by(AuditEvent.seq.desc())))
 
 
 def all_users(session: Session) -> list[User]:

@@ -48,8 +48,11 @@ def mask_phi(text: str, findings: list[dict], *, on: bool = True) -> str:
     return "".join(out)
 
 
-def set_masking(session: Session, actor, on: bool, *, now) -> bool:
-    """Turn PHI masking on or off (admins only); stored and audited by stored_settings.put_setting."""
+def set_masking(session: Session, actor, on: bool, *, now, reason: str = "") -> bool:
+    """Turn PHI masking on or off (admins only) for `reason` (required for a change; keeping the value needs none).
+
+    Stored, versioned and audited by stored_settings.put_setting.
+    """
     from reviewq.core.errors import PermissionDeniedError
     from reviewq.core.permissions import can_manage_users
     from reviewq.stored_settings import get_setting, put_setting
@@ -58,7 +61,7 @@ def set_masking(session: Session, actor, on: bool, *, now) -> bool:
     current = get_setting(session, MASK_KEY)
     if current is not None and bool(current.get("on", True)) == bool(on):
         return bool(on)
-    put_setting(session, MASK_KEY, {"on": bool(on)}, actor, now)
+    put_setting(session, MASK_KEY, {"on": bool(on)}, actor, now, reason=reason)
     return bool(on)
 
 

@@ -19,7 +19,7 @@ from reviewq.core.errors import PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
 from reviewq.drafts.checking import POLICY_KEY
 from reviewq.models import User
-from reviewq.stored_settings import _clean_reason, put_setting, record_review
+from reviewq.stored_settings import clean_reason, put_setting, record_review
 
 MAX_POLICY_BYTES = 256 * 1024
 # The settings the policy page edits with form fields; the JSON view holds the rest.
@@ -64,7 +64,7 @@ def set_policy(session: Session, actor: User, text: str, *, now: datetime, reaso
     """
     if actor is None or not can_manage_users(actor.actor()):
         raise PermissionDeniedError("Only administrators change the check policy.")
-    _clean_reason(reason, required=True)
+    clean_reason(reason, required=True)
     data = parse_policy_text(text)
     for key, value in (fields or {}).items():
         if value in (None, [], {}):
@@ -72,8 +72,7 @@ def set_policy(session: Session, actor: User, text: str, *, now: datetime, reaso
         else:
             data[key] = value
     validate_policy(data)
-    put_setting(session, POLICY_KEY, data, actor, now, audited_value={"keys": sorted(data)}, reason=reason,
-                require_reason=True)
+    put_setting(session, POLICY_KEY, data, actor, now, audited_value={"keys": sorted(data)}, reason=reason)
     return data
 
 

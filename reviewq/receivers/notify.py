@@ -7,7 +7,8 @@ sent after commit by reviewq.integrations.slack.dispatch and
 reviewq.integrations.mail.dispatch. With no SLACK_BOT_TOKEN no Slack row is
 enqueued, with no REVIEWQ_SMTP_URL no e-mail row. E-mail goes to the author on
 every decision, to each approver when a stage needs them, and to comms on a
-freeze, to active users who have not turned it off. notify_user() is the public
+freeze, to active users who have not turned it off; consent requests and their answers also go to
+the privacy office's address and channel (reviewq.consents.privacy_office). notify_user() is the public
 way for other code to tell one person something on both.
 """
 from __future__ import annotations
@@ -195,6 +196,26 @@ def on_consent_task_changed(task, session, now, change, **_):
         return
     notify_consent(session, event, task.draft, task.consent_id, now, author=event == "answered",
                    comms=event != "answered", ref=f"t{task.id}")
+    if event in ("requested", "answered"):
+        notify_privacy_office(session, event, task.draft, task.consent_id, now, ref=f"t{task.id}")
+
+
+def notify_privacy_office(session, event: str, draft, consent_id, now: datetime, *, ref: str) -> None:
+    """Tell the privacy office (its e-mail address and/or Slack channel, when set) about a consent request
+    or its answer; the same numbers-only wording as comms get."""
+    from reviewq.consents.privacy_office import privacy_office
+    from reviewq.integrations.slack.blocks import PRIVACY_NOTICES
+    contact = privacy_office(session)
+    if mail_on() and contact["email"]:
+        detail = PRIVACY_NOTICES[event].format(d=draft.id, c=consent_id or "?")
+        enqueue(session, "email.privacy", f"email:privacy:{event}:{ref}",
+                {"to": contact["email"], "subject": detail.split(":")[0][:200], "text": detail,
+                 "link": f"{_settings.base_url}/drafts/{draft.id}"}, now=now, draft_id=draft.id)
+    if slack_on() and contact["slack_channel"]:
+        target = {"channel": contact["slack_channel"]}
+        enqueue(session, "slack.consent", f"slack:consent:{event}:{ref}:privacy",
+                {"event": event, "audience": "privacy", "draft_id": draft.id, "consent_id": consent_id,
+                 "target": target}, now=now, draft_id=draft.id)
 
 
 def enqueue_ephemeral(session, *, ref: str, channel: str | None, slack_user: str, text: str,

@@ -27,7 +27,8 @@ FREEZE_OVERDUE = "Became due during the crisis freeze; release it or reschedule 
 def _reason(reason) -> str:
     reason = reason.strip() if isinstance(reason, str) else ""
     if not reason:
-        raise ValidationError("Say why (people see it on every page).", {"reason": "required"})
+        raise ValidationError("Say why (people see it on every page, and the settings version keeps it).",
+                              {"reason": "required"})
     if len(reason) > 500:
         raise ValidationError("Keep the reason under 500 characters.", {"reason": "too long"})
     return reason
@@ -46,15 +47,19 @@ def freeze_releases(session: Session, actor: User | None, *, reason, now: dateti
     if current is not None and current.get("on"):
         raise ConflictError("Releases are already frozen.")
     put_setting(session, FREEZE_KEY, {"on": True, "reason": reason, "since": now.isoformat(), **_by(actor)},
-                actor, now, announce=False)
+                actor, now, announce=False, reason=reason)
     signals.freeze_changed.send(None, session=session, actor=actor, now=now, on=True, reason=reason)
     return freeze_state(session)
 
 
 def lift_freeze(session: Session, actor: User | None, *, now: datetime, release_ids=(), reason: str = "",
                 system: bool = False) -> Lifted:
-    """Lift the freeze; overdue posts in `release_ids` go out now, the other overdue ones are held."""
+    """Lift the freeze; overdue posts in `release_ids` go out now, the other overdue ones are held.
+
+    A reason is required: lifting writes a new version of the freeze setting, like every settings change.
+    """
     require_release_controls(actor, system=system)
+    reason = _reason(reason)
     current = get_setting(session, FREEZE_KEY, lock=True)
     if current is None or not current.get("on"):
         raise ConflictError("Releases are not frozen.")
@@ -67,7 +72,7 @@ def lift_freeze(session: Session, actor: User | None, *, now: datetime, release_
             hold_draft(session, d, reason=FREEZE_OVERDUE, now=now, actor=actor)
             result.held.append(d.id)
     put_setting(session, FREEZE_KEY, {"on": False, "lifted_at": now.isoformat(), **_by(actor)}, actor, now,
-                announce=False)
+                announce=False, reason=reason)
     signals.freeze_changed.send(None, session=session, actor=actor, now=now, on=False,
-                                reason=(reason or "").strip()[:500], released=result.released, held=result.held)
+                                reason=reason, released=result.released, held=result.held)
     return result

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from reviewq.core.errors import ValidationError
 from reviewq.core.schedule import DEFAULT_CLASH_MINUTES
 from reviewq.releases.permissions import require_release_controls
-from reviewq.stored_settings import get_setting, put_setting
+from reviewq.stored_settings import clean_reason, get_setting, put_setting
 
 RELEASE_KEY = "release"
 RELEASE_DEFAULTS = {
@@ -32,9 +32,13 @@ def release_rules(session: Session) -> dict:
     return {**RELEASE_DEFAULTS, **(get_setting(session, RELEASE_KEY) or {})}
 
 
-def update_release_rules(session: Session, actor, changes: dict, *, now: datetime) -> dict:
-    """Change some release rules (comms leads and admins). Unknown keys or bad numbers are refused."""
+def update_release_rules(session: Session, actor, changes: dict, *, now: datetime, reason: str = "") -> dict:
+    """Change some release rules (comms leads and admins) for `reason` (required: a change is a version).
+
+    Unknown keys, bad numbers or a missing reason are refused before anything is stored.
+    """
     require_release_controls(actor, "Only comms leads and administrators can change the release settings.")
+    clean_reason(reason, required=True)
     unknown = set(changes) - set(RELEASE_DEFAULTS)
     if unknown:
         raise ValidationError(f"Unknown release setting {sorted(unknown)[0]!r}.", {k: "unknown" for k in unknown})
@@ -43,5 +47,5 @@ def update_release_rules(session: Session, actor, changes: dict, *, now: datetim
         if isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0:
             raise ValidationError(f"{k} must be a number of zero or more.", {k: "not a number"})
         current[k] = type(RELEASE_DEFAULTS[k])(v)
-    put_setting(session, RELEASE_KEY, current, actor, now)
+    put_setting(session, RELEASE_KEY, current, actor, now, reason=reason)
     return current

@@ -47,6 +47,11 @@ class UserEditForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     mask_phi = BooleanField("Mask PHI outside reviewq")
+    privacy_email = StringField("Privacy office e-mail", validators=[Length(max=254)])
+    privacy_slack_channel = StringField("Privacy office Slack channel id", validators=[Length(max=32)])
+    # Required by the operations whenever something changes (each change is a settings version).
+    reason = StringField("Reason for this change (required when you change something)",
+                         validators=[Length(max=2000)])
 
 
 def field_errors(form, fields: dict) -> None:

@@ -120,7 +120,9 @@ def test_freeze_page_on_and_off_with_confirmation(client, login, factory, sessio
     assert b"Crisis freeze is on" in home.data and b"Major incident" in home.data
     resp = client.post("/calendar/freeze/off", data={"csrf_token": token}, follow_redirects=True)
     assert b"Tick the confirmation" in resp.data and b"Crisis freeze is on" in resp.data
-    client.post("/calendar/freeze/off", data={"csrf_token": token, "confirm": "yes"})
+    resp = client.post("/calendar/freeze/off", data={"csrf_token": token, "confirm": "yes"}, follow_redirects=True)
+    assert b"Say why" in resp.data and b"Crisis freeze is on" in resp.data   # lifting is a version: a reason
+    client.post("/calendar/freeze/off", data={"csrf_token": token, "confirm": "yes", "reason": "All clear"})
     assert b"Crisis freeze is on" not in client.get("/calendar").data
 
 

@@ -123,7 +123,7 @@ def test_draft_edit_with_a_superscript_revision_is_a_conflict_not_a_500(client, 
 def test_freeze_off_with_odd_release_ids_lifts_cleanly(client, admin, ids):
     client.post("/calendar/freeze/on", data={"csrf_token": _token(client), "reason": "Incident"})
     resp = client.post("/calendar/freeze/off", data={"csrf_token": _token(client), "confirm": "yes",
-                                                     "release": ids})
+                                                     "reason": "All clear", "release": ids})
     assert resp.status_code == 302
 
 

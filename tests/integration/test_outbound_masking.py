@@ -52,7 +52,7 @@ def test_a_comment_quoting_phi_reaches_slack_masked(app, client, session, factor
 
 
 def test_with_masking_off_the_comment_goes_as_written(app, client, session, factory, fake_slack):
-    set_masking(session, factory.user("admin"), False, now=factory.tick())
+    set_masking(session, factory.user("admin"), False, now=factory.tick(), reason="Slack is under a BAA")
     session.commit()
     _, fake = _request_changes_from_slack(app, client, factory, fake_slack)
     assert "Mrs. Alvarez MRN 00482913" in _everything_sent(fake)

@@ -123,7 +123,7 @@ def test_every_settings_writer_records_a_version(client, factory, login, session
     from reviewq.drafts.masking import MASK_KEY, set_masking
     admin = factory.user("admin")
     n = session.scalar(select(func.count()).select_from(SettingVersion))
-    set_masking(session, admin, True, now=now_utc())
+    set_masking(session, admin, True, now=now_utc(), reason="Slack has no BAA")
     session.flush()
     v = session.scalars(select(SettingVersion).order_by(SettingVersion.id.desc())).first()
     assert session.scalar(select(func.count()).select_from(SettingVersion)) == n + 1

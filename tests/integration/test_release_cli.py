@@ -40,6 +40,8 @@ def test_freeze_on_status_off(run, app, session, factory):
     r = run("freeze", "on", "--reason", "again")
     assert r.returncode == 2 and "already frozen" in r.stderr and len(r.stderr.strip().splitlines()) == 1
     r = run("freeze", "off")
+    assert r.returncode == 2 and "--reason" in r.stderr        # lifting is a settings version: it needs a reason
+    r = run("freeze", "off", "--reason", "All clear")
     assert r.returncode == 0 and "0 held" in r.stdout
     assert run("freeze", "status").stdout.strip() == "not frozen"
     events = session.scalars(select(AuditEvent).where(AuditEvent.action == "release.freeze")).all()
@@ -51,7 +53,8 @@ def test_freeze_bad_input_exits_2(run, app, factory):
     for args, words in ((("freeze", "on"), "--reason"), (("freeze", "on", "--reason", "  "), "Say why"),
                         (("freeze", "on", "--reason", "x", "--by", "rev@example.org"), "Only comms leads"),
                         (("freeze", "on", "--reason", "x", "--by", "nobody@example.org"), "no user"),
-                        (("freeze", "off"), "not frozen")):
+                        (("freeze", "off", "--reason", "x"), "not frozen"),
+                        (("freeze", "off", "--reason", " "), "Say why")):
         r = run(*args)
         assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
     assert run("freeze", "status").stdout.strip() == "not frozen"
@@ -75,7 +78,7 @@ def test_worker_once_releases_a_due_post_and_freeze_off_holds_overdue(run, app, 
     assert run("freeze", "on", "--reason", "drill").returncode == 0
     assert run("worker", "--once").returncode == 0
     assert not (tmp_path / "cli-outbox").exists() or not list((tmp_path / "cli-outbox").iterdir())
-    r = run("freeze", "off")
+    r = run("freeze", "off", "--reason", "drill over")
     assert f"#{a.id}" in r.stdout and "2 held" in r.stdout
     assert run("worker", "--once").returncode == 0
     assert _states(session, a) == ["scheduled"]               # held, not released behind anyone's back

@@ -109,7 +109,8 @@ def test_first_retry_is_quick_then_backs_off(app, factory, session, team, receiv
 def test_killed_worker_loses_only_the_post_in_flight_and_another_takes_it_within_seconds(
         app, factory, session, team, receiver, tmp_path, migrated):
     posts = [_due(factory, session, team) for _ in range(3)]
-    update_release_rules(session, factory.user("admin"), {"publish_concurrency": 1}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"publish_concurrency": 1}, now=factory.now,
+                         reason="One call at a time")
     session.commit()
     receiver.script = [(200, 0), (200, 0), (500, 30)]        # the third call hangs: the worker is killed meanwhile
     t = factory.now + timedelta(minutes=10)

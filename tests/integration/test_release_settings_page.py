@@ -9,7 +9,7 @@ from tests.factories import csrf_from
 
 URL = "/calendar/settings"
 GOOD = {"clash_minutes": "45", "approval_max_age_days": "30", "webhook_timeout_seconds": "2.5",
-        "lease_seconds": "300", "batch": "20", "publish_concurrency": "4"}
+        "lease_seconds": "300", "batch": "20", "publish_concurrency": "4", "reason": "Fewer clashes in the week"}
 
 
 def _post(client, **changes):
@@ -63,7 +63,8 @@ def test_out_of_range_and_non_numeric_values_are_refused_and_nothing_changes(cli
              ("webhook_timeout_seconds", "0"), ("webhook_timeout_seconds", "NaN"),
              ("webhook_timeout_seconds", "sNaN"), ("webhook_timeout_seconds", "Infinity"),
              ("lease_seconds", "5"), ("batch", "0"), ("batch", "ten"), ("publish_concurrency", "1.5"),
-             ("publish_concurrency", ""), ("lease_seconds", "1e9")]
+             ("publish_concurrency", ""), ("lease_seconds", "1e9"), ("reason", ""), ("reason", "   "),
+             ("reason", "x" * 2001)]
     for key, bad in cases:
         r = _post(client, **{key: bad})
         assert r.status_code == 422, (key, bad, r.status_code)
@@ -72,6 +73,25 @@ def test_out_of_range_and_non_numeric_values_are_refused_and_nothing_changes(cli
     session.expire_all()
     assert session.get(Setting, RELEASE_KEY) is None
     assert _audited(session) == []
+
+
+def test_the_service_refuses_a_change_without_a_reason(session, factory):
+    """The page's required field is not the only guard: the operation refuses too, and stores nothing."""
+    from reviewq.core.errors import ValidationError
+    from reviewq.models import SettingVersion
+    from reviewq.releases.rules import update_release_rules
+    comms = factory.user("comms")
+    for reason in ("", "  ", None):
+        try:
+            update_release_rules(session, comms, {"batch": 5}, now=factory.now, reason=reason)
+            raise AssertionError("saved without a reason")
+        except ValidationError as e:
+            assert e.fields == {"reason": "required"} and "reason is required" in e.message
+    assert session.get(Setting, RELEASE_KEY) is None
+    assert session.scalars(select(SettingVersion).where(SettingVersion.key == RELEASE_KEY)).all() == []
+    update_release_rules(session, comms, {"batch": 5}, now=factory.now, reason="Smaller batches")
+    [v] = session.scalars(select(SettingVersion).where(SettingVersion.key == RELEASE_KEY)).all()
+    assert (v.reason, v.value["batch"], v.created_by_id) == ("Smaller batches", 5, comms.id)
 
 
 def test_staff_get_403_on_view_and_save(client, factory, login, session):

@@ -170,7 +170,8 @@ def test_500_then_success_publishes_exactly_once(app, factory, session, team, re
 
 
 def test_slow_endpoint_times_out_and_is_retried(app, factory, session, team, receiver):
-    update_release_rules(session, factory.user("admin"), {"webhook_timeout_seconds": 0.3}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"webhook_timeout_seconds": 0.3}, now=factory.now,
+                         reason="Short timeout for the test")
     session.commit()
     d = _due(factory, session, team)
     receiver.script = [(200, 1.5)]
@@ -209,7 +210,8 @@ def test_nothing_is_released_while_frozen_and_lifting_needs_confirmation(app, fa
     assert _run(app, factory) == 0
     assert _fresh(session, a).state == "scheduled" and not list(app.config["REVIEWQ"].outbox_dir.glob("*"))
     assert [p.id for p in queries.overdue_posts(session, factory.now + timedelta(minutes=10))] == [a.id, b.id]
-    lifted = freeze.lift_freeze(session, comms, now=factory.now + timedelta(minutes=10), release_ids=[a.id])
+    lifted = freeze.lift_freeze(session, comms, now=factory.now + timedelta(minutes=10), release_ids=[a.id],
+                                 reason="All clear")
     session.commit()
     assert (lifted.released, lifted.held) == ([a.id], [b.id])
     assert _run(app, factory, minutes=11) == 1
@@ -285,7 +287,8 @@ def test_scheduler_who_lost_comms_role_holds_the_post(app, factory, session, tea
 
 def test_expired_approvals_hold_the_post(app, factory, session, team):
     d = _due(factory, session, team)
-    update_release_rules(session, factory.user("admin"), {"approval_max_age_days": 1}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"approval_max_age_days": 1}, now=factory.now,
+                         reason="Approvals expire after a day")
     session.commit()
     release_due(db, app.config["REVIEWQ"], factory.now + timedelta(days=2))
     [h] = session.scalars(select(ReleaseHold).where(ReleaseHold.draft_id == d.id)).all()

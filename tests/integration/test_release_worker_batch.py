@@ -164,7 +164,8 @@ def test_freeze_during_a_batch_stops_the_calls_not_yet_started(app, factory, ses
 
 def test_claims_are_capped_on_sqlite(app, factory, session, team):
     _many_due(factory, session, team, SQLITE_MAX_BATCH + 5)
-    update_release_rules(session, factory.user("admin"), {"batch": 100}, now=factory.now)
+    update_release_rules(session, factory.user("admin"), {"batch": 100}, now=factory.now,
+                         reason="Bigger batches")
     session.commit()
     claims = claim_due(db, factory.now + timedelta(minutes=10), release_rules(session))
     assert len(claims) == (SQLITE_MAX_BATCH + 5 if db.is_postgres else SQLITE_MAX_BATCH)

@@ -49,6 +49,11 @@ def test_channels_saved_and_bad_ids_refused(client, session, admin_page):
     assert stage_channels(session) == {}
     ok = client.post("/admin/slack/settings", data={"csrf_token": token, "channel_legal": "C0LEGAL",
                                                      "remind_after_hours": "8", "escalate_after_hours": "24"})
+    assert ok.status_code == 422 and b"a reason is required" in ok.data   # every change is a version
+    assert stage_channels(session) == {}
+    ok = client.post("/admin/slack/settings", data={"csrf_token": token, "channel_legal": "C0LEGAL",
+                                                     "remind_after_hours": "8", "escalate_after_hours": "24",
+                                                     "reason": "Legal has its own channel"})
     assert ok.status_code == 302
     assert stage_channels(session) == {"legal": "C0LEGAL"}
     assert session.scalars(select(AuditEvent).where(AuditEvent.action == "setting.change")).first() is not None

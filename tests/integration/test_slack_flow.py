@@ -146,7 +146,7 @@ def test_freeze_announced_to_the_comms_channel(app, session, factory, fake_slack
     lead = factory.user("comms", name="Cam Comms")
     freeze_releases(session, lead, reason="Incident in the ER: hold everything.", now=factory.tick())
     session.commit()
-    lift_freeze(session, lead, now=factory.tick())
+    lift_freeze(session, lead, now=factory.tick(), reason="All clear")
     session.commit()
     deliver(app, factory)
     posts = [c for c in fake_slack.fake.called("chat.postMessage") if c.params["channel"] == "C0COMMS"]

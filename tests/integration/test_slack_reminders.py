@@ -22,7 +22,7 @@ def texts(fake, channel):
 def test_reminder_then_escalation_each_once(app, session, factory, fake_slack):
     admin = factory.user("admin", slack_id="UADMIN1")
     save_slack_settings(session, admin, channels={"admins": "C0ADMINS"}, remind_after_hours=24,
-                        escalate_after_hours=48, now=factory.now)
+                        escalate_after_hours=48, now=factory.now, reason="Escalations to the admins channel")
     session.commit()
     factory.user("reviewer", slack_id="UREV1")
     d = factory.submit(factory.draft())
@@ -73,10 +73,10 @@ def test_reminder_settings_validate(session, factory):
     with pytest.raises(ValidationError) as e:
         save_slack_settings(session, admin, channels={"review": "#approvals"}, remind_after_hours="x",
                             escalate_after_hours=2, now=factory.now)
-    assert set(e.value.fields) == {"channel_review", "remind_after_hours"}
+    assert set(e.value.fields) == {"channel_review", "remind_after_hours", "reason"}   # every field named at once
     with pytest.raises(ValidationError):
         save_slack_settings(session, admin, channels={}, remind_after_hours=10, escalate_after_hours=5,
-                            now=factory.now)
+                            now=factory.now, reason="x")
     with pytest.raises(PermissionDeniedError):
         save_slack_settings(session, factory.user("comms"), channels={}, remind_after_hours=1,
                             escalate_after_hours=2, now=factory.now)

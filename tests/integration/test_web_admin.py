@@ -91,11 +91,15 @@ def test_mask_phi_toggle_is_saved_and_audited(client, admin, session):
     page = client.get("/admin/settings")
     assert 'checked' in page.get_data(as_text=True)          # masking is on by default
     resp = client.post("/admin/settings", data={"csrf_token": csrf_from(page)})   # unchecked box = off
+    assert resp.status_code == 422 and "a reason is required" in resp.get_data(as_text=True)
+    session.expire_all()
+    assert masking_on(session) is True                        # refused: nothing saved
+    resp = client.post("/admin/settings", data={"csrf_token": csrf_from(page), "reason": "Slack is under a BAA"})
     assert resp.status_code == 302
     session.expire_all()
     assert masking_on(session) is False and session.get(Setting, "mask_phi").value == {"on": False}
     assert last_action(session) == "setting.change"
-    client.post("/admin/settings", data={"csrf_token": csrf_from(page), "mask_phi": "y"})
+    client.post("/admin/settings", data={"csrf_token": csrf_from(page), "mask_phi": "y", "reason": "BAA ended"})
     session.expire_all()
     assert masking_on(session) is True
 

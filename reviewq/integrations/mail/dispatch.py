@@ -33,6 +33,8 @@ class MailHandler:
         self.settings = settings
 
     def prepare(self, session, msg: OutboxMessage):
+        if msg.kind == "email.privacy":
+            return self._prepare_privacy(session, msg)
         user = session.get(User, msg.payload.get("user_id"))
         if user is None or not user.active or not user.email_notifications:
             return outbox.Cancelled("the recipient is inactive or turned e-mail off")
@@ -73,6 +75,16 @@ class MailHandler:
     def _prepare_freeze(self, session, p, user):
         subject, lines = messages.freeze_lines(p["on"], p["who"], mask_outbound(session, p.get("reason", "")))
         return subject, lines, self.settings.base_url + "/"
+
+    def _prepare_privacy(self, session, msg: OutboxMessage):
+        """The privacy office is an address, not a user: sent only while it is still the office's address."""
+        from reviewq.consents.privacy_office import privacy_office
+        p = msg.payload
+        if privacy_office(session)["email"] != p.get("to"):
+            return outbox.Cancelled("the privacy office's address changed before the e-mail went out")
+        return Mail(messages.build(sender=self.settings.mail_from, to_name="Privacy office", to_email=p["to"],
+                                   subject=p["subject"], lines=[p["text"]], link=p.get("link") or None,
+                                   ref=msg.dedupe_key))
 
     def _prepare_notice(self, session, p, user):
         return p["subject"], [p["text"]], p.get("link") or None

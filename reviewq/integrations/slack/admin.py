@@ -67,7 +67,8 @@ def save_settings():
                 db.session, current_user, channels={slot: form.get(f"channel_{slot}", "") for slot in
                                                     slack_settings.CHANNEL_SLOTS},
                 remind_after_hours=form.get("remind_after_hours"),
-                escalate_after_hours=form.get("escalate_after_hours"), now=now_utc())
+                escalate_after_hours=form.get("escalate_after_hours"), now=now_utc(),
+                reason=form.get("reason", ""))
     except ReviewqError as e:
         flash(e.message, "error")
         return _page(e.status, errors=getattr(e, "fields", {}))

@@ -270,10 +270,18 @@ CONSENT_NOTICES = {
 }
 
 
+# What the privacy office hears (reviewq.consents.privacy_office): requests and their answers, both ways.
+PRIVACY_NOTICES = {
+    "requested": CONSENT_NOTICES["requested"][1],
+    "answered": "The consent asked for on draft #{d} was recorded and linked (no. {c}); its author was told.",
+}
+
+
 def consent_message(event: str, audience: str, draft_id: int, consent_id, link: str):
-    """A notice about a consent event, for the draft's author or for comms (no patient names)."""
+    """A notice about a consent event, for the draft's author, comms or the privacy office (no patient names)."""
     for_author, for_comms = CONSENT_NOTICES[event]
-    detail = (for_author if audience == "author" else for_comms).format(d=draft_id, c=consent_id or "?")
+    wording = PRIVACY_NOTICES[event] if audience == "privacy" else for_author if audience == "author" else for_comms
+    detail = wording.format(d=draft_id, c=consent_id or "?")
     return _notice(detail.split(":")[0], escape(detail), link)
 
 

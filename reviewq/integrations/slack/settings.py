@@ -18,7 +18,7 @@ from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedEr
 from reviewq.core.permissions import can_manage_users
 from reviewq.models import Setting, User, UserRole
 from reviewq.accounts.operations import SLACK_ID_RE
-from reviewq.stored_settings import put_setting
+from reviewq.stored_settings import clean_reason, put_setting
 
 CHANNELS_KEY = "slack_channels"
 REMINDERS_KEY = "slack_reminders"
@@ -45,10 +45,17 @@ def _require_admin(actor: User) -> None:
 
 
 def save_slack_settings(session: Session, actor: User, *, channels: dict, remind_after_hours,
-                        escalate_after_hours, now: datetime) -> None:
-    """Store the channel per slot (empty: DM each approver instead) and the reminder SLAs."""
+                        escalate_after_hours, now: datetime, reason: str = "") -> None:
+    """Store the channel per slot (empty: DM each approver instead) and the reminder SLAs, for `reason`.
+
+    Both are versioned settings, so a reason is required; nothing is stored when any field is refused.
+    """
     _require_admin(actor)
     errors, clean = {}, {}
+    try:
+        clean_reason(reason, required=True)
+    except ValidationError as e:
+        errors["reason"] = e.message
     for slot in CHANNEL_SLOTS:
         value = channels.get(slot) or ""
         value = value.strip() if isinstance(value, str) else "?"
@@ -68,8 +75,8 @@ def save_slack_settings(session: Session, actor: User, *, channels: dict, remind
         errors["escalate_after_hours"] = "Escalate later than the reminder."
     if errors:
         raise ValidationError(next(iter(errors.values())), errors)
-    put_setting(session, CHANNELS_KEY, clean, actor, now)
-    put_setting(session, REMINDERS_KEY, hours, actor, now)
+    put_setting(session, CHANNELS_KEY, clean, actor, now, reason=reason)
+    put_setting(session, REMINDERS_KEY, hours, actor, now, reason=reason)
 
 
 def set_slack_id(session: Session, actor: User, user_id, slack_id: str | None, *, now: datetime) -> User:

@@ -11,6 +11,7 @@ from reviewq.accounts.queries import managed_user, users_for_admin
 from reviewq.clock import now_utc
 from reviewq.core.errors import ConflictError, PermissionDeniedError, ValidationError
 from reviewq.core.permissions import can_manage_users
+from reviewq.consents.privacy_office import privacy_office, set_privacy_office
 from reviewq.drafts.masking import masking_on, set_masking
 from reviewq.extensions import db
 from reviewq.web.admin import bp
@@ -89,9 +90,21 @@ def settings():
     form = SettingsForm()
     if request.method == "POST":
         if not form.validate():
-            abort(400)
-        set_masking(db.session, current_user, bool(form.mask_phi.data), now=now_utc())
+            if "csrf_token" in form.errors:
+                abort(400)
+            return render_template("admin/settings.html", form=form, error="Nothing was saved: correct the marked fields."), 422
+        try:
+            with attempt():
+                now, reason = now_utc(), form.reason.data or ""
+                set_masking(db.session, current_user, bool(form.mask_phi.data), now=now, reason=reason)
+                set_privacy_office(db.session, current_user, email=form.privacy_email.data,
+                                   slack_channel=form.privacy_slack_channel.data, reason=reason, now=now)
+        except ValidationError as e:
+            field_errors(form, {k: e.message if k == "reason" else v for k, v in (e.fields or {}).items()})
+            return render_template("admin/settings.html", form=form, error="Nothing was saved: correct the marked fields."), 422
         flash("Settings saved.", "success")
         return redirect(url_for("admin.settings"))
     form.mask_phi.data = masking_on(db.session)
+    contact = privacy_office(db.session)
+    form.privacy_email.data, form.privacy_slack_channel.data = contact["email"], contact["slack_channel"]
     return render_template("admin/settings.html", form=form)

@@ -7,8 +7,8 @@ silently: what is stored and who may store it is reviewq.releases.rules's job.
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import DecimalField, IntegerField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from reviewq.core.errors import ValidationError
 
@@ -56,6 +56,11 @@ class ReleaseSettingsForm(FlaskForm):
     lease_seconds = _bounded("lease_seconds")
     batch = _bounded("batch")
     publish_concurrency = _bounded("publish_concurrency")
+    # Every change is a settings version; the service refuses an empty reason too.
+    reason = StringField("Reason for this change (required)",
+                         validators=[InputRequired(message="Say why: a reason is required for every settings change."),
+                                     Length(max=2000, message="The reason is too long (at most 2000 characters).")],
+                         render_kw={"maxlength": 2000, "required": True})
 
     def rule_fields(self):
         """(field, hint) in page order."""
@@ -68,5 +73,5 @@ class ReleaseSettingsForm(FlaskForm):
     def apply_service_error(self, e: ValidationError) -> None:
         """Show a refusal from the service next to the field it names."""
         for key in (e.fields or {}):
-            if key in BOUNDS:
+            if key in BOUNDS or key == "reason":
                 self[key].errors = [*self[key].errors, e.message]

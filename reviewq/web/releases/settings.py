@@ -30,7 +30,8 @@ def settings():
         return render_template("calendar/settings.html", form=form, expired=expired), 400 if expired else 422
     try:
         with attempt():
-            update_release_rules(db.session, current_user, form.changes(), now=now_utc())
+            update_release_rules(db.session, current_user, form.changes(), now=now_utc(),
+                                 reason=form.reason.data or "")
     except ValidationError as e:
         form.apply_service_error(e)
         return render_template("calendar/settings.html", form=form), 422
