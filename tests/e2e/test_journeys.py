@@ -78,7 +78,7 @@ def test_author_fixes_a_blocked_finding_and_submits(live_server, new_page, world
     page.goto(f"{live_server}/drafts/{d.id}/edit")
     page.click("button:has-text('Save and submit')")
     page.wait_for_selector("mark.sev-block")
-    assert page.inner_text("mark.sev-block") == "John Smith" and "Must fix" in page.inner_text("main")
+    assert page.inner_text("mark.sev-block") == "John Smith" and "must be fixed" in page.inner_text("main")
     assert _state(session, d.id) == "draft"
     page.fill("#body", BLOCK_BODY.replace("John Smith", "to all our new parents"))
     page.click("button:has-text('Save and submit')")
