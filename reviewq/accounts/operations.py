@@ -23,6 +23,7 @@ from reviewq.accounts.permissions import can_manage_users
 from reviewq.accounts.sessions import (end_all_sessions, end_session, session_user,  # noqa: F401
                                        start_session)
 from reviewq.accounts.throttle import Limits, ThrottledError  # noqa: F401
+from reviewq.core import workflow as wf
 from reviewq.core.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from reviewq.core.ids import as_id
 from reviewq.core.roles import ROLES
@@ -240,6 +241,8 @@ def update_user(session: Session, actor: User, user_id, *, name, roles, slack_us
         errors["roles"] = "You cannot remove your own administrator role; ask another administrator."
     if slack_user_id and not SLACK_ID_RE.match(slack_user_id):
         errors["slack_id"] = "A Slack member id looks like U012ABCDEF."
+    if "roles" not in errors and (stage := _stage_left_without_approvers(session, user, roles)):
+        errors["roles"] = stage
     if errors:
         raise ValidationError(next(iter(errors.values())), errors)
     if slack_user_id and session.scalar(select(User.id).where(User.slack_user_id == slack_user_id,
@@ -253,12 +256,32 @@ def update_user(session: Session, actor: User, user_id, *, name, roles, slack_us
     return user
 
 
+def _stage_left_without_approvers(session: Session, user: User, roles_left) -> str | None:
+    """Why taking `user`'s stage roles not in `roles_left` would leave a stage with nobody to approve it, or None.
+
+    Only an active holder counts; the last one must hand over first (add the new approver, then remove).
+    """
+    if not user.active:
+        return None
+    for stage in wf.STAGES:
+        if stage.role in user.roles and stage.role not in roles_left:
+            others = session.scalar(select(User.id).join(UserRole, UserRole.user_id == User.id)
+                                    .where(UserRole.role == stage.role, User.active.is_(True), User.id != user.id)
+                                    .limit(1))
+            if others is None:
+                return (f"{user.name} is the only active {stage.role}: the {stage.label.lower()} stage would have "
+                        f"no approver. Give another person the {stage.role} role first.")
+    return None
+
+
 def set_user_active(session: Session, actor: User, user_id, *, active: bool, now: datetime) -> User:
     """Deactivate (sign-in and tokens stop working) or reactivate a user; admins only, never oneself."""
     _require_admin(actor)
     user = _managed_user(session, user_id)
     if user.id == actor.id:
         raise ValidationError("You cannot deactivate your own account.", {"active": "self"})
+    if not active and user.active and (stage := _stage_left_without_approvers(session, user, [])):
+        raise ValidationError(stage, {"active": "last approver"})
     if user.active != bool(active):
         user.active = bool(active)
         if not active:

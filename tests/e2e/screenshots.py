@@ -34,6 +34,9 @@ def shots_for(w) -> list[tuple[str, str, str, dict]]:
         ("freeze", "comms", "/calendar/freeze", DESKTOP),
         ("admin-users", "admin", "/admin/users", DESKTOP),
         ("audit", "auditor", "/audit", DESKTOP),
+        ("drafts-search", "auditor", "/drafts?q=clinic", DESKTOP),
+        ("admin-settings", "admin", "/admin/settings", DESKTOP),
+        ("policy", "admin", "/admin/policy/", DESKTOP),
         ("new-draft-phone", "staff", "/drafts/new", PHONE),
     ]
 

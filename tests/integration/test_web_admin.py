@@ -57,6 +57,7 @@ def test_duplicate_email_is_a_409_form_error(client, admin, session, factory):
 
 def test_admin_edits_roles_and_deactivates_then_reactivates(client, admin, session, factory, app):
     user = factory.user("staff")
+    factory.user("comms")          # another comms lead: deactivating `user` leaves the comms stage an approver
     page = client.get(f"/admin/users/{user.id}")
     assert page.status_code == 200
     resp = client.post(f"/admin/users/{user.id}", data={"csrf_token": csrf_from(page), "name": "New Name",
@@ -76,6 +77,27 @@ def test_admin_edits_roles_and_deactivates_then_reactivates(client, admin, sessi
     client.post(f"/admin/users/{user.id}/active", data={"csrf_token": token, "active": "1"})
     session.expire_all()
     assert session.get(User, user.id).active is True and last_action(session) == "user.reactivated"
+
+
+def test_no_change_leaves_a_stage_without_an_approver(client, admin, session, factory):
+    only_legal = factory.user("legal", name="Lee Legal")
+    page = client.get(f"/admin/users/{only_legal.id}")
+    resp = client.post(f"/admin/users/{only_legal.id}", data={"csrf_token": csrf_from(page), "name": "Lee Legal",
+                                                              "roles": ["staff"], "slack_id": ""})
+    text = resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "the only active legal" in text and "legal stage would have no approver" in text
+    token = csrf_from(client.get("/admin/users"))
+    resp = client.post(f"/admin/users/{only_legal.id}/active", data={"csrf_token": token, "active": "0"})
+    assert resp.status_code == 422 and "the only active legal" in resp.get_data(as_text=True)
+    session.expire_all()
+    kept = session.get(User, only_legal.id)
+    assert kept.active is True and "legal" in kept.roles
+    factory.user("legal")          # hand over first: then the change is allowed
+    resp = client.post(f"/admin/users/{only_legal.id}", data={"csrf_token": csrf_from(page), "name": "Lee Legal",
+                                                              "roles": ["staff"], "slack_id": ""})
+    assert resp.status_code == 302
+    session.expire_all()
+    assert session.get(User, only_legal.id).roles == {"staff"}
 
 
 def test_admin_cannot_drop_own_admin_role(client, admin, session):
