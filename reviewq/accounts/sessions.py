@@ -15,7 +15,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from reviewq.models import User, UserSession
 
@@ -39,7 +39,9 @@ def session_user(session: Session, key, *, now: datetime, idle: timedelta, lifet
     """The active user a live session key belongs to, or None; ends the session if it timed out."""
     if not isinstance(key, str) or not key or len(key) > 100:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.key_hash == _hash(key)))
+    # One statement through the unique index: the session row, its user and the user's roles.
+    row = session.scalars(select(UserSession).where(UserSession.key_hash == _hash(key))
+                          .options(joinedload(UserSession.user).joinedload(User.role_rows))).unique().one_or_none()
     if row is None or row.ended_at is not None:
         return None
     reason = "expired" if now - row.created_at > lifetime else "idle" if now - row.last_seen_at > idle else None
