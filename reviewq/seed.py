@@ -95,6 +95,14 @@ def _insert_many(conn, table, rows: list[dict]) -> None:
         if isinstance(v, datetime):
             return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v
         return v
+    if conn.dialect.name == "postgresql":
+        # COPY: one stream per table and batch (executemany still waited for each row's answer).
+        cols = ", ".join(f'"{k}"' for k in keys)
+        with conn.connection.dbapi_connection.cursor() as cur:
+            with cur.copy(f'COPY {table.name} ({cols}) FROM STDIN') as copy:
+                for r in rows:
+                    copy.write_row([value(k, r[k]) for k in keys])
+        return
     if compiled.positional:
         order = compiled.positiontup
         params = [tuple(value(k, r[k]) for k in order) for r in rows]
