@@ -31,13 +31,31 @@ def stages_for(user: User) -> list[wf.Stage]:
     return [s for s in wf.STAGES if user.has(s.role)]
 
 
+def _earlier_stages(states: list[str]) -> list[str]:
+    """Stages before the last of `states`: the only ones where an approval can stand on a draft that waits
+    in one of them (a draft waiting in a stage has no standing approval of that stage or a later one)."""
+    last = max(i for i, s in enumerate(wf.STAGES) if s.state.value in states)
+    return [s.name for s in wf.STAGES[:last]]
+
+
+def _approved_by(user: User, states: list[str]):
+    """Waiting drafts `user` already approved at an earlier stage of the current revision (None: there can be
+    none, e.g. for a reviewer, whose stage comes first: the query is skipped)."""
+    earlier = _earlier_stages(states)
+    if not earlier:
+        return None
+    return (select(Decision.draft_id).join(Draft, Draft.id == Decision.draft_id)
+            .where(Decision.user_id == user.id, Decision.stage.in_(earlier), Decision.decision == "approve",
+                   Decision.voided.is_(False), Decision.revision_number == Draft.current_revision,
+                   Draft.state.in_(states)))
+
+
 def _waiting_for(user: User, states: list[str]):
     """The WHERE of a queue: waiting in `states`, by others, and not already approved by `user` at an earlier
     stage of the same revision (a non-correlated IN over the person's own approvals, through their index)."""
-    approved = (select(Decision.draft_id).join(Draft, Draft.id == Decision.draft_id)
-                .where(Decision.user_id == user.id, Decision.decision == "approve", Decision.voided.is_(False),
-                       Decision.revision_number == Draft.current_revision, Draft.state.in_(states)))
-    return (Draft.state.in_(states), Draft.author_id != user.id, Draft.id.not_in(approved))
+    approved = _approved_by(user, states)
+    where = (Draft.state.in_(states), Draft.author_id != user.id)
+    return where if approved is None else (*where, Draft.id.not_in(approved))
 
 
 def review_queue(session: Session, user: User, limit: int = 200) -> list[Draft]:
@@ -113,8 +131,9 @@ def count_waiting(session: Session, user: User) -> int:
         return 0
     waiting = (Draft.state.in_(states), Draft.author_id != user.id)
     total = session.scalar(select(func.count()).select_from(Draft).where(*waiting))
-    approved = session.scalar(
-        select(func.count(func.distinct(Decision.draft_id))).join(Draft, Draft.id == Decision.draft_id)
-        .where(Decision.user_id == user.id, Decision.decision == "approve", Decision.voided.is_(False),
-               Decision.revision_number == Draft.current_revision, *waiting))
+    approved_ids = _approved_by(user, states)
+    if approved_ids is None:
+        return total
+    mine = approved_ids.where(Draft.author_id != user.id).subquery()
+    approved = session.scalar(select(func.count(func.distinct(mine.c.draft_id))))
     return total - approved
