@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-from sqlalchemy import Select, Text, and_, exists, func, or_, select
+from sqlalchemy import Select, Text, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, lazyload, selectinload
 
 from reviewq.core import workflow as wf
@@ -178,6 +178,8 @@ DRAFT_PAGE = (joinedload(Draft.author).lazyload(User.role_rows),
               selectinload(Draft.revisions), selectinload(Draft.attachments),
               selectinload(Draft.decisions).joinedload(Decision.user).lazyload(User.role_rows))
 
+_DRAFT_PAGE_ROW = select(Draft).where(Draft.id == bindparam("draft_id")).options(*DRAFT_PAGE)
+
 
 def get_visible_draft(session: Session, user: User, draft_id, *, lock: bool = False) -> Draft:
     """The draft if `user` may see it; NotFoundError otherwise (no leak of existence)."""
@@ -185,8 +187,8 @@ def get_visible_draft(session: Session, user: User, draft_id, *, lock: bool = Fa
         draft = lock_draft(session, draft_id)
     else:
         draft_id = as_id(draft_id)
-        draft = session.scalars(select(Draft).where(Draft.id == draft_id).options(*DRAFT_PAGE)).unique() \
-            .one_or_none() if draft_id is not None else None
+        draft = session.scalars(_DRAFT_PAGE_ROW, {"draft_id": draft_id}).unique().one_or_none() \
+            if draft_id is not None else None
     if draft is None or not can_see_draft(user, draft):
         raise NotFoundError("No such draft.")
     return draft
