@@ -37,7 +37,7 @@ MAX_REASON = 2000
 
 
 _lock = threading.Lock()
-_cache: dict[str, tuple[int, dict]] = {}  # database URL -> (version, {key: value}) of committed values
+_cache: dict[str, tuple[tuple, dict]] = {}  # database URL -> (version, {key: value}) of committed values
 _generation = 0
 _PROBE = "reviewq_settings_probe"
 _WROTE = "reviewq_settings_written"
@@ -55,7 +55,7 @@ def get_setting(session: Session, key: str, *, lock: bool = False) -> dict | Non
     return copy.deepcopy(value)
 
 
-def cached_settings(session: Session) -> tuple[int, dict]:
+def cached_settings(session: Session) -> tuple[tuple, dict]:
     """(version, every stored value by key), probed once per transaction; the dict must not be changed."""
     version = settings_version(session)
     where = str(session.get_bind().engine.url)
@@ -70,14 +70,19 @@ def cached_settings(session: Session) -> tuple[int, dict]:
     return version, values
 
 
-def settings_version(session: Session) -> int:
-    """current_version(session), asked once per transaction of `session`."""
+def settings_version(session: Session) -> tuple:
+    """What the cache is keyed by, asked once per transaction of `session` in one small statement: the newest
+    version number, and the settings rows' count and newest updated_at (so a row written without put_setting,
+    by hand or by an old script, is seen too)."""
     session = _real(session)
     tx = session.get_transaction()
     memo = session.info.get(_PROBE)
     if tx is not None and memo is not None and memo[0] is tx:
         return memo[1]
-    version = current_version(session)
+    version = tuple(session.execute(select(
+        select(func.max(SettingVersion.id)).scalar_subquery(),
+        select(func.count()).select_from(Setting).scalar_subquery(),
+        select(func.max(Setting.updated_at)).scalar_subquery())).one())
     session.info[_PROBE] = (session.get_transaction(), version)
     return version
 
