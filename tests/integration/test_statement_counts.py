@@ -24,10 +24,10 @@ BOUNDS = {
     "api draft": 7,        # token+user+roles, draft+author, revisions, decisions+users, attachments, consents, history
     "api scan": 2,         # token+user+roles, settings version
     "api drafts list": 3,  # token+user+roles, drafts+authors, their revisions
-    "api queue": 5,        # token+user+roles, drafts+authors, their revisions, stage counts (+1 spare)
+    "api queue": 4,        # token+user+roles, drafts+authors, their revisions, stage counts
     "page draft": 6,       # session+user+roles, draft+author, revisions, decisions, attachments, settings version
-    "page queue": 6,       # session+user+roles, queue rows, stage counts, settings version, nav badge (2 counts)
-    "page home": 5,        # session+user+roles, drafts+authors, their revisions, settings version (+1 spare)
+    "page queue": 4,       # session+user+roles, queue rows, stage counts, settings version + nav badge count
+    "page home": 4,        # session+user+roles, drafts+authors, their revisions, settings version
 }
 SENTENCE = "Study {} shows flu shots cut the risk."
 
