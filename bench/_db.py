@@ -6,6 +6,11 @@ import shutil
 import subprocess
 import sys
 
+# The benches measure this checkout, not whichever reviewq the environment has installed.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if sys.path[:1] != [ROOT]:
+    sys.path.insert(0, ROOT)
+
 
 def reset_schema(url: str) -> None:
     """Drop and recreate the `public` schema of a PostgreSQL URL (never point it at real data)."""
@@ -20,7 +25,8 @@ def reset_schema(url: str) -> None:
 
 
 def reviewq_env(url: str, instance_dir: str) -> dict:
-    return {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_INSTANCE_DIR": instance_dir}
+    path = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH", "")) if p)
+    return {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_INSTANCE_DIR": instance_dir, "PYTHONPATH": path}
 
 
 def run_reviewq(env: dict, *args: str) -> None:

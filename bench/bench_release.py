@@ -28,6 +28,11 @@ import signal
 import subprocess
 import sys
 import threading
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if sys.path[:1] != [ROOT]:
+    sys.path.insert(0, ROOT)
+INSTANCE = f"/tmp/reviewq-bench-instance-{os.getpid()}"
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -204,9 +209,11 @@ def run(args, url: str) -> int:
     env = {**os.environ, "REVIEWQ_DATABASE_URL": url, "REVIEWQ_PUBLISH_WEBHOOK_URL": rx.url,
            "REVIEWQ_PUBLISH_WEBHOOK_SECRET": "bench", "REVIEWQ_SECRET_KEY": "bench",
            "REVIEWQ_AUDIT_KEY": "bench-audit-key-0123456789abcdef",
-           "REVIEWQ_INSTANCE_DIR": "/tmp/reviewq-bench-instance"}
+           "REVIEWQ_INSTANCE_DIR": INSTANCE,
+           # The workers run this checkout, not whichever reviewq the environment has installed.
+           "PYTHONPATH": os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH", "")) if p)}
     # A fresh database: checkpoints of an earlier run's chain would read as a truncation.
-    shutil.rmtree("/tmp/reviewq-bench-instance/audit-checkpoints", ignore_errors=True)
+    shutil.rmtree(os.path.join(INSTANCE, "audit-checkpoints"), ignore_errors=True)
     env.pop("SLACK_BOT_TOKEN", None)
     procs = [subprocess.Popen([sys.executable, "-m", "reviewq", "worker", "--interval", "0.2"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(args.workers)]

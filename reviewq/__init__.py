@@ -22,6 +22,8 @@ def create_app(settings=None) -> "Flask":
     from reviewq.web import errors, limits, security, unit_of_work
 
     settings = settings or load_settings()
+    from reviewq.stored_settings import forget_cached_settings
+    forget_cached_settings()  # a new app may face a database whose versions were rolled back (tests)
     app = Flask(__name__, template_folder=str(resource_dir("templates")),
                 static_folder=str(Path(__file__).parent / "static"), instance_path=str(settings.instance_dir))
     app.config.update(settings.flask_config())

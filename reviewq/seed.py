@@ -1,16 +1,17 @@
 """`reviewq seed`: fast synthetic drafts over every state and the next 90 days.
 
-Bulk inserts through SQLAlchemy Core (executemany in batches), not the
+Bulk inserts straight through the DBAPI (one executemany per table and batch, values converted once), not the
 services: 100,000 drafts must take well under a minute. One audit event
 records the seeding itself.
 """
 from __future__ import annotations
 
 import hashlib
+import json
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import JSON, func, insert, select, text
 
 from reviewq.core import workflow as wf
 from reviewq.core.permissions import REACHED
@@ -29,13 +30,14 @@ APPROVED_STAGES = {"pending_legal": 1, "pending_comms": 2, "approved": 3, "sched
 
 
 def _seed_users(session, rng, now) -> dict[str, list[int]]:
-    pw = hash_password("seeded-user-password")
+    pw = None  # hashed once, and only when a user is missing (Argon2 costs about a second)
     by_role: dict[str, list[int]] = {}
     for role, count in (("staff", 20), ("reviewer", 4), ("legal", 3), ("comms", 3)):
         for i in range(count):
             email = f"seed-{role}-{i}@seed.reviewq.test"
             uid = session.scalar(select(User.id).where(User.email == email))
             if uid is None:
+                pw = pw or hash_password("seeded-user-password")
                 u = User(email=email, name=f"Seeded {role.title()} {i}", password_hash=pw, created_at=now)
                 u.role_rows = [UserRole(role=role)]
                 session.add(u)
@@ -57,10 +59,11 @@ def seed_drafts(db, n: int, seed: int = 1) -> int:
     for lo in range(0, n, BATCH):
         rows = _batch(rng, users, now, start + lo, min(BATCH, n - lo), rev_start + lo, dec_start + lo * 3)
         with db.transaction() as s:
-            s.execute(insert(Draft), rows[0])
-            s.execute(insert(Revision), rows[1])
-            if rows[2]:
-                s.execute(insert(Decision), rows[2])
+            # Core executemany on the tables, not ORM bulk inserts: the ORM sent one INSERT per row
+            # (the version counter and defaults it tracks), a quarter of the throughput.
+            conn = s.connection()
+            for model, batch in zip((Draft, Revision, Decision), rows):
+                _insert_many(conn, model.__table__, batch)
     with db.transaction() as s:
         if s.bind.dialect.name == "postgresql":
             for table in ("drafts", "revisions", "decisions"):
@@ -68,6 +71,44 @@ def seed_drafts(db, n: int, seed: int = 1) -> int:
                                f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
         append_event(s, "seed.drafts", now=now_utc(), data={"count": n, "seed": seed})
     return n
+
+
+def _insert_many(conn, table, rows: list[dict]) -> None:
+    """One DBAPI executemany of `rows` into `table`, values converted here once for the dialect.
+
+    SQLAlchemy's per-value bind processing (UTC datetimes, JSON) was half the
+    seeding time; the rows come from _batch, so their types are known: aware
+    UTC datetimes, lists and dicts for JSON, plain numbers and strings.
+    """
+    if not rows:
+        return
+    keys = list(rows[0])
+    compiled = insert(table).compile(dialect=conn.dialect, column_keys=keys)
+    sqlite = conn.dialect.name == "sqlite"
+    json_cols = {c.name for c in table.columns if isinstance(c.type, JSON)}
+
+    def value(k, v):
+        if v is None:
+            return None
+        if k in json_cols:
+            return json.dumps(v)
+        if isinstance(v, datetime):
+            return v.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S.%f") if sqlite else v
+        return v
+    if conn.dialect.name == "postgresql":
+        # COPY: one stream per table and batch (executemany still waited for each row's answer).
+        cols = ", ".join(f'"{k}"' for k in keys)
+        with conn.connection.dbapi_connection.cursor() as cur:
+            with cur.copy(f'COPY {table.name} ({cols}) FROM STDIN') as copy:
+                for r in rows:
+                    copy.write_row([value(k, r[k]) for k in keys])
+        return
+    if compiled.positional:
+        order = compiled.positiontup
+        params = [tuple(value(k, r[k]) for k in order) for r in rows]
+    else:
+        params = [{k: value(k, r[k]) for k in keys} for r in rows]
+    conn.exec_driver_sql(str(compiled), params)
 
 
 def _batch(rng, users, now, first_id, count, first_rev, first_dec):

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session, joinedload
 
 from reviewq import signals
 from reviewq.accounts import throttle
@@ -152,10 +152,16 @@ def create_token(session: Session, user: User, *, name: str = "", now: datetime,
     return row, token
 
 
+# Built once: every API request runs it (building a statement costs more than SQLite running it).
+_TOKEN_ROW = (select(ApiToken).where(ApiToken.token_hash == bindparam("token_hash"))
+              .options(joinedload(ApiToken.user).joinedload(User.role_rows)))
+
+
 def user_for_token(session: Session, token: str, now: datetime) -> User | None:
     if not token or not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    # One statement through the unique index: the token, its user and the user's roles.
+    row = session.scalars(_TOKEN_ROW, {"token_hash": _token_hash(token)}).unique().one_or_none()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     # Written at most once a minute so reads do not turn every request into a write.

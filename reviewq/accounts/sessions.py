@@ -14,8 +14,8 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session, joinedload
 
 from reviewq.models import User, UserSession
 
@@ -35,11 +35,17 @@ def start_session(session: Session, user: User, *, now: datetime) -> str:
     return key
 
 
+# Built once: every page request runs it.
+_SESSION_ROW = (select(UserSession).where(UserSession.key_hash == bindparam("key_hash"))
+                .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+
+
 def session_user(session: Session, key, *, now: datetime, idle: timedelta, lifetime: timedelta) -> User | None:
     """The active user a live session key belongs to, or None; ends the session if it timed out."""
     if not isinstance(key, str) or not key or len(key) > 100:
         return None
-    row = session.scalar(select(UserSession).where(UserSession.key_hash == _hash(key)))
+    # One statement through the unique index: the session row, its user and the user's roles.
+    row = session.scalars(_SESSION_ROW, {"key_hash": _hash(key)}).unique().one_or_none()
     if row is None or row.ended_at is not None:
         return None
     reason = "expired" if now - row.created_at > lifetime else "idle" if now - row.last_seen_at > idle else None

@@ -107,7 +107,7 @@ def _json_body(op: Operation) -> dict:
     except (ValueError, RecursionError):
         raise BadRequestError("The request body is not valid JSON.")
     try:
-        validate(data, op.body, where="body")
+        validate(data, op.body, where="body", key=(op.endpoint, "body"))
     except RecursionError:
         raise ValidationError("The request body is nested too deeply.", {"body": "nested too deeply"})
     return data
@@ -128,7 +128,7 @@ def _query(op: Operation) -> dict:
             continue
         out[name] = [_coerce(name, v, schema.get("items", {})) for v in values] \
             if schema.get("type") == "array" else _coerce(name, values[-1], schema)
-    validate(out, {"type": "object", "properties": op.query}, where="query")
+    validate(out, {"type": "object", "properties": op.query}, where="query", key=(op.endpoint, "query"))
     return out
 
 
@@ -145,10 +145,20 @@ def _coerce(name: str, value: str, schema: dict):
     return value
 
 
-def validate(data, schema: dict, *, where: str) -> None:
-    """Raise ValidationError naming the first offending field, or return."""
-    resolved = {**schema, "$defs": COMPONENTS}
-    validator = Draft202012Validator(_local_refs(resolved))
+_validators: dict = {}
+
+
+def validate(data, schema: dict, *, where: str, key=None) -> None:
+    """Raise ValidationError naming the first offending field, or return.
+
+    `key` names a schema that never changes (an operation's body or query): its
+    validator is built once per process instead of on every request.
+    """
+    validator = _validators.get(key) if key is not None else None
+    if validator is None:
+        validator = Draft202012Validator(_local_refs({**schema, "$defs": COMPONENTS}))
+        if key is not None:
+            _validators[key] = validator
     err = next(iter(sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))), None)
     if err is not None:
         name = ".".join(str(p) for p in err.absolute_path)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from datetime import datetime
 from pathlib import Path
 
@@ -13,14 +15,48 @@ from reviewq.checks import AttachmentInfo, ConsentInfo
 from reviewq.checks.consent import faces_under_consent
 from reviewq.consents.queries import face_links
 from reviewq.core.errors import ValidationError
-from reviewq.models import Consent, Draft, Revision, Setting, draft_consents
-from reviewq.stored_settings import current_version
+from reviewq.models import Consent, Draft, Revision, draft_consents
+from reviewq.stored_settings import cache_generation, current_version, get_setting, settings_version, wrote_settings_here
 
 POLICY_KEY = "policy"
 
 
+_policies: dict[tuple, checks.Policy] = {}
+_policies_lock = threading.Lock()
+
+
 def load_policy(session: Session | None, policy_file: Path | None = None) -> checks.Policy:
-    """Defaults, then the policy file, then the overrides an admin saved in the database."""
+    """Defaults, then the policy file, then the overrides an admin saved in the database.
+
+    Built once per process for each (file contents, stored settings version): a
+    request pays for the version probe only (reviewq.stored_settings caches it).
+    """
+    file_key = None
+    if policy_file is not None:
+        try:
+            st = os.stat(policy_file)
+        except OSError as e:
+            raise ValidationError(f"policy file {policy_file}: {e}")
+        file_key = (str(policy_file), st.st_mtime_ns, st.st_size)
+    key = None
+    if session is None:
+        key = (file_key, None, None)
+    elif not wrote_settings_here(session):
+        key = (file_key, str(session.get_bind().engine.url), settings_version(session), cache_generation())
+    with _policies_lock:
+        hit = _policies.get(key) if key is not None else None
+    if hit is not None:
+        return hit
+    policy = _build_policy(session, policy_file)
+    if key is not None:
+        with _policies_lock:
+            if len(_policies) > 32:
+                _policies.clear()
+            _policies[key] = policy
+    return policy
+
+
+def _build_policy(session: Session | None, policy_file: Path | None) -> checks.Policy:
     data: dict = {}
     if policy_file is not None:
         try:
@@ -28,9 +64,9 @@ def load_policy(session: Session | None, policy_file: Path | None = None) -> che
         except (OSError, ValueError) as e:
             raise ValidationError(f"policy file {policy_file}: {e}")
     if session is not None:
-        row = session.get(Setting, POLICY_KEY)
-        if row is not None:
-            data.update(row.value)
+        value = get_setting(session, POLICY_KEY)
+        if value is not None:
+            data.update(value)
     return checks.Policy.from_mapping(data) if data else checks.default_policy()
 
 

@@ -6,14 +6,18 @@ one whose earlier stage of the same revision they approved.
 """
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from reviewq.core import workflow as wf
 from reviewq.core.errors import PermissionDeniedError
-from reviewq.models import Decision, Draft, User
+from reviewq.models import Decision, Draft, Revision, User
 from reviewq.review.permissions import can_review
 
+PREVIEW_CHARS = 200  # the queue shows 90 characters of each post; the rest is never read
 STAGES = wf.STAGES  # the approval stages in order (review, legal, comms), for pages that list them
 
 
@@ -27,20 +31,76 @@ def stages_for(user: User) -> list[wf.Stage]:
     return [s for s in wf.STAGES if user.has(s.role)]
 
 
+def _earlier_stages(states: list[str]) -> list[str]:
+    """Stages before the last of `states`: the only ones where an approval can stand on a draft that waits
+    in one of them (a draft waiting in a stage has no standing approval of that stage or a later one)."""
+    last = max(i for i, s in enumerate(wf.STAGES) if s.state.value in states)
+    return [s.name for s in wf.STAGES[:last]]
+
+
+def _approved_by(user: User, states: list[str]):
+    """Waiting drafts `user` already approved at an earlier stage of the current revision (None: there can be
+    none, e.g. for a reviewer, whose stage comes first: the query is skipped)."""
+    earlier = _earlier_stages(states)
+    if not earlier:
+        return None
+    return (select(Decision.draft_id).join(Draft, Draft.id == Decision.draft_id)
+            .where(Decision.user_id == user.id, Decision.stage.in_(earlier), Decision.decision == "approve",
+                   Decision.voided.is_(False), Decision.revision_number == Draft.current_revision,
+                   Draft.state.in_(states)))
+
+
+def _waiting_for(user: User, states: list[str]):
+    """The WHERE of a queue: waiting in `states`, by others, and not already approved by `user` at an earlier
+    stage of the same revision (a non-correlated IN over the person's own approvals, through their index)."""
+    approved = _approved_by(user, states)
+    where = (Draft.state.in_(states), Draft.author_id != user.id)
+    return where if approved is None else (*where, Draft.id.not_in(approved))
+
+
 def review_queue(session: Session, user: User, limit: int = 200) -> list[Draft]:
     """Drafts waiting for a decision `user` can make, oldest first; own drafts excluded.
 
-    Decisions and revisions are loaded with the rows (each row shows its text).
+    Revisions are loaded with the rows (each row shows its text); authors without their roles.
     """
     states = [s.value for s in wf.waiting_states_for(user.roles)]
     if not states:
         return []
-    q = (select(Draft).where(Draft.state.in_(states), Draft.author_id != user.id)
-         .options(selectinload(Draft.decisions), selectinload(Draft.revisions))
+    q = (select(Draft).where(*_waiting_for(user, states))
+         .options(selectinload(Draft.revisions), joinedload(Draft.author).lazyload(User.role_rows))
          .order_by(Draft.stage_entered_at.asc(), Draft.id.asc()).limit(limit))
-    rows = list(session.scalars(q).unique())
-    # Drop drafts where this person already approved another stage of the current revision.
-    return [d for d in rows if not any(a.user_id == user.id for a in d.standing_approvals())]
+    return list(session.scalars(q).unique())
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue page: only what it shows."""
+    id: int
+    state: str
+    channels: list
+    stage_entered_at: datetime | None
+    author_name: str
+    body: str
+
+
+def queue_page(session: Session, user: User, *, after_id: int | None = None,
+               limit: int = 50) -> tuple[list[QueueRow], int | None]:
+    """One page of review_queue for the queue page, in one statement: the columns shown, the current revision's
+    text cut to `preview` characters. Keyset-paged on (stage_entered_at, id); returns (rows, next cursor)."""
+    states = [s.value for s in wf.waiting_states_for(user.roles)]
+    if not states:
+        return [], None
+    q = (select(Draft.id, Draft.state, Draft.channels, Draft.stage_entered_at, User.name,
+                func.substr(Revision.body, 1, PREVIEW_CHARS))
+         .join(User, User.id == Draft.author_id)
+         .join(Revision, and_(Revision.draft_id == Draft.id, Revision.number == Draft.current_revision))
+         .where(*_waiting_for(user, states)))
+    if after_id is not None:
+        at = select(Draft.stage_entered_at).where(Draft.id == after_id).scalar_subquery()
+        q = q.where(or_(Draft.stage_entered_at > at, and_(Draft.stage_entered_at == at, Draft.id > after_id)))
+    rows = session.execute(q.order_by(Draft.stage_entered_at.asc(), Draft.id.asc()).limit(limit + 1)).all()
+    page = [QueueRow(*r) for r in rows[:limit]]
+    return page, (page[-1].id if len(rows) > limit else None)
 
 
 def approver_queue(session: Session, user: User) -> list[Draft]:
@@ -71,8 +131,9 @@ def count_waiting(session: Session, user: User) -> int:
         return 0
     waiting = (Draft.state.in_(states), Draft.author_id != user.id)
     total = session.scalar(select(func.count()).select_from(Draft).where(*waiting))
-    approved = session.scalar(
-        select(func.count(func.distinct(Decision.draft_id))).join(Draft, Draft.id == Decision.draft_id)
-        .where(Decision.user_id == user.id, Decision.decision == "approve", Decision.voided.is_(False),
-               Decision.revision_number == Draft.current_revision, *waiting))
+    approved_ids = _approved_by(user, states)
+    if approved_ids is None:
+        return total
+    mine = approved_ids.where(Draft.author_id != user.id).subquery()
+    approved = session.scalar(select(func.count(func.distinct(mine.c.draft_id))))
     return total - approved

@@ -59,7 +59,7 @@ def mine():
     if not can_write_drafts(current_user):
         # Read-only accounts write nothing: the audit log is their starting page.
         return redirect(url_for("audit.index"))
-    rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True)),
+    rows, more = page(db.session, drafts_query(current_user, DraftFilter(mine=True), with_revisions=True),
                       after_id=_cursor("after"), limit=PAGE_SIZE)
     return render_template("drafts/home.html", drafts=rows, next_cursor=more)
 

@@ -17,7 +17,7 @@ from reviewq.drafts.operations import check_edit, check_withdraw, may
 from reviewq.drafts.queries import get_visible_draft, revision_shown_to, revisions_for
 from reviewq.extensions import db
 from reviewq.review.operations import decide, may_decide
-from reviewq.review.queries import review_queue, stage_counts, stages_for
+from reviewq.review.queries import queue_page, stage_counts, stages_for
 from reviewq.web.forms import ConfirmForm
 from reviewq.web.review.forms import DecisionForm
 from reviewq.web.local_time import waited
@@ -25,6 +25,7 @@ from reviewq.web.templating import diff_words, text_findings
 from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("review", __name__)
+PAGE_SIZE = 50
 DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; the author has been told why.",
                  "reject": "Rejected; the author has been told why."}
 
@@ -33,9 +34,11 @@ DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; 
 @login_required
 def queue():
     now = now_utc()
-    items = [(d, waited(d.stage_entered_at, now)) for d in review_queue(db.session, current_user)]
+    rows, more = queue_page(db.session, current_user, after_id=as_id(request.args.get("after")), limit=PAGE_SIZE)
+    items = [(d, waited(d.stage_entered_at, now)) for d in rows]
     return render_template("review/queue.html", items=items, counts=stage_counts(db.session),
-                           stages=stages_for(current_user))
+                           stages=stages_for(current_user), next_cursor=more,
+                           first_page=not request.args.get("after"))
 
 
 def _compare(draft):
