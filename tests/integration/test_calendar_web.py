@@ -388,11 +388,12 @@ def test_thumbnail_of_the_first_image_is_shown(client, login, factory, session, 
     att = session.scalars(select(Attachment).where(Attachment.draft_id == d.id)).one()
     login(team["comms"])
     html = client.get(f"/calendar?view=agenda&date={d.release_at.date().isoformat()}").get_data(as_text=True)
-    if att.thumb_key:
-        src = f"/drafts/{d.id}/attachments/{att.id}/thumbnail"
-        assert src in html and client.get(src).status_code == 200
-    else:  # not scanned yet: no broken image
-        assert "/thumbnail" not in html
+    assert att.thumb_key                       # made when the submission scanned the file
+    src = f"/drafts/{d.id}/attachments/{att.id}/thumbnail"
+    assert f'src="{src}"' in html and client.get(src).status_code == 200
+    plain = _scheduled(factory, session, team, hours=31)       # no picture: no image, no broken link
+    html = client.get(f"/calendar?view=agenda&date={d.release_at.date().isoformat()}").get_data(as_text=True)
+    assert "/thumbnail" not in html.split(f'href="/drafts/{plain.id}"')[1].split("</a>")[0]
 
 
 def test_calendar_page_etag_answers_304_until_something_changes(app, client, login, factory, session, team):
