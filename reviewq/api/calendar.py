@@ -35,7 +35,8 @@ def calendar(args):
     etag = f'"{marker(db.session, current(), f)}-{limit or 0}-{args.get("cursor", "")}"'
     if request.if_none_match.contains(etag.strip('"')):
         return ok_not_modified(etag)
-    rows, nxt = calendar_rows(db.session, current(), f, limit=limit, cursor=args.get("cursor"))
+    rows, nxt = calendar_rows(db.session, current(), f, limit=limit, cursor=args.get("cursor"),
+                              full=True)
     prefix = url_for("api.get_draft", draft_id=1)[:-1]
     resp = ok({"entries": [_entry(r, prefix) for r in rows], "from": iso(f.start), "to": iso(f.end),
                "next_cursor": nxt})

@@ -65,13 +65,16 @@ def _thumb():
             .scalar_subquery())
 
 
-ROW_COLUMNS = (Draft.id, Draft.title, Draft.state, Draft.current_revision, Draft.channels, Draft.author_id,
-               Draft.created_at, Draft.updated_at, Draft.requested_release_at, Draft.release_at, Draft.published_at,
-               Draft.stage_entered_at, Draft.release_error)
+# What the grid and the tray show; the API adds the rest of a DraftSummary. Every datetime column costs a
+# conversion per row, so the page reads only the two it shows.
+GRID_COLUMNS = (Draft.id, Draft.state, Draft.channels, Draft.author_id, Draft.release_at, Draft.requested_release_at,
+                Draft.release_error)
+API_COLUMNS = GRID_COLUMNS + (Draft.title, Draft.current_revision, Draft.created_at, Draft.updated_at,
+                              Draft.published_at, Draft.stage_entered_at)
 
 
-def _rows_select(user: User):
-    return (select(*ROW_COLUMNS, Revision.body.label("body"), User.name.label("author_name"),
+def _rows_select(user: User, columns=GRID_COLUMNS):
+    return (select(*columns, Revision.body.label("body"), User.name.label("author_name"),
                    _held().label("held"), _thumb().label("thumb_id"))
             .join(User, User.id == Draft.author_id)
             .outerjoin(Revision, and_(Revision.draft_id == Draft.id, Revision.number == Draft.current_revision))
@@ -90,22 +93,24 @@ def _where(f: CalendarFilter):
 
 
 def calendar_rows(session: Session, user: User, f: CalendarFilter, *, limit: int | None = None,
-                  cursor: str | None = None) -> tuple[list, str | None]:
+                  cursor: str | None = None, full: bool = False) -> tuple[list, str | None]:
     """(rows, next cursor) of the posts `user` may see in the range, by release time then id; one query.
 
-    Without `limit` every post of the range is returned and the cursor is None.
+    Without `limit` every post of the range is returned and the cursor is None. `full`: every
+    column of the API's DraftSummary, not only the grid's. Plain rows (Core), never ORM objects.
     """
     f.validate()
-    q = _rows_select(user).where(*_where(f))
+    q = _rows_select(user, API_COLUMNS if full else GRID_COLUMNS).where(*_where(f))
     if cursor:
         at, after_id = decode_cursor(cursor)
         q = q.where(tuple_(Draft.release_at, Draft.id) > tuple_(at, after_id)) \
             if session.get_bind().dialect.name == "postgresql" else \
             q.where(or_(Draft.release_at > at, and_(Draft.release_at == at, Draft.id > after_id)))
     q = q.order_by(Draft.release_at, Draft.id)
+    conn = session.connection()
     if limit is None:
-        return list(session.execute(q)), None
-    rows = list(session.execute(q.limit(limit + 1)))
+        return list(conn.execute(q)), None
+    rows = list(conn.execute(q.limit(limit + 1)))
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, encode_cursor(rows[-1].release_at, rows[-1].id) if more else None
@@ -114,7 +119,7 @@ def calendar_rows(session: Session, user: User, f: CalendarFilter, *, limit: int
 def tray_rows(session: Session, user: User, *, limit: int = TRAY_LIMIT) -> tuple[list, int]:
     """Approved posts `user` may see that wait for a release time, longest waiting first; and how many in all."""
     q = _rows_select(user).where(Draft.state == "approved").order_by(Draft.stage_entered_at, Draft.id)
-    rows = list(session.execute(q.limit(limit + 1)))
+    rows = list(session.connection().execute(q.limit(limit + 1)))
     if len(rows) <= limit:
         return rows, len(rows)
     total = session.scalar(select(func.count()).select_from(Draft)
@@ -138,34 +143,31 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
     return at, int(m.group(2))
 
 
-def _aggregate(user: User, conds):
-    """(count, max updated_at, sum of versions) of the visible drafts matching conds, as scalar subqueries."""
-    base = select(func.count(), func.max(Draft.updated_at), func.coalesce(func.sum(Draft.version), 0)) \
-        .where(visible_clause(user), *conds)
-    return [base.with_only_columns(c).scalar_subquery() for c in base.selected_columns]
+def _sums(conds):
+    return (func.count(Draft.id), func.max(Draft.updated_at), func.coalesce(func.sum(Draft.version), 0))
 
 
 def marker(session: Session, user: User, f: CalendarFilter, *, page: bool = False) -> str:
     """A hash that changes whenever what this view shows `user` may have changed; one SELECT.
 
     The API's marker covers the range's posts (their count, newest update and
-    version sum: a post moved out, in or edited changes one of them). The
-    page's also covers the tray, holds, blackouts and settings (freeze, rules),
-    and every draft's newest update, since the nav badge counts drafts too.
+    version sum: a post moved out, in or edited changes one of them), read from
+    the ix_drafts_calendar index alone. The page's also covers the approved posts
+    (the tray), the drafts waiting for a stage (the nav badge), holds, blackouts
+    and settings (freeze, release rules, policy review).
     """
     f.validate()
-    cols = _aggregate(user, _where(f))
+    cols = list(_sums(None))
     if page:
-        cols += _aggregate(user, [Draft.state == "approved"])
-        cols += [select(agg).select_from(Draft).scalar_subquery()
-                 for agg in (func.count(Draft.id), func.max(Draft.updated_at))]
+        for states in (["approved"], ["pending_review", "pending_legal", "pending_comms"]):
+            cols += [select(agg).where(Draft.state.in_(states)).scalar_subquery() for agg in _sums(None)]
         cols += [select(agg).select_from(ReleaseHold).scalar_subquery()
                  for agg in (func.count(ReleaseHold.id), func.max(ReleaseHold.id), func.max(ReleaseHold.lifted_at))]
         cols += [select(agg).select_from(BlackoutWindow).scalar_subquery()
                  for agg in (func.count(BlackoutWindow.id), func.max(BlackoutWindow.id))]
         cols += [select(agg).select_from(Setting).scalar_subquery()
                  for agg in (func.count(), func.max(Setting.updated_at))]
-    values = session.execute(select(*cols)).one()
+    values = session.execute(select(*cols).where(visible_clause(user), *_where(f))).one()
     who = (user.id, tuple(sorted(user.roles)))
     raw = repr((who, f.start.isoformat(), f.end.isoformat(), f.channels, f.states, f.author_id,
                 tuple(str(v) for v in values)))

@@ -9,6 +9,7 @@ media links are reviewq.web.releases.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 
@@ -94,25 +95,68 @@ def index():
     can_move = can_schedule_releases(current_user)
     page = calendar_view(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
                          states=states, author_id=author_id, with_tray=can_move)
-    drafts, windows = page.drafts, page.windows
+    windows = page.windows
+    links = _links()
+    drafts = [_entry(r, tz, page.will_hold, links) for r in page.drafts]
+    tray = [_entry(r, tz, page.will_hold, links) for r in page.tray]
     days, slots = {}, {}
     for d in drafts:
-        local = d.release_at.astimezone(tz)
-        days.setdefault(local.date(), []).append(d)
-        slots.setdefault((local.date(), local.hour), []).append(d)
+        days.setdefault(d.local.date(), []).append(d)
+        slots.setdefault((d.local.date(), d.local.hour), []).append(d)
     shown = [start + timedelta(days=i) for i in range((end - start).days)]
     blocked = _blocked(shown, windows, tz)
     blocked_slots = _blocked_slots(shown, windows, tz) if view == "week" else {}
-    authors = sorted({(d.author_id, d.author_name) for d in drafts}, key=lambda a: a[1])
+    authors = sorted({(r.author_id, r.author_name) for r in page.drafts}, key=lambda a: a[1])
     resp = make_response(render_template(
         "calendar/index.html", view=view, anchor=anchor, days=days, slots=slots, hours=range(24), shown=shown,
         prev=prev, nxt=nxt, today=today, windows=windows, blocked=blocked, blocked_slots=blocked_slots,
-        holds=page.holds, will_hold=page.will_hold, tray=page.tray, tray_total=page.tray_total,
+        holds=page.holds, tray=tray, tray_total=page.tray_total,
         channels=channels, states=states, author_id=author_id, authors=authors, tz=tz, can_move=can_move,
         can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS, count=len(drafts)))
     if etag is not None:
         resp.headers["ETag"] = etag
     return resp
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post as the grid, the agenda and the tray show it (from a plain row; links made once per page)."""
+
+    id: int
+    state: str
+    body: str
+    channels: tuple
+    author_name: str
+    local: datetime | None          # release time in the organisation's zone
+    requested: datetime | None      # the author's requested time, same zone
+    iso: str
+    href: str
+    move_url: str
+    thumb: str
+    held: bool
+    will_hold: str
+    retrying: bool
+
+    @property
+    def hhmm(self) -> str:
+        return self.local.strftime("%H:%M") if self.local else ""
+
+
+def _links() -> tuple[str, str, str]:
+    """url_for once per page, not per post: (draft page, move endpoint, thumbnail) with {} for the ids."""
+    view = url_for("drafts.view", draft_id=1).rsplit("1", 1)
+    move = url_for("calendar.move", draft_id=1).rsplit("1", 1)
+    thumb = url_for("drafts.attachment_thumbnail", draft_id=1, attachment_id=2)
+    return "{}".join(view), "{}".join(move), thumb.replace("/1/", "/{}/", 1).replace("/2/", "/{}/", 1)
+
+
+def _entry(r, tz, will_hold: dict, links) -> Entry:
+    local = r.release_at.astimezone(tz) if r.release_at else None
+    return Entry(r.id, r.state, r.body or "", tuple(r.channels or ()), r.author_name, local,
+                 r.requested_release_at.astimezone(tz) if r.requested_release_at else None,
+                 r.release_at.astimezone(timezone.utc).isoformat() if r.release_at else "",
+                 links[0].format(r.id), links[1].format(r.id), links[2].format(r.id, r.thumb_id) if r.thumb_id else "",
+                 bool(r.held), will_hold.get(r.id, ""), bool(r.release_error))
 
 
 def _page_etag(start, end, channels, states, author_id, today) -> str | None:
