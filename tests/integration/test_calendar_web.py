@@ -491,3 +491,32 @@ def test_calendar_api_is_one_query_for_the_range(app, client, factory, session, 
                      "before_cursor_execute", listener)
     drafts = [s for s in seen if "FROM drafts" in s and "api_tokens" not in s]
     assert len(drafts) == 2, drafts            # the ETag's aggregate and the rows, nothing per post
+
+
+def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, login, factory, session, team):
+    from sqlalchemy import event
+    engine = session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind()
+    login(team["comms"])
+    day = (now_utc() + timedelta(days=2)).date().isoformat()
+
+    def statements():
+        seen = []
+        listener = lambda *a: seen.append(a[2])    # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/calendar?view=week&date={day}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return seen
+
+    _scheduled(factory, session, team, hours=48)
+    factory.approved_draft(approvers=team)
+    statements()                                # the first request also touches the session, caches settings
+    few = statements()
+    for i in range(6):
+        _scheduled(factory, session, team, hours=49 + i)
+        factory.approved_draft(approvers=team)
+    many = statements()
+    assert len(many) == len(few), "\n".join(s[:70] for s in few + ["----"] + many)
+    assert len(many) <= 12
+    assert sum("JOIN revisions" in s or "OUTER JOIN revisions" in s for s in many) == 2   # the range, the tray
