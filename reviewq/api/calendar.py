@@ -18,7 +18,7 @@ MAX_LIMIT = 1000
 
 
 @operation(bp, "/calendar", "GET", summary="Scheduled and published posts in a time range", tag="releases",
-           query=S.CALENDAR_QUERY, raw_query=("limit", "cursor"),
+           query=S.CALENDAR_QUERY, raw_query=("limit", "cursor"), errors=(400,),
            responses={200: {"description": "entries by release time, then id; ETag header",
                             "schema": S.CALENDAR_OUT}})
 def calendar(args):
