@@ -143,7 +143,7 @@ def decode_cursor(raw: str) -> tuple[datetime, int]:
     return at, int(m.group(2))
 
 
-def _sums(conds):
+def _sums():
     return (func.count(Draft.id), func.max(Draft.updated_at), func.coalesce(func.sum(Draft.version), 0))
 
 
@@ -157,10 +157,10 @@ def marker(session: Session, user: User, f: CalendarFilter, *, page: bool = Fals
     and settings (freeze, release rules, policy review).
     """
     f.validate()
-    cols = list(_sums(None))
+    cols = list(_sums())
     if page:
         for states in (["approved"], ["pending_review", "pending_legal", "pending_comms"]):
-            cols += [select(agg).where(Draft.state.in_(states)).scalar_subquery() for agg in _sums(None)]
+            cols += [select(agg).where(Draft.state.in_(states)).scalar_subquery() for agg in _sums()]
         cols += [select(agg).select_from(ReleaseHold).scalar_subquery()
                  for agg in (func.count(ReleaseHold.id), func.max(ReleaseHold.id), func.max(ReleaseHold.lifted_at))]
         cols += [select(agg).select_from(BlackoutWindow).scalar_subquery()

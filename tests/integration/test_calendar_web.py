@@ -238,10 +238,6 @@ def test_comms_release_field_is_the_authors_picker_and_hint_matches_the_parser(c
 
 # --- Planning on the calendar: the tray, markers, hour slots, undo, API paging and ETags -------------------
 
-def _local(dt, fmt="%Y-%m-%d"):
-    return dt.strftime(fmt)  # the test app's organisation zone is UTC
-
-
 def _future_day(days=3):
     return (now_utc() + timedelta(days=days)).date()
 
@@ -264,8 +260,8 @@ def test_tray_lists_approved_posts_and_a_drop_schedules_through_the_service(clie
     got = session.get(Draft, d.id)
     assert got.state == "scheduled" and got.release_at.strftime("%Y-%m-%d %H:%M") == f"{day} 11:30"
     assert got.scheduled_by_id == team["comms"].id
-    assert f'data-draft-id="{d.id}"' not in client.get("/calendar").get_data(as_text=True).split('class="cal-tray"')[1] \
-        .split("</section>")[0]
+    html = client.get("/calendar").get_data(as_text=True)
+    assert f'data-draft-id="{d.id}"' not in html.split('class="cal-tray"')[1].split("</section>")[0]
 
 
 def test_tray_drop_obeys_blackouts_and_the_freeze(client, login, factory, session, team):
