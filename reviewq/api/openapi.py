@@ -16,7 +16,7 @@ from reviewq.api import bp
 from reviewq.api import schemas as S
 from reviewq.api.spec import COMPONENTS, ERROR, REGISTRY, Operation, operation
 
-ERROR_TEXT = {400: "malformed request (bad JSON)", 401: "no token, or an unknown or revoked one",
+ERROR_TEXT = {400: "malformed request (bad JSON, or a paging cursor or limit the API did not give out)", 401: "no token, or an unknown or revoked one",
               403: "your role may not do this", 404: "no such thing, or not yours to see",
               409: "the draft moved on: stale revision, wrong state, or someone decided first",
               413: "the body or file is too large", 415: "wrong Content-Type",

@@ -185,7 +185,10 @@ UPLOAD_IN = {"type": "object", "required": ["file"],
                             "alt_text": {"type": "string", "maxLength": 1500}}}
 FINDINGS_OUT = obj({"findings": {"type": "array", "items": ref("Finding")}}, ["findings"], extra=True)
 CALENDAR_OUT = obj({"entries": {"type": "array", "items": ref("DraftSummary")},
-                    "from": {"type": "string"}, "to": {"type": "string"}}, ["entries"], extra=True)
+                    "from": {"type": "string"}, "to": {"type": "string"},
+                    "next_cursor": {"type": ["string", "null"],
+                                    "description": "pass back as cursor for the next page; null on the last"}},
+                   ["entries"], extra=True)
 QUEUE_OUT = obj({"drafts": {"type": "array", "items": ref("DraftSummary")},
                  "counts": {"type": "object", "additionalProperties": {"type": "integer"}}},
                 ["drafts", "counts"], extra=True)
@@ -204,8 +207,17 @@ LIST_QUERY = {
     "cursor": {"type": "string", "pattern": "^[1-9][0-9]{0,9}$",
                "description": "next_cursor of the previous page"},
 }
-CALENDAR_QUERY = {"from": WHEN, "to": WHEN, "channel": CHANNEL,
-                  "state": {"type": "string", "enum": ["scheduled", "published"]}}
+CALENDAR_QUERY = {"from": {**WHEN, "description": "default: now"},
+                  "to": {**WHEN, "description": "default: 30 days after from; at most 400 days after it"},
+                  "channel": CHANNEL,
+                  "state": {"type": "string", "enum": ["scheduled", "published"],
+                            "description": "default: both"},
+                  "limit": {"type": "integer", "minimum": 1, "maximum": 1000,
+                            "description": "default: none (every post of the range in one answer); a bad value "
+                                           "is a 400"},
+                  "cursor": {"type": "string", "pattern": "^[0-9]{8}T[0-9]{12}_[1-9][0-9]{0,9}$",
+                             "description": "next_cursor of the previous page (default: the first page); a "
+                                            "cursor this API did not give out is a 400"}}
 CONSENT_QUERY = {"q": {"type": "string", "maxLength": 200}, "include_revoked": {"type": "boolean"},
                  "limit": {"type": "integer", "minimum": 1, "maximum": 200},
                  "cursor": {"type": "string", "pattern": "^[1-9][0-9]{0,9}$"}}

@@ -47,6 +47,9 @@ class Operation:
     multipart: dict | None = None
     query: dict = field(default_factory=dict)
     required_query: tuple = ()
+    # Documented in `query` but handed to the view as the raw strings (the view parses them and picks its
+    # own status for a bad value, e.g. 400 for a cursor it never gave out).
+    raw_query: tuple = ()
     responses: dict = field(default_factory=dict)
     errors: tuple = ()
     auth: bool = True
@@ -119,17 +122,22 @@ def _too_large():
 
 
 def _query(op: Operation) -> dict:
-    out = {}
+    out, raw = {}, {}
     for name, schema in op.query.items():
         values = request.args.getlist(name)
+        if name in op.raw_query:
+            if values:
+                raw[name] = values[-1]
+            continue
         if not values:
             if name in op.required_query:
                 raise ValidationError(f"The query parameter {name!r} is required.", {name: "required"})
             continue
         out[name] = [_coerce(name, v, schema.get("items", {})) for v in values] \
             if schema.get("type") == "array" else _coerce(name, values[-1], schema)
-    validate(out, {"type": "object", "properties": op.query}, where="query", key=(op.endpoint, "query"))
-    return out
+    validate(out, {"type": "object", "properties": {k: v for k, v in op.query.items() if k not in op.raw_query}},
+             where="query", key=(op.endpoint, "query"))
+    return {**out, **raw}
 
 
 def _coerce(name: str, value: str, schema: dict):

@@ -43,7 +43,8 @@ def schedule_release(session: Session, actor: User, draft_id, *, release_at, now
     `release_at` is an aware datetime, ISO 8601 text (a local time is read in
     `tz_name`), or None for the author's requested time. Refuses past times,
     blackout windows and a frozen calendar; clashes and matching holds are
-    warnings, left on the returned draft as `release_warnings` (list of str).
+    warnings, left on the returned draft as `release_warnings` (list of str);
+    `release_previous` is the time it had before (None: it was not scheduled).
     """
     draft = get_visible_draft(session, actor, draft_id, lock=True)
     transition = check_schedule_release(actor, draft)
@@ -68,6 +69,7 @@ def schedule_release(session: Session, actor: User, draft_id, *, release_at, now
     signals.draft_scheduled.send(draft, session=session, actor=actor, now=now, release_at=when, previous=previous,
                                  channels=chosen)
     draft.release_warnings = clash_warnings(session, draft)
+    draft.release_previous = previous
     return draft
 
 

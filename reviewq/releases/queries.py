@@ -172,16 +172,36 @@ def hold_to_lift(session: Session, hold_id) -> tuple[ReleaseHold, list[Draft]]:
 
 @dataclass(frozen=True)
 class CalendarView:
-    """The posts and brakes of one calendar range."""
+    """The posts and brakes of one calendar range, as plain rows (reviewq.releases.calendar)."""
 
-    drafts: list
+    drafts: list          # rows of the range, by release time
     windows: list
     holds: list
+    tray: list            # approved posts waiting for a time (empty unless asked for)
+    tray_total: int
+    will_hold: dict       # draft id -> the targeted hold that will stop it at release time
 
 
-def calendar_view(session: Session, user: User, start: datetime, end: datetime, **filters) -> CalendarView:
-    return CalendarView(calendar_entries(session, user, start, end, **filters), blackout_windows(session, start, end),
-                        active_holds(session))
+def calendar_view(session: Session, user: User, start: datetime, end: datetime, *, channels=None, states=None,
+                  author_id=None, with_tray: bool = False) -> CalendarView:
+    """Everything the calendar page shows: one query for the range's posts, one for the tray, brakes."""
+    from reviewq.releases.calendar import CalendarFilter, calendar_rows, tray_rows
+    if start.tzinfo is None or end.tzinfo is None or end <= start:
+        raise ValidationError("Give a time range with time zones, end after start.", {"to": "before from"})
+    if end - start > MAX_RANGE:
+        raise ValidationError("Ask for at most 400 days at a time.", {"to": "range too long"})
+    f = CalendarFilter(start, end, tuple(channels or ()), tuple(states or CALENDAR_STATES), author_id)
+    rows, _ = calendar_rows(session, user, f)
+    tray, total = tray_rows(session, user) if with_tray else ([], 0)
+    holds = active_holds(session)
+    rules = [S.HoldRule(h.id, h.kind, h.value) for h in holds]
+    will_hold = {}
+    for r in rows + tray:
+        if r.state != "published" and rules:
+            hit = S.matching_holds(rules, r.body or "", r.channels or ())
+            if hit:
+                will_hold[r.id] = hit[0].describe()
+    return CalendarView(rows, blackout_windows(session, start, end), holds, tray, total, will_hold)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from icalendar import Calendar
@@ -236,3 +236,285 @@ def test_comms_release_field_is_the_authors_picker_and_hint_matches_the_parser(c
     bad = client.post(f"/calendar/drafts/{d.id}/schedule", follow_redirects=True,
                       data={"csrf_token": csrf_from(page), "release_at": "3rd of May"})
     assert b"e.g. 2026-11-03T09:30" in bad.data  # the error quotes the hint's format
+
+
+# --- Planning on the calendar: the tray, markers, hour slots, undo, API paging and ETags -------------------
+
+def _future_day(days=3):
+    return (now_utc() + timedelta(days=days)).date()
+
+
+def test_tray_lists_approved_posts_and_a_drop_schedules_through_the_service(client, login, factory, session, team):
+    d = factory.approved_draft(approvers=team, body="Flu clinic moves to the east wing " + "x" * 80)
+    login(team["comms"])
+    page = client.get("/calendar")
+    html = page.get_data(as_text=True)
+    tray = html[html.index('class="cal-tray"'):html.index("</section>", html.index('class="cal-tray"'))]
+    assert f'data-draft-id="{d.id}"' in tray and "Approved, not scheduled" in html
+    assert f'href="/drafts/{d.id}#release">Schedule…' in tray       # the no-drag way: the release form
+    assert "x" * 80 in tray                                         # full text, no 60-character cut
+    day = _future_day().isoformat()
+    resp = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": csrf_from(page), "date": day,
+                                                               "time": "11:30"})
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["undo"]["release_at"] == ""             # undo = back to the tray
+    session.expire_all()
+    got = session.get(Draft, d.id)
+    assert got.state == "scheduled" and got.release_at.strftime("%Y-%m-%d %H:%M") == f"{day} 11:30"
+    assert got.scheduled_by_id == team["comms"].id
+    html = client.get("/calendar").get_data(as_text=True)
+    assert f'data-draft-id="{d.id}"' not in html.split('class="cal-tray"')[1].split("</section>")[0]
+
+
+def test_tray_drop_obeys_blackouts_and_the_freeze(client, login, factory, session, team):
+    from reviewq.releases.blackouts import add_blackout
+    from reviewq.releases.freeze import freeze_releases
+    d = factory.approved_draft(approvers=team)
+    day = _future_day()
+    start = datetime.combine(day, datetime.min.time(), timezone.utc)
+    add_blackout(session, team["comms"], starts_at=start + timedelta(hours=9), ends_at=start + timedelta(hours=12),
+                 reason="Vigil", now=now_utc())
+    session.commit()
+    login(team["comms"])
+    token = csrf_from(client.get("/calendar"))
+    refused = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": token, "date": day.isoformat(),
+                                                                  "time": "10:00"})
+    assert refused.status_code == 422 and "blackout" in refused.get_json()["error"].lower()
+    freeze_releases(session, team["comms"], reason="Major incident", now=now_utc())
+    session.commit()
+    frozen = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": token, "date": day.isoformat(),
+                                                                 "time": "15:00"})
+    assert frozen.status_code >= 400 and "freeze" in frozen.get_json()["error"].lower()
+    html = client.get("/calendar").get_data(as_text=True)
+    assert 'class="cal-freeze"' in html and "Dragging is off" in html
+    session.expire_all()
+    assert session.get(Draft, d.id).state == "approved"
+
+
+@pytest.mark.parametrize("role", ["staff", "reviewer", "legal", "auditor"])
+def test_only_comms_see_the_tray_and_others_cannot_schedule_from_it(client, login, factory, session, team, role):
+    d = factory.approved_draft(approvers=team)
+    user = team.get(role) or factory.user(role)
+    login(user)
+    page = client.get("/calendar")
+    assert b"Approved, not scheduled" not in page.data
+    resp = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": csrf_from(page),
+                                                               "date": _future_day().isoformat(), "time": "10:00"})
+    assert resp.status_code in (403, 404) and "error" in resp.get_json()
+    undo = client.post(f"/calendar/drafts/{d.id}/undo", data={"csrf_token": csrf_from(page)})
+    assert undo.status_code in (403, 404, 409)
+    session.expire_all()
+    assert session.get(Draft, d.id).state == "approved"
+
+
+def test_undo_moves_the_post_back_and_is_audited_as_a_reschedule(client, login, factory, session, team):
+    from reviewq.models import AuditEvent
+    d = _scheduled(factory, session, team, hours=50)
+    before = d.release_at
+    login(team["comms"])
+    token = csrf_from(client.get("/calendar"))
+    day = (before + timedelta(days=2)).date().isoformat()
+    moved = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": token, "date": day, "time": "08:05"})
+    undo = moved.get_json()["undo"]
+    assert undo["url"] == f"/calendar/drafts/{d.id}/undo" and undo["release_at"]
+    back = client.post(undo["url"], data={"csrf_token": token, "release_at": undo["release_at"]})
+    assert back.status_code == 200 and back.get_json()["ok"]
+    session.expire_all()
+    assert session.get(Draft, d.id).release_at == before
+    events = session.scalars(select(AuditEvent).where(AuditEvent.draft_id == d.id).order_by(AuditEvent.seq)).all()
+    assert [e.action for e in events[-2:]] == ["release.schedule", "release.schedule"]
+
+
+def test_undo_of_a_tray_drop_returns_the_post_to_the_tray(client, login, factory, session, team):
+    d = factory.approved_draft(approvers=team)
+    login(team["comms"])
+    token = csrf_from(client.get("/calendar"))
+    moved = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": token,
+                                                                "date": _future_day().isoformat(), "time": "10:00"})
+    back = client.post(moved.get_json()["undo"]["url"], data={"csrf_token": token, "release_at": ""})
+    assert back.status_code == 200
+    session.expire_all()
+    assert session.get(Draft, d.id).state == "approved" and session.get(Draft, d.id).release_at is None
+    bad = client.post(f"/calendar/drafts/{d.id}/undo", data={"csrf_token": token, "release_at": "yesterday"})
+    assert bad.status_code == 422 and "error" in bad.get_json()
+
+
+def test_held_posts_and_blackout_slots_are_marked_in_words(client, login, factory, session, team):
+    from reviewq.releases.blackouts import add_blackout
+    from reviewq.releases.holds import hold_draft, place_hold
+    held = _scheduled(factory, session, team, hours=48)
+    matching = _scheduled(factory, session, team, hours=49, body="Our maternity ward opens a new family room.")
+    hold_draft(session, held, reason="A linked consent was revoked", now=now_utc())
+    place_hold(session, team["comms"], "term", "maternity", reason="pause", now=now_utc())
+    day = held.release_at.date()
+    start = datetime.combine(day, datetime.min.time(), timezone.utc)
+    add_blackout(session, team["comms"], starts_at=start + timedelta(hours=14), ends_at=start + timedelta(hours=16),
+                 channels=["x"], reason="Vigil", now=now_utc())
+    session.commit()
+    login(team["comms"])
+    for view in ("month", "week", "agenda"):
+        html = client.get(f"/calendar?view={view}&date={day.isoformat()}").get_data(as_text=True)
+        i = html.index(f'href="/drafts/{held.id}"')
+        assert "On hold" in html[i:i + 2000].split("</a>")[0], view
+        j = html.index(f'href="/drafts/{matching.id}"')
+        assert "Will be held (term “maternity”)" in html[j:j + 2000].split("</a>")[0], view
+        assert "blackout: x" in html, view
+    week = client.get(f"/calendar?view=week&date={day.isoformat()}").get_data(as_text=True)
+    assert re.search(rf'class="cal-slot blackout" data-date="{day.isoformat()}" data-hour="14"', week)
+    assert not re.search(rf'class="cal-slot blackout" data-date="{day.isoformat()}" data-hour="13"', week)
+
+
+def test_week_view_has_hour_slots_and_a_drop_on_a_slot_keeps_that_hour(client, login, factory, session, team):
+    d = _scheduled(factory, session, team, hours=72)
+    login(team["comms"])
+    day = d.release_at.date().isoformat()
+    html = client.get(f"/calendar?view=week&date={day}").get_data(as_text=True)
+    assert html.count(f'data-date="{day}" data-hour=') == 24
+    slot = html[html.index(f'data-date="{day}" data-hour="{d.release_at.hour:02d}"'):]
+    assert slot.index(f'href="/drafts/{d.id}"') < slot.index("</li>")
+    minute = d.release_at.strftime("%M")
+    resp = client.post(f"/calendar/drafts/{d.id}/move", data={"csrf_token": csrf_from(client.get("/calendar")),
+                                                               "date": day, "time": f"17:{minute}"})
+    assert resp.status_code == 200
+    session.expire_all()
+    assert session.get(Draft, d.id).release_at.strftime("%H:%M") == f"17:{minute}"
+
+
+def test_thumbnail_of_the_first_image_is_shown(client, login, factory, session, team):
+    from reviewq.models import Attachment
+    d = _scheduled(factory, session, team, attachments=[("photo.jpg", _jpeg_with_gps(), "A red square")])
+    att = session.scalars(select(Attachment).where(Attachment.draft_id == d.id)).one()
+    login(team["comms"])
+    html = client.get(f"/calendar?view=agenda&date={d.release_at.date().isoformat()}").get_data(as_text=True)
+    assert att.thumb_key                       # made when the submission scanned the file
+    src = f"/drafts/{d.id}/attachments/{att.id}/thumbnail"
+    assert f'src="{src}"' in html and client.get(src).status_code == 200
+    plain = _scheduled(factory, session, team, hours=31)       # no picture: no image, no broken link
+    html = client.get(f"/calendar?view=agenda&date={d.release_at.date().isoformat()}").get_data(as_text=True)
+    assert "/thumbnail" not in html.split(f'href="/drafts/{plain.id}"')[1].split("</a>")[0]
+
+
+def test_calendar_page_etag_answers_304_until_something_changes(app, client, login, factory, session, team):
+    d = _scheduled(factory, session, team)
+    login(team["comms"])
+    url = f"/calendar?date={d.release_at.date().isoformat()}"
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    other = factory.approved_draft(approvers=team)          # a new post in the tray changes the page
+    session.commit()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    etag = client.get(url).headers["ETag"]
+    schedule_release(session, team["comms"], other.id, release_at=d.release_at + timedelta(hours=2), now=now_utc())
+    session.commit()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    from tests.factories import PASSWORD
+    legal = app.test_client()                                # another person never gets comms' page
+    legal.post("/login", data={"email": team["legal"].email, "password": PASSWORD,
+                               "csrf_token": csrf_from(legal.get("/login"))})
+    assert legal.get(url, headers={"If-None-Match": etag}).status_code == 200
+
+
+def _api_cal(api, start, end, **params):
+    return api.get("/calendar", query_string={"from": start.isoformat().replace("+00:00", "Z"),
+                                              "to": end.isoformat().replace("+00:00", "Z"), **params})
+
+
+def test_calendar_api_pages_with_a_stable_cursor(client, factory, session, team):
+    from tests.integration.api_helpers import api_for
+    posts = [_scheduled(factory, session, team, hours=30 + i) for i in range(5)]
+    api = api_for(client, factory, team["comms"])
+    start, end = now_utc(), now_utc() + timedelta(days=10)
+    everything = _api_cal(api, start, end).get_json()
+    assert [e["id"] for e in everything["entries"]] == [p.id for p in posts] and everything["next_cursor"] is None
+    assert everything["entries"][0]["author"]["name"] and everything["entries"][0]["body"]
+    page1 = _api_cal(api, start, end, limit=2).get_json()
+    assert [e["id"] for e in page1["entries"]] == [posts[0].id, posts[1].id] and page1["next_cursor"]
+    # A post added before the cursor does not shift the next page.
+    _scheduled(factory, session, team, hours=29)
+    page2 = _api_cal(api, start, end, limit=2, cursor=page1["next_cursor"]).get_json()
+    assert [e["id"] for e in page2["entries"]] == [posts[2].id, posts[3].id]
+    page3 = _api_cal(api, start, end, limit=2, cursor=page2["next_cursor"]).get_json()
+    assert [e["id"] for e in page3["entries"]] == [posts[4].id] and page3["next_cursor"] is None
+
+
+@pytest.mark.parametrize("params", [{"limit": "0"}, {"limit": "1001"}, {"limit": "ten"}, {"limit": "²"},
+                                    {"cursor": "abc"}, {"cursor": "20261301T000000000000_5"},
+                                    {"cursor": "20261101T000000000000_0"}])
+def test_calendar_api_bad_limit_or_cursor_is_a_400(client, factory, team, params):
+    from tests.integration.api_helpers import api_for
+    api = api_for(client, factory, team["comms"])
+    resp = _api_cal(api, now_utc(), now_utc() + timedelta(days=3), **params)
+    assert resp.status_code == 400 and resp.is_json and resp.get_json()["error"]
+    assert set(resp.get_json()["fields"]) & {"limit", "cursor"}
+
+
+def test_calendar_api_etag_and_304(client, factory, session, team):
+    from tests.integration.api_helpers import api_for
+    d = _scheduled(factory, session, team)
+    api = api_for(client, factory, team["comms"])
+    start, end = now_utc(), now_utc() + timedelta(days=5)
+    first = _api_cal(api, start, end)
+    etag = first.headers["ETag"]
+    again = api.get("/calendar", query_string={"from": start.isoformat(), "to": end.isoformat()},
+                    headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    schedule_release(session, team["comms"], d.id, release_at=d.release_at + timedelta(hours=1), now=now_utc())
+    session.commit()
+    changed = api.get("/calendar", query_string={"from": start.isoformat(), "to": end.isoformat()},
+                      headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    staff = api_for(client, factory, factory.user("staff"))    # the user's visibility is part of the tag
+    mine = staff.get("/calendar", query_string={"from": start.isoformat(), "to": end.isoformat()},
+                     headers={"If-None-Match": changed.headers["ETag"]})
+    assert mine.status_code == 200 and mine.get_json()["entries"] == []
+
+
+def test_calendar_api_is_one_query_for_the_range(app, client, factory, session, team):
+    from sqlalchemy import event
+    from tests.integration.api_helpers import api_for
+    for i in range(6):
+        _scheduled(factory, session, team, hours=30 + i)
+    api = api_for(client, factory, team["comms"])
+    start, end = now_utc(), now_utc() + timedelta(days=5)
+    _api_cal(api, start, end)                  # the token's last use is written at most once a minute
+    seen = []
+    listener = lambda *a: seen.append(a[2])    # noqa: E731
+    event.listen(session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind(),
+                 "before_cursor_execute", listener)
+    try:
+        assert len(_api_cal(api, start, end).get_json()["entries"]) == 6
+    finally:
+        event.remove(session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind(),
+                     "before_cursor_execute", listener)
+    drafts = [s for s in seen if "FROM drafts" in s and "api_tokens" not in s]
+    assert len(drafts) == 2, drafts            # the ETag's aggregate and the rows, nothing per post
+
+
+def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, login, factory, session, team):
+    from sqlalchemy import event
+    engine = session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind()
+    login(team["comms"])
+    day = (now_utc() + timedelta(days=2)).date().isoformat()
+
+    def statements():
+        seen = []
+        listener = lambda *a: seen.append(a[2])    # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert client.get(f"/calendar?view=week&date={day}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return seen
+
+    _scheduled(factory, session, team, hours=48)
+    factory.approved_draft(approvers=team)
+    statements()                                # the first request also touches the session, caches settings
+    few = statements()
+    for i in range(6):
+        _scheduled(factory, session, team, hours=49 + i)
+        factory.approved_draft(approvers=team)
+    many = statements()
+    assert len(many) == len(few), "\n".join(s[:70] for s in few + ["----"] + many)
+    assert len(many) <= 12
+    assert sum("JOIN revisions" in s or "OUTER JOIN revisions" in s for s in many) == 2   # the range, the tray

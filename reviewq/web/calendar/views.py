@@ -8,11 +8,14 @@ media links are reviewq.web.releases.
 """
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
 from calendar import monthrange
 from datetime import date, datetime, time, timedelta, timezone
 
-from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from reviewq.clock import now_utc
 from reviewq.core.errors import ReviewqError, ValidationError
@@ -22,6 +25,7 @@ from reviewq.extensions import db
 from reviewq.releases.holds import release_held_post
 from reviewq.releases.operations import schedule_release, unschedule_release
 from reviewq.releases.permissions import can_control_releases, can_schedule_releases
+from reviewq.releases.calendar import CalendarFilter, marker
 from reviewq.releases.queries import calendar_view, release_panel
 from reviewq.web.calendar import bp
 from reviewq.web.redirects import local_path
@@ -81,25 +85,119 @@ def index():
     view = request.args.get("view") or "month"
     if view not in VIEWS:
         raise ValidationError("Views are month, week and agenda.", {"view": "unknown view"})
-    anchor = _day(request.args.get("date"), now.astimezone(tz).date())
+    today = now.astimezone(tz).date()
+    anchor = _day(request.args.get("date"), today)
     start, end, prev, nxt = _range(view, anchor)
     channels, states, author_id = _filters()
+    etag = _page_etag(_utc(start, tz), _utc(end, tz), channels, states, author_id, today)
+    if etag is not None and request.if_none_match.contains(etag.strip('"')):
+        return Response(status=304, headers={"ETag": etag})
+    can_move = can_schedule_releases(current_user)
     page = calendar_view(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
-                         states=states, author_id=author_id)
-    drafts, windows = page.drafts, page.windows
-    days = {}
+                         states=states, author_id=author_id, with_tray=can_move)
+    windows = page.windows
+    links = _links()
+    drafts = [_entry(r, tz, page.will_hold, links) for r in page.drafts]
+    tray = [_entry(r, tz, page.will_hold, links) for r in page.tray]
+    days, slots = {}, {}
     for d in drafts:
-        days.setdefault(d.release_at.astimezone(tz).date(), []).append(d)
+        days.setdefault(d.local.date(), []).append(d)
+        slots.setdefault((d.local.date(), d.local.hour), []).append(d)
     shown = [start + timedelta(days=i) for i in range((end - start).days)]
-    blocked = {day for day in shown for w in windows
-               if w.starts_at < _utc(day + timedelta(days=1), tz) and w.ends_at > _utc(day, tz)}
-    authors = sorted({(d.author_id, d.author.name) for d in drafts}, key=lambda a: a[1])
-    return render_template("calendar/index.html", view=view, anchor=anchor, days=days, shown=shown, prev=prev,
-                           nxt=nxt, today=now.astimezone(tz).date(), windows=windows, blocked=blocked,
-                           holds=page.holds, channels=channels, states=states, author_id=author_id,
-                           authors=authors, tz=tz, can_move=can_schedule_releases(current_user),
-                           can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS,
-                           count=len(drafts))
+    blocked = _blocked(shown, windows, tz)
+    blocked_slots = _blocked_slots(shown, windows, tz) if view == "week" else {}
+    authors = sorted({(r.author_id, r.author_name) for r in page.drafts}, key=lambda a: a[1])
+    resp = make_response(render_template(
+        "calendar/index.html", view=view, anchor=anchor, days=days, slots=slots, hours=range(24), shown=shown,
+        prev=prev, nxt=nxt, today=today, windows=windows, blocked=blocked, blocked_slots=blocked_slots,
+        holds=page.holds, tray=tray, tray_total=page.tray_total,
+        channels=channels, states=states, author_id=author_id, authors=authors, tz=tz, can_move=can_move,
+        can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS, count=len(drafts)))
+    if etag is not None:
+        resp.headers["ETag"] = etag
+    return resp
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One post as the grid, the agenda and the tray show it (from a plain row; links made once per page)."""
+
+    id: int
+    state: str
+    body: str
+    channels: tuple
+    author_name: str
+    local: datetime | None          # release time in the organisation's zone
+    requested: datetime | None      # the author's requested time, same zone
+    iso: str
+    href: str
+    move_url: str
+    thumb: str
+    held: bool
+    will_hold: str
+    retrying: bool
+
+    @property
+    def hhmm(self) -> str:
+        return self.local.strftime("%H:%M") if self.local else ""
+
+
+def _links() -> tuple[str, str, str]:
+    """url_for once per page, not per post: (draft page, move endpoint, thumbnail) with {} for the ids."""
+    view = url_for("drafts.view", draft_id=1).rsplit("1", 1)
+    move = url_for("calendar.move", draft_id=1).rsplit("1", 1)
+    thumb = url_for("drafts.attachment_thumbnail", draft_id=1, attachment_id=2)
+    return "{}".join(view), "{}".join(move), thumb.replace("/1/", "/{}/", 1).replace("/2/", "/{}/", 1)
+
+
+def _entry(r, tz, will_hold: dict, links) -> Entry:
+    local = r.release_at.astimezone(tz) if r.release_at else None
+    return Entry(r.id, r.state, r.body or "", tuple(r.channels or ()), r.author_name, local,
+                 r.requested_release_at.astimezone(tz) if r.requested_release_at else None,
+                 r.release_at.astimezone(timezone.utc).isoformat() if r.release_at else "",
+                 links[0].format(r.id), links[1].format(r.id), links[2].format(r.id, r.thumb_id) if r.thumb_id else "",
+                 bool(r.held), will_hold.get(r.id, ""), bool(r.release_error))
+
+
+def _page_etag(start, end, channels, states, author_id, today) -> str | None:
+    """The page's ETag: per user and session, from one aggregate query; None when a 304 would be wrong.
+
+    Flashed messages are shown once, so a page with some pending is always rendered.
+    """
+    if session.get("_flashes"):
+        return None
+    generate_csrf()  # the page carries the session's token: make it before the tag depends on it
+    f = CalendarFilter(start, end, tuple(channels), tuple(states or ("scheduled", "published")), author_id)
+    mark = marker(db.session, current_user, f, page=True)
+    who = hashlib.sha256(f"{session.get('csrf_token', '')}|{today}|{request.query_string!r}".encode())
+    return f'"{mark}-{who.hexdigest()[:16]}"'
+
+
+def _blocked(shown, windows, tz) -> dict:
+    """Day -> the blackout label of that day ("blackout", or "blackout: x, facebook" for some channels)."""
+    out = {}
+    for day in shown:
+        hits = [w for w in windows if w.starts_at < _utc(day + timedelta(days=1), tz) and w.ends_at > _utc(day, tz)]
+        if hits:
+            out[day] = _label(hits)
+    return out
+
+
+def _blocked_slots(shown, windows, tz) -> dict:
+    out = {}
+    for day in shown:
+        for hour in range(24):
+            at = datetime.combine(day, time(hour), tz).astimezone(timezone.utc)
+            hits = [w for w in windows if w.starts_at < at + timedelta(hours=1) and w.ends_at > at]
+            if hits:
+                out[(day, hour)] = _label(hits)
+    return out
+
+
+def _label(windows) -> str:
+    channels = sorted({c for w in windows for c in (w.channels or ())})
+    every = any(not w.channels for w in windows)
+    return "blackout" if every or not channels else "blackout: " + ", ".join(channels)
 
 
 def _back(draft_id: int):
@@ -130,14 +228,36 @@ def schedule(draft_id: int):
 @bp.route("/calendar/drafts/<int:draft_id>/move", methods=["POST"])
 @login_required
 def move(draft_id: int):
-    """Drag and drop on the calendar: a new day (keeping the time of day) or a date and time. JSON answer."""
+    """Drag and drop on the calendar (a scheduled post, or an approved one from the tray): a date and a time
+    in the organisation's zone. JSON answer, with what Undo sends back to put the post where it was."""
     raw = f"{request.form.get('date', '')}T{request.form.get('time', '')}"
     try:
         draft = schedule_release(db.session, current_user, draft_id, release_at=raw, now=now_utc(),
                                  tz_name=_cfg().timezone)
     except ReviewqError as e:  # a 4xx answer: the unit of work rolls the request back
         return jsonify({"error": _message(e), "fields": getattr(e, "fields", None) or {}}), e.status
-    return jsonify({"ok": True, "release_at": draft.release_at.isoformat(), "warnings": draft.release_warnings})
+    previous = draft.release_previous
+    return jsonify({"ok": True, "release_at": draft.release_at.isoformat(), "warnings": draft.release_warnings,
+                    "local": draft.release_at.astimezone(_cfg().tz).strftime("%a %d %b %H:%M"),
+                    "undo": {"url": url_for("calendar.undo", draft_id=draft.id),
+                             "release_at": previous.isoformat() if previous else ""}})
+
+
+@bp.route("/calendar/drafts/<int:draft_id>/undo", methods=["POST"])
+@login_required
+def undo(draft_id: int):
+    """Undo a drag: back to `release_at` (ISO with offset; audited as a reschedule), or, when it is empty,
+    back to the tray (unscheduled). The same operations and rules as any other move. JSON answer."""
+    back = request.form.get("release_at", "")
+    try:
+        if back:
+            schedule_release(db.session, current_user, draft_id, release_at=back, now=now_utc(),
+                             tz_name=_cfg().timezone)
+        else:
+            unschedule_release(db.session, current_user, draft_id, now=now_utc(), reason="Undo on the calendar")
+    except ReviewqError as e:
+        return jsonify({"error": _message(e), "fields": getattr(e, "fields", None) or {}}), e.status
+    return jsonify({"ok": True})
 
 
 @bp.route("/calendar/drafts/<int:draft_id>/unschedule", methods=["POST"])
