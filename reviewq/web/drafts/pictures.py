@@ -15,7 +15,8 @@ from reviewq.core.roles import CHANNELS
 from reviewq.drafts.checking import load_policy
 from reviewq.drafts.masking import mask_image_text, may_read_image_text
 from reviewq.drafts.operations import may
-from reviewq.drafts.redaction import boxed_findings, check_redact
+from reviewq.clock import now_utc
+from reviewq.drafts.redaction import boxed_findings, check_redact, original_gone
 from reviewq.extensions import db
 from reviewq.previews import build
 
@@ -53,17 +54,19 @@ def image_src(draft_id: int, att) -> str:
 
 def attachment_images(draft, pairs) -> list[dict]:
     """Preview images of (attachment, snapshot) pairs: the images, each with its snapshot's alt text."""
+    now = now_utc()
     return [{"src": image_src(draft.id, a), "alt": snap.get("alt_text", ""), "id": a.id}
-            for a, snap in pairs if a is not None and a.is_image]
+            for a, snap in pairs if a is not None and a.is_image and not original_gone(a, now)]
 
 
 def image_findings(draft, pairs, user) -> list[dict]:
     """Each image of the revision with boxed findings: its frame, numbered boxes and the redaction offer."""
     see_text = may_read_image_text(user, draft)
+    now = now_utc()
     out = []
     for a, snap in pairs:
-        if a is None or not a.is_image or not (found := boxed_findings(a)):
-            continue
+        if a is None or not a.is_image or original_gone(a, now) or not (found := boxed_findings(a)):
+            continue  # an original whose keeping time is over is not shown, whichever revision names it
         size = next((f["image_size"] for f in found if isinstance(f.get("image_size"), list)), None)
         frame = tuple(size) if size else ((a.width, a.height) if a.width and a.height else None)
         boxes = [{"n": n, "box": [int(v) for v in f["box"]], "severity": f.get("severity", "info"),
