@@ -104,8 +104,8 @@ def redact(path: Path, boxes, mode: str) -> bytes:
         small = region.resize((max(1, (x1 - x0) // block), max(1, (y1 - y0) // block)), Image.BILINEAR)
         region = small.resize(region.size, Image.NEAREST).filter(ImageFilter.GaussianBlur(max(2, block // 2)))
         work.paste(region, (x0, y0))
-    if fmt == "JPEG" or (fmt not in ("PNG", "WEBP", "GIF")):
-        fmt = "JPEG" if fmt == "JPEG" else "PNG"
+    if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):  # uploads are only these (storage.sniff); PNG loses nothing
+        fmt = "PNG"
     if fmt == "JPEG":
         work = work.convert("RGB")
     buf = io.BytesIO()

@@ -226,3 +226,21 @@ def test_preview_endpoint(client, login, factory):
     token = csrf_from(auditor.get("/audit"))
     assert auditor.post("/drafts/preview", json={"text": "hi", "channels": []},
                        headers={"X-CSRFToken": token}).status_code == 403
+
+
+def test_the_api_redacts_through_the_same_operation(client, factory, session):
+    from tests.integration.api_helpers import api_for
+    d, att = _staff_png_draft(factory)
+    api = api_for(client, factory, d.author)
+    url = f"/drafts/{d.id}/attachments/{att.id}/redact"
+    r = api.post(url, json={"mode": "box", "regions": [[0, 0, 9, 9]]})
+    assert r.status_code == 422 and "not inside the 4×4 image" in r.get_json()["error"]
+    r = api.post(url, json={"mode": "box", "regions": "all"})
+    assert r.status_code == 422 and r.get_json()["error"].startswith("regions")
+    assert api.post(url, json={"mode": "box", "regions": "blocking"}).status_code == 422
+    r = api.post(url, json={"mode": "box", "regions": [[0, 0, 2, 2]]})
+    assert r.status_code == 201 and r.get_json()["sha256"] != att.sha256 and r.get_json()["alt_text"] == "A dot"
+    reviewer = api_for(client, factory, factory.user("admin"))
+    assert reviewer.post(f"/drafts/{d.id}/attachments/{r.get_json()['id']}/redact",
+                         json={"mode": "blur", "regions": [[0, 0, 2, 2]]}).status_code == 403
+    assert len(_events(session, "attachment.redact")) == 1
