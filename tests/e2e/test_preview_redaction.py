@@ -85,6 +85,12 @@ def test_the_mrn_box_is_drawn_over_the_picture_and_redacted_in_one_click(live_se
     sign_in(phone, live_server, staff)
     phone.goto(f"{live_server}/drafts/{d.id}")
     _axe_clean(phone, "draft page with image findings 390")
+    for viewer, width in ((page, 1280), (phone, 390)):     # the editor previews the stored image (thumbnail)
+        viewer.goto(f"{live_server}/drafts/{d.id}/edit")
+        viewer.locator("section.pv-instagram img.crop-4x5").wait_for()
+        assert "/thumbnail" in viewer.locator("section.pv-instagram img.crop-4x5").get_attribute("src")
+        _axe_clean(viewer, f"edit page with previews {width}")
+    page.goto(f"{live_server}/drafts/{d.id}")
 
     figure.get_by_role("button", name=re.compile("Redact all must-fix")).click()
     page.wait_for_url(re.compile(rf".*/drafts/{d.id}#att-\d+$"))
