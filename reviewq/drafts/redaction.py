@@ -76,6 +76,20 @@ def check_redact(actor: User, draft: Draft, attachment_id=None) -> Attachment | 
     return redactable(draft, attachment_id) if attachment_id is not None else None
 
 
+def scan_frame(att: Attachment) -> tuple[int, int] | None:
+    """The (w, h) frame the scan measured its boxes in. Usually the upright image, but a JPEG over 3,200 px
+    is scanned decoded at half size (reviewq.imaging), so its boxes are half-scale."""
+    size = next((f["image_size"] for f in boxed_findings(att) if isinstance(f.get("image_size"), list)), None)
+    return (int(size[0]), int(size[1])) if size and len(size) == 2 and min(size) > 0 else None
+
+
+def _scaled(regions, frame, actual):
+    if tuple(frame) == tuple(actual):
+        return regions
+    sx, sy = actual[0] / frame[0], actual[1] / frame[1]
+    return [(round(x * sx), round(y * sy), round(w * sx), round(h * sy)) for x, y, w, h in regions]
+
+
 def _check_inside(regions, size) -> None:
     w, h = size
     for n, (x, y, rw, rh) in enumerate(regions, 1):
@@ -88,7 +102,8 @@ def redact_attachment(session, actor: User, draft_id, attachment_id, *, regions,
                       upload_dir: Path, policy) -> Attachment:
     """Replace an image of the draft by a copy with `regions` blurred ("blur") or covered ("box").
 
-    `regions`: "x,y,w,h" strings or 4-tuples in the upright image's pixels, or BLOCKING. Returns the new
+    `regions`: "x,y,w,h" strings or 4-tuples in the scan's frame (its boxes' image_size; the upright
+    image's pixels when there is none), or BLOCKING. Returns the new
     Attachment. Raises PermissionDeniedError / InvalidTransitionError (not the author,
     or the draft is not editable), NotFoundError, or ValidationError (bad mode, no regions, an area
     outside the image, a file that is not one of the draft's current images).
@@ -106,8 +121,10 @@ def redact_attachment(session, actor: User, draft_id, attachment_id, *, regions,
     if not src.is_file():
         raise NotFoundError("The file of this attachment is missing from storage.")
     try:
-        _check_inside(regions, upright_size(src))
-        stored = store_bytes(redact(src, regions, mode), upload_dir, original.content_type)
+        actual = upright_size(src)
+        frame = scan_frame(original) or actual
+        _check_inside(regions, frame)
+        stored = store_bytes(redact(src, _scaled(regions, frame, actual), mode), upload_dir, original.content_type)
     except OSError as e:
         log.warning("attachment %s could not be redacted: %s", original.id, type(e).__name__)
         raise ValidationError("This image could not be read, so it cannot be redacted; replace the file.",

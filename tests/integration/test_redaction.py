@@ -244,3 +244,25 @@ def test_the_api_redacts_through_the_same_operation(client, factory, session):
     assert reviewer.post(f"/drafts/{d.id}/attachments/{r.get_json()['id']}/redact",
                          json={"mode": "blur", "regions": [[0, 0, 2, 2]]}).status_code == 403
     assert len(_events(session, "attachment.redact")) == 1
+
+
+def test_boxes_of_a_half_scale_scan_are_scaled_to_the_full_image(client, login, factory, session, app):
+    """A JPEG over 3,200 px is scanned decoded at half size, so its boxes are in a half-scale frame."""
+    from PIL import Image
+    import io
+    buf = io.BytesIO()
+    Image.new("RGB", (3400, 200), (250, 250, 250)).save(buf, "JPEG", quality=95)
+    d = factory.draft(attachments=[("wide.jpg", buf.getvalue(), "A banner")])
+    att = _current(d)
+    att.scan_findings = [{"check": "attachment", "category": "mrn", "severity": "block", "text": "MRN 1",
+                          "message": "m", "policy": "attachment.text_phi", "key": f"attachment:mrn:a{att.id}",
+                          "attachment_id": att.id, "box": [1000, 20, 100, 50], "image_size": [1700, 100]}]
+    att.scanned_at = factory.tick()
+    session.commit()
+    login(d.author)
+    assert _post(client, d, att.id, action="blocking", mode="box").status_code == 302
+    session.expire_all()
+    out = Image.open(path_of(app.config["REVIEWQ"].upload_dir, _current(d).storage_key)).convert("RGB")
+    assert out.size == (3400, 200)
+    assert out.getpixel((2100, 70)) == (0, 0, 0)            # the box at full scale: x 2000-2200, y 40-140
+    assert sum(out.getpixel((1100, 50))) > 700              # where the half-scale box would have been: untouched
