@@ -23,7 +23,7 @@ def _axe_clean(page, where):
 
 
 def test_long_post_with_an_image_shows_the_x_cut_and_the_instagram_crop(live_server, new_page, factory, session,
-                                                                       tmp_path):
+                                                                       tmp_path, shots):
     staff = factory.user("staff")
     session.commit()
     image = tmp_path / "team.png"
@@ -57,11 +57,13 @@ def test_long_post_with_an_image_shows_the_x_cut_and_the_instagram_crop(live_ser
         assert fit == "cover"
         assert "more" in ig.locator(".pv-fold").inner_text() and "Our new wristband printer" in ig.inner_text()
         assert "#FluSeason" in ig.locator(".pv-tag").first.inner_text()
+        page.screenshot(path=str(shots / f"previews-{viewport['width']}.png"), full_page=True)
         _axe_clean(page, f"new draft with previews {viewport['width']}")
 
 
 @needs_ocr
-def test_the_mrn_box_is_drawn_over_the_picture_and_redacted_in_one_click(live_server, new_page, factory, session):
+def test_the_mrn_box_is_drawn_over_the_picture_and_redacted_in_one_click(live_server, new_page, factory, session,
+                                                                       shots):
     from reviewq.drafts.scans import scan_unlocked
     image, mrn = mrn_case(3)
     staff = factory.user("staff")
@@ -80,6 +82,7 @@ def test_the_mrn_box_is_drawn_over_the_picture_and_redacted_in_one_click(live_se
     assert abs(img_box["width"] - svg_box["width"]) < 2 and abs(img_box["height"] - svg_box["height"]) < 2
     mrn_item = figure.locator("li.imgf-item", has_text=mrn)
     assert "must fix" in mrn_item.inner_text().lower()
+    page.screenshot(path=str(shots / "image-findings-1280.png"), full_page=True)
     _axe_clean(page, "draft page with image findings 1280")
     phone = new_page(viewport=WIDTHS[1])
     sign_in(phone, live_server, staff)
@@ -98,4 +101,5 @@ def test_the_mrn_box_is_drawn_over_the_picture_and_redacted_in_one_click(live_se
     assert page.locator("svg.overlay g.ov-block").count() == 0
     assert mrn not in page.inner_text("main")
     assert not page.locator(".findings .sev-badge.sev-block").count()
+    page.screenshot(path=str(shots / "redacted-1280.png"), full_page=True)
     _axe_clean(page, "draft page after redaction 1280")

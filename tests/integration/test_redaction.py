@@ -67,6 +67,7 @@ def test_author_redacts_every_blocking_area_and_the_checks_run_again(client, log
     assert mrn not in str(ev.data)
     page = client.get(f"/drafts/{d.id}").get_data(as_text=True)
     assert "ov-block" not in page and "no must-fix finding" in page
+    assert "Files: band.png (" in page and "→ band (redacted).png (" in page   # the revision diff says so
 
 
 def _with_box(factory, d, severity="warn", text="MRN 40703945"):

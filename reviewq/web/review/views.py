@@ -53,7 +53,9 @@ def _compare(draft):
     by_number = {r.number: r for r in readable}
     return {"numbers": numbers, "from": a, "to": b,
             "html": diff_words(by_number[a].body, by_number[b].body),
-            "channels": (by_number[a].channels, by_number[b].channels)}
+            "channels": (by_number[a].channels, by_number[b].channels),
+            "files": ([f"{x.get('name', '?')} ({x['sha256'][:8]})" for x in by_number[a].attachments],
+                      [f"{x.get('name', '?')} ({x['sha256'][:8]})" for x in by_number[b].attachments])}
 
 
 def render_draft(draft, *, form=None, error=None, status=200, redact_error=None):
