@@ -27,7 +27,7 @@ from reviewq.drafts.operations import check_edit, edit_draft
 from reviewq.drafts.queries import current_attachments, get_visible_draft
 from reviewq.drafts.scans import scan_attachment
 from reviewq.media import REDACT_MODES, redact, upright_size
-from reviewq.models import Attachment, Consent, Draft, User
+from reviewq.models import Attachment, Consent, ConsentFace, Draft, User
 from reviewq.storage import delete_stored, path_of, store_bytes
 
 log = logging.getLogger("reviewq.redaction")
@@ -133,6 +133,7 @@ def redact_attachment(session, actor: User, draft_id, attachment_id, *, regions,
     draft = get_visible_draft(session, actor, draft_id, lock=True)
     original = check_redact(actor, draft, original.id)   # again under the lock: it may have changed meanwhile
     new = _add_version(session, draft, original, probe, actor, now)
+    kept_faces = _carry_face_links(session, draft, original, new, regions)
     keep = int(policy.media.get("keep_original_days", 30))
     original.purge_after = now + timedelta(days=keep)
     rev = draft.revision
@@ -141,7 +142,7 @@ def redact_attachment(session, actor: User, draft_id, attachment_id, *, regions,
     check_revision(session, draft, draft.revision, now, policy)
     session.flush()
     signals.attachment_redacted.send(draft, session=session, actor=actor, now=now, original=original,
-                                     redacted=new, regions=len(regions), mode=mode)
+                                     redacted=new, regions=len(regions), mode=mode, face_links_kept=kept_faces)
     return new
 
 
@@ -166,6 +167,37 @@ def _add_version(session, draft: Draft, original: Attachment, probe: Attachment,
     session.flush()
     new.scan_findings = [_renumbered(f, new.id) for f in probe.scan_findings or []]
     return new
+
+
+def _iou(a, b) -> float:
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    w = min(ax + aw, bx + bw) - max(ax, bx)
+    h = min(ay + ah, by + bh) - max(ay, by)
+    inter = w * h if w > 0 and h > 0 else 0
+    return inter / max(1, aw * ah + bw * bh - inter)
+
+
+def _carry_face_links(session, draft: Draft, original: Attachment, new: Attachment, regions) -> int:
+    """Faces the author linked to a consent on the original, left untouched by the redaction and found again
+    on the new version (same place, IoU >= 0.6), stay linked to the same consent; the count is audited."""
+    links = session.scalars(select(ConsentFace).where(ConsentFace.attachment_id == original.id)).all()
+    faces = [tuple(f["box"]) for f in boxed_findings(new) if f.get("policy") == "attachment.face"]
+    kept = 0
+    for link in links:
+        box = tuple(int(v) for v in link.box.split(","))
+        if any(_iou(box, r) > 0 or _overlaps(box, r) for r in regions):
+            continue
+        match = max(faces, key=lambda f: _iou(box, f), default=None)
+        if match is not None and _iou(box, match) >= 0.6:
+            session.add(ConsentFace(draft_id=draft.id, consent_id=link.consent_id, attachment_id=new.id,
+                                    box=",".join(str(int(v)) for v in match)))
+            kept += 1
+    return kept
+
+
+def _overlaps(a, b) -> bool:
+    return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
 
 
 def _renumbered(finding: dict, att_id: int) -> dict:

@@ -67,11 +67,11 @@ def on_attachment_added(draft, session, actor, now, attachment, **_):
                        "content_type": attachment.content_type, "size": attachment.size_bytes})
 
 
-def on_attachment_redacted(draft, session, actor, now, original, redacted, regions, mode, **_):
+def on_attachment_redacted(draft, session, actor, now, original, redacted, regions, mode, face_links_kept=0, **_):
     append_event(session, "attachment.redact", actor_id=_actor_id(actor), draft_id=draft.id, now=now,
                  data={"attachment_id": original.id, "sha256": original.sha256, "redacted_id": redacted.id,
                        "redacted_sha256": redacted.sha256, "regions": regions, "mode": mode,
-                       "revision": draft.current_revision,
+                       "revision": draft.current_revision, "face_links_kept": face_links_kept,
                        "original_deleted_after": original.purge_after.isoformat() if original.purge_after else None})
 
 

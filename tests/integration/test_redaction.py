@@ -267,3 +267,31 @@ def test_boxes_of_a_half_scale_scan_are_scaled_to_the_full_image(client, login, 
     assert out.size == (3400, 200)
     assert out.getpixel((2100, 70)) == (0, 0, 0)            # the box at full scale: x 2000-2200, y 40-140
     assert sum(out.getpixel((1100, 50))) > 700              # where the half-scale box would have been: untouched
+
+
+def test_a_consented_face_left_untouched_stays_linked_on_the_new_version(client, login, factory, session):
+    spec = importlib.util.find_spec("skimage")
+    if spec is None or importlib.util.find_spec("cv2") is None:
+        pytest.skip("scikit-image (public-domain face photo) and OpenCV needed")
+    from pathlib import Path
+    from reviewq.consents.operations import create_consent
+    from reviewq.drafts.scans import scan_unlocked
+    from reviewq.models import ConsentFace, draft_consents
+    photo = (Path(spec.origin).parent / "data" / "astronaut.png").read_bytes()
+    d = factory.draft(attachments=[("visit.png", photo, "Visitor at the front desk")])
+    scan_unlocked(session, factory.app.config["REVIEWQ"].upload_dir, None, factory.tick(), draft_id=d.id)
+    att = _current(d)
+    face = next(f["box"] for f in att.scan_findings if f.get("policy") == "attachment.face")
+    c = create_consent(session, factory.user("comms"), subject_name="Eileen Collins", covers=["photo"],
+                       now=factory.tick())
+    session.execute(draft_consents.insert().values(draft_id=d.id, consent_id=c.id))
+    session.add(ConsentFace(draft_id=d.id, consent_id=c.id, attachment_id=att.id, box=",".join(map(str, face))))
+    session.commit()
+    login(d.author)
+    assert _post(client, d, att.id, region="0,480,30,30", mode="box").status_code == 302   # a corner, not the face
+    session.expire_all()
+    new = _current(d)
+    links = session.scalars(select(ConsentFace).where(ConsentFace.attachment_id == new.id)).all()
+    assert [ln.consent_id for ln in links] == [c.id]
+    assert _events(session, "attachment.redact")[-1].data["face_links_kept"] == 1
+    assert all(f["severity"] == "info" for f in d.revision.findings if f.get("policy") == "attachment.face")
