@@ -62,5 +62,5 @@
   body.addEventListener("input", later);
   form.addEventListener("change", later);
   form.addEventListener("input", function (ev) { if (ev.target.tagName === "TEXTAREA" && ev.target !== body) { later(); } });
-  run();
+  // No request on load: the server drew the cards for the page as it was sent.
 })();
