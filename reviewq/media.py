@@ -60,3 +60,62 @@ def thumbnail(path: Path) -> bytes:
         buf = io.BytesIO()
         flat.save(buf, format="JPEG", quality=85)
         return buf.getvalue()
+
+
+REDACT_MODES = ("blur", "box")
+REDACT_PAD = 0.15  # of the box's shorter side, at least 2 px: OCR boxes hug the glyphs, ascenders stick out
+
+
+def padded(box, size) -> tuple[int, int, int, int]:
+    """`box` [x, y, w, h] grown by REDACT_PAD on every side and clipped to an image of `size` (w, h):
+    the corners (x0, y0, x1, y1) the redaction changes."""
+    x, y, w, h = box
+    pad = max(2, int(min(w, h) * REDACT_PAD))
+    return max(0, x - pad), max(0, y - pad), min(size[0], x + w + pad), min(size[1], y + h + pad)
+
+
+def redact(path: Path, boxes, mode: str) -> bytes:
+    """The image at `path`, upright, with every box blurred beyond reading or covered by a solid black box.
+
+    Boxes are [x, y, w, h] in the upright image's pixels (as the scan stores them). The result is
+    re-encoded from pixels alone, in the original's format: no EXIF, GPS or comments survive, and an
+    animated image keeps only its first frame. Blur is pixelation to blocks a third of the box's height,
+    then a Gaussian blur, so the letters are gone, not softened.
+    """
+    from PIL import ImageDraw, ImageFilter
+    if mode not in REDACT_MODES:
+        raise ValueError(f"mode must be one of {', '.join(REDACT_MODES)}")
+    with Image.open(path) as im:
+        fmt = im.format or "PNG"
+        if getattr(im, "n_frames", 1) > 1:
+            im.seek(0)
+        upright = ImageOps.exif_transpose(im)
+        work = upright.convert("RGBA" if "A" in upright.getbands() or "transparency" in upright.info else "RGB")
+    draw = ImageDraw.Draw(work)
+    for box in boxes:
+        x0, y0, x1, y1 = padded(box, work.size)
+        if x1 <= x0 or y1 <= y0:
+            continue
+        if mode == "box":
+            draw.rectangle((x0, y0, x1 - 1, y1 - 1), fill=(0, 0, 0, 255) if work.mode == "RGBA" else (0, 0, 0))
+            continue
+        region = work.crop((x0, y0, x1, y1))
+        block = max(4, min(x1 - x0, y1 - y0) // 3)
+        small = region.resize((max(1, (x1 - x0) // block), max(1, (y1 - y0) // block)), Image.BILINEAR)
+        region = small.resize(region.size, Image.NEAREST).filter(ImageFilter.GaussianBlur(max(2, block // 2)))
+        work.paste(region, (x0, y0))
+    if fmt not in ("JPEG", "PNG", "WEBP", "GIF"):  # uploads are only these (storage.sniff); PNG loses nothing
+        fmt = "PNG"
+    if fmt == "JPEG":
+        work = work.convert("RGB")
+    buf = io.BytesIO()
+    work.save(buf, format=fmt, **({"quality": 92} if fmt == "JPEG" else {}))
+    return buf.getvalue()
+
+
+def upright_size(path: Path) -> tuple[int, int]:
+    """(width, height) of the image as shown, after its EXIF orientation (header only, no full decode)."""
+    with Image.open(path) as im:
+        w, h = im.size
+        orientation = im.getexif().get(0x0112, 1)
+    return (h, w) if orientation in (5, 6, 7, 8) else (w, h)

@@ -71,6 +71,9 @@ class Bucket:
             if os.path.exists(tmp):
                 os.unlink(tmp)
 
+    def delete(self, storage_key: str) -> None:
+        self._client().delete_object(Bucket=self.name, Key=self.key(storage_key))
+
     def probe(self) -> bool:
         """Write and delete a small object (for /readyz)."""
         key = self.key(f".readyz/{os.uname().nodename if hasattr(os, 'uname') else 'host'}-{os.getpid()}")

@@ -41,6 +41,13 @@ blackout_changed = _signals.signal("blackout-changed",
                                    doc="sender: BlackoutWindow. kwargs: session, actor, now, change ('added'|'removed')")
 attachment_added = _signals.signal("attachment-added",
                                    doc="sender: Draft. kwargs: session, actor, now, attachment")
+attachment_redacted = _signals.signal(
+    "attachment-redacted", doc="sender: Draft. kwargs: session, actor, now, original (Attachment), redacted "
+                               "(the new Attachment), regions (how many areas), mode ('blur'|'box'), "
+                               "face_links_kept (consent links of untouched faces moved to the new version)")
+original_purged = _signals.signal(
+    "original-purged", doc="sender: Draft. kwargs: session, now, attachment (the redacted original whose "
+                           "files were deleted); no actor: the retention job")
 consent_changed = _signals.signal(
     "consent-changed", doc="sender: Consent. kwargs: session, actor, now, change ('created'|'revoked'|'linked'|"
                            "'face_linked'|'expired'), draft (or None)")

@@ -144,6 +144,17 @@ def _write_through(upload_dir: Path, local: Path, key: str, content_type: str) -
         raise StorageUnavailableError("The file could not be saved to shared storage; try again in a minute.") from e
 
 
+def delete_stored(upload_dir: Path, storage_key: str) -> None:
+    """Delete a stored file here and in the bucket behind this folder (if any); gone already is fine."""
+    (Path(upload_dir) / storage_key).unlink(missing_ok=True)
+    bucket = bucket_for(upload_dir)
+    if bucket is not None:
+        try:
+            bucket.delete(storage_key)
+        except bucket.errors as e:
+            raise StorageUnavailableError("The file could not be deleted from shared storage.") from e
+
+
 def path_of(upload_dir: Path, storage_key: str) -> Path:
     """The local path of a stored file; with a bucket, fetched into the cache first if need be.
 

@@ -19,7 +19,7 @@ from reviewq.consents.permissions import consent_ref
 from reviewq.consents.queries import consents_named
 from reviewq.core.errors import NotFoundError, ReviewqError, ValidationError
 from reviewq.drafts import operations as drafts
-from reviewq.drafts import queries
+from reviewq.drafts import queries, redaction
 from reviewq.drafts.checking import load_policy
 from reviewq.drafts.queries import get_attachment, get_visible_draft
 from reviewq.extensions import db
@@ -129,10 +129,23 @@ def add_attachment(draft_id):
 def download_attachment(draft_id, attachment_id):
     att = get_attachment(db.session, current(), draft_id, attachment_id)
     path = path_of(_settings().upload_dir, att.storage_key)
-    if not path.is_file():
+    if redaction.original_gone(att, now_utc()) or not path.is_file():
         raise NotFoundError("No such attachment.")
     return send_file(path, mimetype=att.content_type, as_attachment=True, download_name=att.original_name,
                      etag=att.sha256, max_age=0)
+
+
+@operation(bp, "/drafts/<int:draft_id>/attachments/<int:attachment_id>/redact", "POST",
+           summary="Blur or box areas of an image into a new version", tag="drafts", body=S.REDACT_IN,
+           errors=(403, 409, 422), responses={201: {"description": "the new version", "schema": S.ref("Attachment")}})
+def redact_attachment(draft_id, attachment_id, data):
+    """The new file replaces the image in a new revision (an edit: approvals voided, the checks run again);
+    the original is deleted after the policy's media.keep_original_days. Author only, while editable."""
+    s = _settings()
+    att = redaction.redact_attachment(db.session, current(), draft_id, attachment_id, regions=data["regions"],
+                                      mode=data["mode"], now=now_utc(), upload_dir=s.upload_dir,
+                                      policy=load_policy(db.session, s.policy_file))
+    return ok(out.attachment(att, draft_id), 201)
 
 
 @operation(bp, "/drafts/<int:draft_id>/submit", "POST", summary="Run the checks and send to review",

@@ -138,6 +138,14 @@ SUBMIT_IN = obj({"justifications": {"type": "object", "maxProperties": 200,
                                     "additionalProperties": {"type": "string", "maxLength": 2000},
                                     "description": "finding key → why publishing anyway is right"},
                  "revision": ID})
+REDACT_IN = obj({"mode": {"type": "string", "enum": ["blur", "box"]},
+                 "regions": {"description": '"blocking" (every must-fix area of the image) or areas [x, y, w, h] '
+                                            "in the upright image's pixels (the scan's `box` values)",
+                             "oneOf": [{"type": "string", "enum": ["blocking"]},
+                                       {"type": "array", "minItems": 1, "maxItems": 200,
+                                        "items": {"type": "array", "minItems": 4, "maxItems": 4,
+                                                  "items": {"type": "integer", "minimum": 0}}}]}},
+                required=("mode", "regions"))
 DECISION_IN = obj({"decision": {"type": "string", "enum": ["approve", "request_changes", "reject"]},
                    "comment": {"type": "string", "maxLength": 5000}, "revision": ID,
                    "expected_stage": {"type": "string", "enum": [s.name for s in STAGES],

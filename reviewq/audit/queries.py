@@ -294,6 +294,15 @@ def describe(event, actors: dict | None = None) -> str:
         size = d.get("size")
         return (f"Attached a file ({d.get('content_type', 'unknown type')}"
                 + (f", {size:,} bytes" if isinstance(size, int) else "") + ").")
+    if a == "attachment.redact":
+        n = d.get("regions", 0)
+        how = "blurred" if d.get("mode") == "blur" else "covered with a solid box"
+        keep = d.get("original_deleted_after")
+        return (f"Redacted attachment {d.get('attachment_id', '?')}: {n} area{'s' if n != 1 else ''} {how}, as "
+                f"attachment {d.get('redacted_id', '?')}{_rev(d)}"
+                + (f"; the original is deleted after {keep[:16].replace('T', ' ')} UTC." if keep else ".") )
+    if a == "attachment.purge_original":
+        return f"Deleted the stored original of redacted attachment {d.get('attachment_id', '?')} (retention over)."
     if a == "auth.login":
         return f"Signed in as {d.get('email', '?')}" + (f" from {d['ip']}" if d.get("ip") else "") + "."
     if a == "auth.login_failed":

@@ -15,6 +15,7 @@ from reviewq.checks.base import SEVERITIES
 
 DEFAULT_LIMITS = {"x": 280, "instagram": 2200, "linkedin": 3000, "facebook": 63206,
                   "threads": 500, "bluesky": 300, "tiktok": 4000, "youtube": 5000}
+DEFAULT_MEDIA = {"keep_original_days": 30}
 DEFAULT_HASHTAG_LIMITS = {"instagram": 30, "tiktok": 30, "youtube": 60}
 # Only these count unless an organisation adds more: the review board's list.
 AUTHORITATIVE = ("cdc.gov", "nih.gov", "who.int", "fda.gov", "cancer.gov", "medlineplus.gov",
@@ -55,6 +56,8 @@ class Policy:
     # PHI categories besides name and age that a valid consent covering the story may let through
     # (e.g. "date" for a birthday, "address" for a home town); none by default: MRN, room, DOB stay blocked.
     consented_categories: tuple[str, ...] = ()
+    # Media handling: how many days the original of a redacted image is kept (0: deleted at once).
+    media: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_MEDIA))
 
     @classmethod
     def from_mapping(cls, data: dict) -> "Policy":
@@ -104,6 +107,11 @@ def _check_dict(key: str, value: dict) -> dict:
                 raise ValueError(f"unknown policy setting phi.{k} (known: {', '.join(PHI_OPTIONS)})")
             if v not in PHI_OPTIONS[k]:
                 raise ValueError(f"policy setting phi.{k} must be one of {', '.join(PHI_OPTIONS[k])}, got {v!r}")
+        elif key == "media":
+            if k not in DEFAULT_MEDIA:
+                raise ValueError(f"unknown policy setting media.{k} (known: {', '.join(DEFAULT_MEDIA)})")
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 3650:
+                raise ValueError(f"policy setting media.{k} must be a whole number of days from 0 to 3650")
         elif key == "severities":
             if v not in SEVERITIES:
                 raise ValueError(f"policy severities[{k!r}] must be one of {', '.join(SEVERITIES)}, got {v!r}")

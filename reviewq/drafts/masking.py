@@ -12,6 +12,8 @@ for example where Slack is covered by a BAA.
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy.orm import Session
 
 from reviewq.checks import phi
@@ -46,6 +48,24 @@ def mask_phi(text: str, findings: list[dict], *, on: bool = True) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+_LABEL = re.compile(r"^\W*(?:mrn|m\.?r\.?n\.?|dob|d\.?o\.?b\.?|pt|patient|name|rm|room|bed|acct|account|fin|ssn|"
+                    r"member\s*id|admit(?:ted)?|dos)\b\W*", re.I)
+
+
+def mask_image_text(text: str) -> str:
+    """Text read in an image, for people who need to know what kind of detail is there but not the detail:
+    a leading label stays ("MRN:"), every letter and digit after it is blacked out."""
+    head = m.group(0) if (m := _LABEL.match(text or "")) else ""
+    return head + re.sub(r"\w", BLOCK, (text or "")[len(head):])
+
+
+def may_read_image_text(user, draft) -> bool:
+    """Who sees the text the scan read in a draft's images unmasked: its author (who must fix it) and
+    administrators (who act for them). Approvers and auditors see the picture, the kind of detail and
+    where it is, and the text masked."""
+    return user.id == draft.author_id or "admin" in (user.roles or ())
 
 
 def set_masking(session: Session, actor, on: bool, *, now, reason: str = "") -> bool:

@@ -142,8 +142,12 @@ def create_draft(session: Session, actor: User, *, body, channels, requested_rel
 def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: datetime,
                requested_release_at=..., alt_texts: dict[int, str] | None = None,
                remove_attachment_ids=(), uploads=(), upload_dir: Path | None = None,
-               max_bytes: int = 0, expected_revision: int | None = None) -> tuple[Draft, bool]:
+               max_bytes: int = 0, expected_revision: int | None = None,
+               replacements: dict[int, Attachment] | None = None) -> tuple[Draft, bool]:
     """Save new content; returns (draft, whether a new revision was made).
+
+    `replacements` {old attachment id: new Attachment already added to the draft} puts a new version of
+    a file (a redacted image) in the old one's place; the old one is removed like remove_attachment_ids.
 
     A save whose content hash equals the current revision's makes no revision
     and voids nothing. Otherwise approvals of earlier revisions stop counting
@@ -155,8 +159,9 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
     if requested_release_at is not ...:
         draft.requested_release_at = requested_release_at
     current = draft.revision
-    remove = {int(i) for i in remove_attachment_ids}
-    kept = [a for a in draft.attachments if a.removed_at is None and a.id not in remove]
+    replace = replacements or {}
+    remove = {int(i) for i in remove_attachment_ids} | set(replace)
+    kept = _kept(draft, remove, replace)
     for a in draft.attachments:
         if a.id in remove and a.removed_at is None:
             a.removed_at = now
@@ -192,6 +197,18 @@ def edit_draft(session: Session, actor: User, draft_id, *, body, channels, now: 
     signals.draft_edited.send(draft, session=session, actor=actor, now=now, revision=rev,
                               voided=transition.voids_approvals, from_state=from_state)
     return draft, True
+
+
+def _kept(draft: Draft, remove: set[int], replace: dict[int, Attachment]) -> list[Attachment]:
+    """The attachments that stay, in order; a replacement takes the place of the file it replaces."""
+    new_ids = {a.id for a in replace.values()}
+    kept = []
+    for a in draft.attachments:
+        if a.id in replace:
+            kept.append(replace[a.id])
+        elif a.removed_at is None and a.id not in remove and a.id not in new_ids:
+            kept.append(a)
+    return kept
 
 
 def _refused(rev: Revision) -> bool:

@@ -112,6 +112,9 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             f"This image could not be checked for {'faces' if what == 'faces' else 'readable text'} "
                             "on this server.", "Look at the image yourself for patients, charts and screens, "
                             "and explain what you checked.", "attachment.unscanned"))
+    for f in out:
+        if "box" in f:  # the frame the box is in, so pages can draw it over any size of the picture
+            f["image_size"] = [report.width, report.height]
     return out
 
 

@@ -142,10 +142,15 @@ class Attachment(Base):
     thumb_sha256: Mapped[str | None] = mapped_column(String(64))
     thumb_size_bytes: Mapped[int | None] = mapped_column(BigInteger)
     uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # A redacted version (reviewq.drafts.redaction) names the attachment it was made from. The original
+    # is deleted from storage once purge_after has passed (policy media.keep_original_days), at purged_at.
+    redacted_from_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
+    purge_after: Mapped[datetime | None] = mapped_column(index=True)
+    purged_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    draft: Mapped[Draft] = relationship(back_populates="attachments")
+    draft: Mapped[Draft] = relationship(back_populates="attachments", foreign_keys=[draft_id])
 
     @property
     def is_image(self) -> bool:

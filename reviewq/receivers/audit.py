@@ -67,6 +67,19 @@ def on_attachment_added(draft, session, actor, now, attachment, **_):
                        "content_type": attachment.content_type, "size": attachment.size_bytes})
 
 
+def on_attachment_redacted(draft, session, actor, now, original, redacted, regions, mode, face_links_kept=0, **_):
+    append_event(session, "attachment.redact", actor_id=_actor_id(actor), draft_id=draft.id, now=now,
+                 data={"attachment_id": original.id, "sha256": original.sha256, "redacted_id": redacted.id,
+                       "redacted_sha256": redacted.sha256, "regions": regions, "mode": mode,
+                       "revision": draft.current_revision, "face_links_kept": face_links_kept,
+                       "original_deleted_after": original.purge_after.isoformat() if original.purge_after else None})
+
+
+def on_original_purged(draft, session, now, attachment, actor=None, **_):
+    append_event(session, "attachment.purge_original", actor_id=None, draft_id=draft.id, now=now,
+                 data={"attachment_id": attachment.id, "sha256": attachment.sha256})
+
+
 def on_generic(action):
     def receiver(sender, session, now, actor=None, **kw):
         data = {k: _plain(v) for k, v in kw.items() if k not in ("decision", "stage", "attachment")}
@@ -140,6 +153,8 @@ def connect() -> None:
     signals.token_changed.connect(on_token_changed)
     signals.login_event.connect(on_login)
     signals.attachment_added.connect(on_attachment_added)
+    signals.attachment_redacted.connect(on_attachment_redacted)
+    signals.original_purged.connect(on_original_purged)
     signals.consent_changed.connect(on_consent_changed)
     signals.draft_pulled_back.connect(on_pulled_back)
     signals.consent_task_changed.connect(on_consent_task_changed)

@@ -136,6 +136,8 @@ def register_filters(app) -> None:
     app.jinja_env.filters["channel_label"] = lambda c: CHANNEL_LABELS.get(c, c)
     app.jinja_env.filters["isoutc"] = lambda dt: dt.astimezone(timezone.utc).isoformat() if dt else ""
     app.jinja_env.filters["highlight"] = highlight
+    from reviewq.drafts.masking import mask_image_text
+    app.jinja_env.filters["mask_image_text"] = mask_image_text
     # Constants as real globals too: imported macros do not see context processors.
     app.jinja_env.globals.update(SEVERITY_LABELS=SEVERITY_LABELS, DECISION_LABELS=DECISION_LABELS,
                                  STATE_LABELS=STATE_LABELS, ROLE_LABELS=ROLE_LABELS, STAGES=STAGES)

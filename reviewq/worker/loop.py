@@ -20,6 +20,7 @@ log = logging.getLogger("reviewq.worker")
 
 def jobs() -> list[tuple[str, Callable]]:
     """The jobs of one pass, in order: (name, job(db, settings, now) -> items handled)."""
+    from reviewq.drafts.redaction import purge_due
     from reviewq.drafts.scans import scan_due
     from reviewq.integrations.mail.dispatch import deliver_due as deliver_mail
     from reviewq.integrations.slack.dispatch import deliver_due
@@ -28,7 +29,7 @@ def jobs() -> list[tuple[str, Callable]]:
     from reviewq.audit.jobs import checkpoint_due  # signed audit checkpoints on a schedule
     from reviewq.worker.heartbeat import heartbeat
     return [("scans", scan_due), ("slack", deliver_due), ("mail", deliver_mail), ("reminders", remind_due), ("releases", release_due),
-            ("audit", checkpoint_due), ("heartbeat", heartbeat)]
+            ("audit", checkpoint_due), ("originals", purge_due), ("heartbeat", heartbeat)]
 
 
 def open_database(settings):

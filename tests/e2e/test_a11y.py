@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.axe import axe_source, describe, run_axe
 from tests.e2e.world import ROLES, build_world, sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.commits]  # the live server runs in other threads
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 

@@ -13,7 +13,7 @@ import pytest
 from tests.e2e.world import build_world, sign_in
 from tests.factories import PASSWORD
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.commits]  # the live server runs in other threads
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 

@@ -137,7 +137,7 @@ def test_a_worker_pass_runs_without_a_flask_app(app, factory, session, team, tmp
     thread.join(120)
     assert seen["flask"] is False
     assert seen["done"] == {"scans": 0, "slack": 0, "mail": 0, "reminders": 0, "releases": 1, "audit": 1,
-                            "heartbeat": 0}  # audit: a checkpoint
+                            "originals": 0, "heartbeat": 0}  # audit: a checkpoint
     assert _fresh(session, d).state == "published"
 
 

@@ -21,12 +21,14 @@ from reviewq.drafts.checking import live_findings, load_policy
 from reviewq.drafts.operations import (Upload, check_submit, create_draft, edit_draft, may, submit_draft,
                                        withdraw_draft)
 from reviewq.drafts.permissions import can_edit_draft, can_search_drafts, can_write_drafts, landing_endpoint
+from reviewq.drafts.redaction import original_gone
 from reviewq.drafts.queries import (DraftFilter, authors, current_attachments, drafts_query, get_attachment,
                                     get_visible_draft, page, parse_search, search_drafts)
 from reviewq.extensions import db
 from reviewq.media import THUMB_TYPE
 from reviewq.storage import path_of
 from reviewq.web.drafts.forms import DraftForm
+from reviewq.web.drafts.pictures import attachment_images, preview_context
 from reviewq.web.forms import ConfirmForm, field_errors
 from reviewq.web.local_time import LocalTimeError, local_input, org_tz, parse_local
 from reviewq.web.unit_of_work import attempt, keep_changes
@@ -116,7 +118,7 @@ def _release_time(form, current=None):
 
 def _refused(template: str, form, error: ValidationError, **ctx):
     field_errors(form, error.fields)
-    return render_template(template, form=form, error=error.message, file_error=_file_error(error), **ctx), 422
+    return _new_page(form, error=error.message, status=422, file_error=_file_error(error), **ctx)
 
 
 def _file_error(error: ValidationError) -> str | None:
@@ -134,11 +136,11 @@ def new():
     form = DraftForm()
     if request.method == "POST":
         if not form.validate():
-            return render_template("drafts/new.html", form=form, error="Please correct the highlighted fields."), 422
+            return _new_page(form, error="Please correct the highlighted fields.", status=422)
         try:
             release = _release_time(form)
         except LocalTimeError:
-            return render_template("drafts/new.html", form=form, error="Please correct the highlighted fields."), 422
+            return _new_page(form, error="Please correct the highlighted fields.", status=422)
         try:
             with attempt():
                 draft = create_draft(db.session, current_user, body=form.body.data, channels=form.channels.data,
@@ -153,7 +155,13 @@ def new():
         flash("Saved as a draft. It has not been submitted yet.", "success")
         return redirect(url_for("drafts.view", draft_id=draft.id))
     form.form_token.data = secrets.token_urlsafe(24)
-    return render_template("drafts/new.html", form=form)
+    return _new_page(form)
+
+
+def _new_page(form, *, error=None, status=200, **ctx):
+    """The new-draft page; its previews drawn from the form as sent (no files yet: the browser adds them)."""
+    return render_template("drafts/new.html", form=form, error=error, **ctx,
+                           **preview_context(form.body.data or "", form.channels.data or [], [])), status
 
 
 def _submit(draft):
@@ -183,7 +191,10 @@ def _edit_page(draft, form, *, error=None, missing=(), status=200, file_error=No
     if request.method == "GET" or form.body.data is None:
         _prefill(form, draft)
     rev = draft.revision
+    atts = current_attachments(draft)
+    images = attachment_images(draft, [(a, {"alt_text": a.alt_text}) for a in atts])
     return render_template("drafts/edit.html", draft=draft, form=form, rev=rev, findings=rev.findings or [],
+                           **preview_context(form.body.data or "", form.channels.data or [], images), images=images,
                            justifications={**(rev.justifications or {}), **_justifications()},
                            missing=set(missing), attachments=current_attachments(draft), error=error, file_error=file_error,
                            can_submit=may(check_submit, current_user, draft)), status
@@ -254,7 +265,7 @@ def withdraw(draft_id: int):
 def attachment(draft_id: int, attachment_id: int):
     att = get_attachment(db.session, current_user, draft_id, attachment_id)
     path = path_of(_settings().upload_dir, att.storage_key)
-    if not path.is_file():
+    if original_gone(att, now_utc()) or not path.is_file():
         raise NotFoundError("The file of this attachment is missing from storage.")
     resp = send_file(path, mimetype=att.content_type, download_name=att.original_name, max_age=0)
     resp.headers["Content-Disposition"] = "inline"
@@ -267,7 +278,7 @@ def attachment_thumbnail(draft_id: int, attachment_id: int):
     """The thumbnail made at scan time; 404 until the scan made one (pages show a placeholder)."""
     att = get_attachment(db.session, current_user, draft_id, attachment_id)
     path = path_of(_settings().upload_dir, att.thumb_key) if att.thumb_key else None
-    if path is None or not path.is_file():
+    if path is None or original_gone(att, now_utc()) or not path.is_file():
         raise NotFoundError("This attachment has no thumbnail yet; it is made when the file is scanned.")
     return send_file(path, mimetype=THUMB_TYPE, max_age=0)
 

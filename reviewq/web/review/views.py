@@ -18,6 +18,8 @@ from reviewq.drafts.queries import get_visible_draft, revision_shown_to, revisio
 from reviewq.extensions import db
 from reviewq.review.operations import decide, may_decide
 from reviewq.review.queries import queue_page, stage_counts, stages_for
+from reviewq.drafts.masking import may_read_image_text
+from reviewq.web.drafts.pictures import attachment_images, image_findings, preview_context
 from reviewq.web.forms import ConfirmForm
 from reviewq.web.review.forms import DecisionForm
 from reviewq.web.local_time import waited
@@ -54,10 +56,12 @@ def _compare(draft):
     by_number = {r.number: r for r in readable}
     return {"numbers": numbers, "from": a, "to": b,
             "html": diff_words(by_number[a].body, by_number[b].body),
-            "channels": (by_number[a].channels, by_number[b].channels)}
+            "channels": (by_number[a].channels, by_number[b].channels),
+            "files": ([f"{x.get('name', '?')} ({x['sha256'][:8]})" for x in by_number[a].attachments],
+                      [f"{x.get('name', '?')} ({x['sha256'][:8]})" for x in by_number[b].attachments])}
 
 
-def render_draft(draft, *, form=None, error=None, status=200):
+def render_draft(draft, *, form=None, error=None, status=200, redact_error=None):
     rev = revision_shown_to(draft, current_user)
     findings = rev.findings or []
     stage = may_decide(current_user, draft)
@@ -73,7 +77,9 @@ def render_draft(draft, *, form=None, error=None, status=200):
         attachments=attachments, history=history, stage=stage, form=form, error=error,
         compare=_compare(draft), is_author=draft.author_id == current_user.id,
         editable=may(check_edit, current_user, draft), confirm=ConfirmForm(),
-        withdrawable=may(check_withdraw, current_user, draft)), status
+        withdrawable=may(check_withdraw, current_user, draft), redact_error=redact_error,
+        pictures=image_findings(draft, attachments, current_user), see_image_text=may_read_image_text(current_user, draft),
+        **preview_context(rev.body, rev.channels, attachment_images(draft, attachments))), status
 
 
 @bp.route("/drafts/<int:draft_id>/decision", methods=["POST"])
