@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0013_calendar'
-down_revision = '0014_ops'
+down_revision = '0012_redaction'
 branch_labels = None
 depends_on = None
 
