@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from reviewq.checks.phi_patterns import STREET
@@ -356,6 +357,14 @@ PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) 
 _COMMUNITY_AFTER = re.compile(r",?\s+for (?:trusting|choosing|supporting|believing in|welcoming) us\b")
 
 
+@lru_cache(maxsize=32)
+def _post_flags(lower: str) -> tuple[bool, bool, bool]:
+    """Whole-post cues every name's role asks about (staff news, a donor post, a patient word), searched once
+    per post instead of once per name."""
+    return (STAFF_POST.search(lower) is not None, DONOR_POST.search(lower) is not None,
+            PATIENT_SENTENCE.search(lower) is not None)
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
     a, b = _sentence_bounds(text, s, e)
     sentence = lower[a:b]
@@ -370,8 +379,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "staff"
     if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
-    if (STAFF_POST.search(lower) and not PATIENT_SENTENCE.search(lower)) or \
-            (DONOR_POST.search(lower) and not PATIENT_SENTENCE.search(sentence)):
+    if (_post_flags(lower)[0] and not _post_flags(lower)[2]) or \
+            (_post_flags(lower)[1] and not PATIENT_SENTENCE.search(sentence)):
         return "staff"  # "Night shift on 5 West ... Shoutout to Keiko, Ray and Will"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
@@ -518,6 +527,12 @@ def _last_score(lw: str) -> int:
     return 1 if last else 0
 
 
+@lru_cache(maxsize=65536)
+def _word_info(w: str) -> tuple[str, str]:
+    """(plain, shape) of a word: computed once per distinct word, words repeat across posts."""
+    return _plain(w), _word_shape(w)
+
+
 def _phrases(text: str):
     """Runs of adjacent same-case words (particles allowed inside), as lists of (start, end, word, plain)."""
     toks = []
@@ -526,7 +541,7 @@ def _phrases(text: str):
         w = m.group()
         if w[-2:] in ("'s", "’s") and len(w) > 3:
             w, e = w[:-2], e - 2
-        toks.append((s, e, w, _plain(w), _word_shape(w)))
+        toks.append((s, e, w) + _word_info(w))
     runs, cur = [], []
     for t in toks:
         if cur:
