@@ -114,7 +114,12 @@ def _tagger():
 
 @lru_cache(maxsize=1)
 def _known_attributes() -> frozenset[str]:
-    """The attributes the trained CRF has a weight for; CRFsuite ignores every other one."""
+    """The attributes the trained CRF has a weight for; CRFsuite ignores every other one.
+
+    Written beside the model by training/train.py; without that file, read from CRFsuite's dump (slower)."""
+    listed = resources.files("reviewq.checks") / "models" / "tagger.attributes"
+    if listed.is_file():
+        return frozenset(listed.read_text(encoding="utf-8").split("\n")) - {""}
     return frozenset(attr for attr, _ in _tagger().info().state_features)
 
 

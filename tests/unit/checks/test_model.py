@@ -63,3 +63,10 @@ def test_training_script_is_reproducible_on_a_small_set(tmp_path):
     b = json.loads((tmp_path / "b" / "story.json").read_text())
     assert a == b and a["weights"]
     assert (tmp_path / "a" / "tagger.crfsuite").stat().st_size > 0
+
+
+def test_shipped_attribute_list_is_the_models():
+    # tagger.attributes (written by train.py) must list exactly the attributes the shipped CRF weighs:
+    # a stale list would silently drop features from tagging.
+    from reviewq.checks.model import _known_attributes, _tagger
+    assert _known_attributes() == {a for a, _ in _tagger().info().state_features}
