@@ -29,9 +29,12 @@ DATE = re.compile(
     r"|(?:(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche),?\s+)?\d{1,2}\s+(?:de\s+)?" + _MES + r"(?:,?\s+(?:de\s+)?\d{4})?(?!\w)"
     # month-day with a hyphen after a care word: "DOS 2-26", "surgery on 3-2"
-    r"|(?<=dos )(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"
-    r"|(?:(?<=\bon )|(?<=since )|(?<=surgery )|(?<=admitted )|(?<=discharged )|(?<=born ))"
-    r"(?P<m6>\d{1,2})-(?P<d6>\d{1,2})(?![\d-])"
+    r"|(?:(?<=dos )|(?<=dos: )|(?<=dos:)|(?<=dob )|(?<=dob: )|(?<=dob:)|(?<=doa )|(?<=doa: )|(?<=d/c )|(?<=adm ))"
+    r"(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"
+    r"|(?:(?<=\bon )|(?<=since )|(?<=surgery )|(?<=admitted )|(?<=discharged )|(?<=born )|(?<=seen )"
+    r"|(?<=visit )|(?<=appt )|(?<=procedure )|(?<=delivered )|(?<=arrived )|(?<=transplant )|(?<=f/u )"
+    r"|(?<=follow-up )|(?<=followup )|(?<=admit )|(?<=discharge )|(?<=sx )|(?<=op )|(?<=passed )|(?<=died ))"
+    r"(?P<m6>\d{1,2})-(?P<d6>\d{1,2})(?![\d-])(?!\s*(?:days?|weeks?|months?|hours?|hrs?|times|pm|am|p\.m|a\.m|min|x)\b)"
     r")")
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -59,7 +62,10 @@ AGE = re.compile(
     r"|\b(?:makes? (?:her|him|them|me)|reaching|reached|reach|hitting)\s+(?P<n8>" + _SPOKEN + r")(?=\s*[?!.,;—–]|\s*$)"
     # other languages and clinical shorthand: "de 103 años", "noventa y siete años", "97 ans", "95 taong
     # gulang", "103yo", "99 y/o"
-    r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|tuổi|y/?o|yo|yof|yom|yr old)\b")
+    r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|tuổi|y/?o|yo|yof|yom|yr old)\b"
+    # clinical shorthand glued to the sex: "99F", "102M" (not a temperature: "fever of 103F", "103°F")
+    r"|(?<![\w.$°#/-])(?<!fever of )(?<!temp of )(?<!temp )(?<!fever )(?<!temperature of )(?<!temperature )"
+    r"(?<!to )(?<!at )(?<!was )(?<!spiked )(?<!now )(?P<n10>\d{2,3})[fm](?![\w°])(?!\s*(?:fever|temp))")
 
 
 _DIGIT = re.compile(r"\d")
@@ -115,7 +121,7 @@ def find_ages(text: str):
     if not _NUMBERISH.search(text):
         return out  # every age is digits or a spoken number from forty up
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

@@ -48,8 +48,8 @@ FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with
 def check(post) -> list[Finding]:
     text = post.folded.text
     lower = post.folded.lower
-    m = (ENDORSEMENT.search(lower) if any(k in lower for k in _KEYS) else None) or \
-        (CASED.search(text) if any(k in lower for k in _CASED_KEYS) else None)
+    m = _endorsement(text, lower) if any(k in lower for k in _KEYS) else None
+    m = m or (CASED.search(text) if any(k in lower for k in _CASED_KEYS) else None)
     if m is None:
         return []
     if post.policy.compiled.disclosure.search(post.folded.lower):
@@ -60,6 +60,27 @@ def check(post) -> list[Finding]:
     while s < e and text[s].isspace():
         s += 1
     return [post.finding("disclosure", "sponsored", "block", s, e, MESSAGE, RULE, FIX)]
+
+
+# "Link in bio" promotes something only when the post speaks of a product, a brand or a deal; "link in bio
+# for the flu clinic schedule" or "to register" is how every account points at its own pages.
+_BIO = re.compile(r"\b(?:link|enlace) (?:in|en) (?:la |mi |nuestra )?(?:bio|profile)\b")
+_PRODUCT = re.compile(r"\b(?:products?|brands?|shop\w*|store|deals?|discounts?|codes?|sale|buy|order|merch|"
+                      r"gift cards?|giveaway|partner\w*|sponsor\w*|collab\w*|favou?rit(?:es?|[oa]s?)|obsessed|swears?|encanta\w*|"
+                      r"recommends?|review|tried|try|tested|loves?|picks?|free (?:sample|trial|bottle|box|kit)|samples?|% off|percent off|"
+                      r"descuento|oferta|tienda|producto|c[oó]digo)\b|@[a-z]\w*|%")
+
+
+_BRAND = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")  # a CamelCase brand: "TinyTots"
+
+
+def _endorsement(text: str, lower: str):
+    for m in ENDORSEMENT.finditer(lower):
+        if _BIO.fullmatch(m.group().strip()) and not _PRODUCT.search(lower[:m.start()] + " " + lower[m.end():]) \
+                and not _BRAND.search(text):
+            continue
+        return m
+    return None
 
 
 def _only_own_links(post, m) -> bool:

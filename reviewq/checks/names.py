@@ -89,6 +89,8 @@ PATIENT_SENTENCE = re.compile(
     r"passed away|get well|recover\w*|surgery|transplant(?! program)\w*|received (?:a|an|her|his) new|"
     r"chemo\w*|radiation|diagnos\w+|cancer-free|year-old|"
     r"daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
+    r"(?:brave|little|sweet|tiny|strong) (?:girl|boy|one|fighter|warrior|guy|man|lady)|fighter|warrior|"
+    r"post-op|in memory of|"
     r"your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
@@ -198,6 +200,8 @@ def find_people(post) -> list[Person]:
         left, strong_left, right = _cues(text, lower, m.start(), m.end())
         if strong_left or right or left and not _not_a_name(text, lower, m.start(), m.end()):
             spans.append((m.start(), m.end(), True))
+    if "#" in text:
+        spans.extend(_hashtag_names(text))
     streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
@@ -214,6 +218,39 @@ def find_people(post) -> list[Person]:
     if any(p.role == "person" for p in people):
         people = _repeats(text, lower, people)
     return people
+
+
+_HASHTAG = re.compile(r"#([^\W\d_]{4,40})(?![\w])")
+_TAG_PREFIXES = ("team", "prayfor", "prayingfor", "pray4", "prayersfor", "prayers4", "hugsfor", "justicefor",
+                 "support", "baby")
+_TAG_SUFFIXES = ("strong", "warriors", "warrior", "army", "nation", "fights", "tough", "brave", "fighter", "crew",
+                 "squad", "journey", "miracle")
+
+
+def _hashtag_names(text: str):
+    """A first name inside a rallying hashtag: #TeamLiam, #PrayForAmara, #LiamStrong, #ZoeysArmy (the name part)."""
+    out = []
+    for m in _HASHTAG.finditer(text):
+        body = m.group(1)
+        low = body.lower()
+        for pre in _TAG_PREFIXES:
+            rest = low[len(pre):]
+            cased = body[len(pre):]
+            # a known first name, or after "PrayFor" any capitalised word no list knows ("#PrayForNkechi")
+            named = rest in FIRST or (pre.startswith(("pray", "hugs", "justice")) and cased[:1].isupper()
+                                      and cased[1:].islower() )
+            if low.startswith(pre) and len(rest) >= 3 and named and rest not in MONTHS_DAYS and rest not in ENGLISH:
+                out.append((m.start(1) + len(pre), m.end(1), True))
+                break
+        else:
+            for suf in _TAG_SUFFIXES:
+                rest = low[:-len(suf)]
+                if rest.endswith("s") and rest[:-1] in FIRST:
+                    rest = rest[:-1]  # "#ZoeysArmy"
+                if low.endswith(suf) and len(rest) >= 3 and rest in FIRST and rest not in MONTHS_DAYS and rest not in ENGLISH:
+                    out.append((m.start(1), m.start(1) + len(rest), True))
+                    break
+    return out
 
 
 _CONJ_LEFT = re.compile(r"(?<![\w'’-])([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*(?: [A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)?) (?:and|&) $")
@@ -283,6 +320,8 @@ def _match_at(text: str, lower: str, toks, i):
     # "C. Gillespie"
     if shape == "initial" and text[e:e + 2] == ". " and i + 1 < len(toks):
         t = toks[i + 1]
+        if w in ("A", "I") and t[2].isupper() and len(t[2]) > 1:
+            return None  # "WHAT. A. DAY.": shouting one word at a time, not "C. Gillespie"
         if t[0] == e + 2 and _shape(t[2]) in ("cap", "upper") and t[2].lower() in LAST \
                 and t[2].lower() not in PLACE_WORDS:
             return i + 1, s, t[1], True
@@ -761,9 +800,30 @@ _PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|servi
 _SINCE_YEAR = re.compile(r"\s+since\s+(?:19|20)\d\d\b")  # "caring for Maple Hollow since 1961": a place
 
 
+# Holidays and greetings in many languages: "Ramadan Mubarak", "Eid Mubarak", "Shana Tova", "Diwali".
+_GREETING_WORDS = frozenset(
+    "ramadan mubarak eid kareem adha fitr diwali deepavali hanukkah chanukah kwanzaa navidad nowruz norooz "
+    "vesak chuseok juneteenth rosh hashanah kippur shana tova tovah sukkot purim pesach passover easter "
+    "christmas xmas holi onam pongal vaisakhi baisakhi lohri navratri durga puja dussehra muertos "
+    "noche buena nochebuena bendiciones saludos selamat idul hari raya tet seollal lunar pascua "
+    "feliz ramadhan ramazan bayram shavuot mabrook mabrouk namaste shalom salaam".split())
+# After a name: it is an animal, a toy or a mascot ("Sparky, our mascot", "Biscuit the therapy dog").
+_ANIMALS = (r"(?:mascot|therapy (?:dog|cat|pony|horse|animal)|facility dog|comfort dog|service dog|dog|pup|puppy|"
+            r"kitten|cat|pony|horse|llama|alpaca|goldendoodle|labradoodle|retriever|labrador|poodle|beagle|corgi|"
+            r"teddy(?: bear)?|bear|doll|plush(?:ie)?|robot|puppet|bunny|rabbit|k-?9)s?")
+_ANIMAL_AFTER = re.compile(
+    r"(?:,\s*|\s*\(\s*|\s+[—–-]\s*|\s+)(?:our|the|a|an)\s+(?:(?!and\b|with\b)[\w-]+\s+){0,2}?" + _ANIMALS +
+    r"(?![\w'’-])(?!\s+(?:lover|owner|walker|trainer|handler|mom|dad|parent|person|bite|attack)s?\b)", re.IGNORECASE)
+_ANIMAL_BEFORE = re.compile(r"\b" + _ANIMALS + r",?\s+(?:named\s+|called\s+)?$")
+
+
 def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
+    if any(x in _GREETING_WORDS for x in _WORD.findall(w)):
+        return True
+    if _ANIMAL_AFTER.match(text, e) or _ANIMAL_BEFORE.search(lower, max(0, s - 30), s):
+        return True
     left = lower[max(0, s - 40):s]
     tail = left[-20:]
     if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \

@@ -187,6 +187,10 @@ def _identifiers(post, text, cands) -> None:
                 continue  # "pump 2", "monitor 2024": a model or a year, not a unit id
             cat = "device"
         cands.append((v.start(), v.end(), cat, "strong"))
+        end = v.end()
+        while (nv := P.NEXT_VALUE.match(text, end)) is not None and sum(ch.isdigit() for ch in nv.group("v")) >= 4:
+            cands.append((nv.start("v"), nv.end("v"), cat, "strong"))  # the second MRN in a list
+            end = nv.end()
     ndig = sum(map(str.isdigit, text))
     colons = lower.count(":")
     for rx, cat, on, possible in (
@@ -260,6 +264,15 @@ def _phones(post, text, lower, cands) -> None:
             cands.append((m.start(), m.end(), cat, "weak"))
 
 
+_PATIENT_WORD = re.compile(r"\b(?:patients?|pt|residents?|paciente|pasyente|mom|dad|grand\w+|husband|wife|son|"
+                           r"daughter|admitted|discharged|surgery)\b")
+
+
+_STAFF_WORD = re.compile(r"\b(?:volunteers?|nurses?|dr|doctors?|staff|employees?|colleagues?|co-?workers?|"
+                         r"team members?|physicians?|surgeons?|chaplains?|our own|retir\w*|auxiliary|docents?|"
+                         r"board members?|trustees?|donors?|benefactors?|founders?)\b")
+
+
 def _dated(post, text, subject, cands) -> None:
     over = post.policy.phi_age_over
     lower = post.folded.lower
@@ -270,6 +283,10 @@ def _dated(post, text, subject, cands) -> None:
                 continue
             if any(0 <= s - p.end <= 3 and p.role != "person" for p in post.people):
                 continue  # "<volunteer>, 91, who has volunteered ...": staff are not PHI  # "(97)" is an age only right after a person's name
+            a, b = _sentence_bounds(text, s, e)
+            if (any(a <= p.start < b and p.role != "person" for p in post.people) or _STAFF_WORD.search(lower, a, b)) \
+                    and not any(a <= p.start < b for p in people) and not _PATIENT_WORD.search(lower, a, b):
+                continue  # "our volunteer <name>, who turns 91 today": the age of staff, in a sentence about them
             cands.append((s, e, "age", "strong"))
     for s, e in find_dates(lower):
         before = lower[max(0, s - 45):s]
@@ -285,11 +302,21 @@ def _dated(post, text, subject, cands) -> None:
             cands.append((s, e, "date", "strong"))
 
 
+# A room or bed told of a patient even when no one is named: "the pt in 234A", "patient in bed A asked ...".
+_PATIENT_NEAR = re.compile(r"\b(?:patient|pt|resident|paciente|pasyente|(?:her|his|their) (?:mom|dad|husband|wife|son|"
+                           r"daughter|baby)|she|he|admitted|transferred)\b(?:\s+(?:is|was|now|still|who|"
+                           r"that|we))?(?:\s+\w+){0,2}\s+(?:in|to|en|at|from)\s+(?:the\s+)?$")
+_PATIENT_NEAR_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:patient|pt|resident|family)\b(?!s)")
+
+
 def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
-    for m in P.ROOM.finditer(lower) if subject else ():
+    for m in P.ROOM.finditer(lower):
         g = next(k for k in ("v", "v2", "v3", "v4") if m.group(k))
+        if not subject and not (g == "v4" or _PATIENT_NEAR.search(lower, max(0, m.start() - 40), m.start())
+                                or _PATIENT_NEAR_AFTER.match(lower, m.end())):
+            continue  # no one in the post and no patient beside it: a room is a place ("flu shots in Room 4")
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))

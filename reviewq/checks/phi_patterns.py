@@ -14,10 +14,10 @@ _SEP = (r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:(?:on file|on reco
         r"ending in|that ends in|ends in)\s*)?(?:[:#]\s*)?")
 KEYWORDS = [
     ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
-    ("mrn", r"mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)|"
+    ("mrn", r"mrns|mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)|"
             r"(?:n[úu]mero|no\.?|n[°º]) de expediente|expediente(?: m[ée]dico| cl[íi]nico)?|historia cl[íi]nica|"
             r"num[ée]ro de dossier|dossier(?: m[ée]dical)?|record #"),
-    ("ssn", r"ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
+    ("ssn", r"ssns|ssn|ss#|social security(?: number| no\.?| #)?|soc\.? sec\.?"),
     ("health_plan", r"member(?: id| #| number| no\.?)?|mbi|ins\.?(?= ?[#:]? ?[a-z0-9]*\d)|medicare(?: id| number| #| no\.?)?|medicaid(?: id| number| #)?|"
                     r"insurance(?: id| number| #| no\.?)|policy(?: #| number| no\.?)|subscriber(?: id| #| number)|"
                     r"group(?: #| number)|health plan(?: id| #| number)?|beneficiary(?: id| number)|plan(?: id| no\.?| number| #)"),
@@ -31,13 +31,15 @@ KEYWORDS = [
     ("device2", r"(?:cpap|bipap|apap|concentrator|insulin pump|pump|glucose monitor|cgm|monitor|receiver|"
                 r"hearing aid|pacemaker|defibrillator|icd|nebuli[sz]er|ventilator|wheelchair|walker|"
                 r"scooter|tens unit|sensor|transmitter)(?: unit| machine| device)?"),
-    ("other_id", r"patient id|case(?: #| number)|claim(?: #| number)|employee id|student id|"
+    ("other_id", r"(?:her|his|their|pt'?s|patient'?s) #|patient id|case(?: #| number)|claim(?: #| number)|employee id|student id|"
                  r"rx ?(?:#|number|no\.?)|prescription(?: #| number| no\.?)|order(?: #| number)"),
 ]
 # Run KEYWORD on the lower-case copy (fast), then VALUE at its end on the folded text (case matters).
 KEYWORD = re.compile("(?<![a-z0-9])(?:" + "|".join(r"(?P<%s>%s)" % (cat, kw) for cat, kw in KEYWORDS) + ")"
                      + _SEP)
 VALUE = re.compile(_VALUE + "(?![A-Za-z0-9])")
+# A further value of the same kind in a list after the first: "MRNs: 00482913, 00482914 and 00482915".
+NEXT_VALUE = re.compile(r"\s*(?:,|;|/|&|\band\b|,\s*and\b)\s*(?:#\s*)?" + _VALUE + "(?![A-Za-z0-9])")
 SSN = re.compile(r"(?<![\d\w-])\d{3}([-. ])\d{2}\1\d{4}(?![\d-])")
 CARD = re.compile(r"(?<![\d-])(?:\d{4}[- ]){3}\d{4}(?![\d-])|(?<![\d-])\d{15,16}(?![\d-])")
 IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?!\d|\.\d)")
@@ -68,7 +70,8 @@ ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!communi
                   r"kuwarto|silid|ph[òo]ng|quarto|leito)(?:\s+(?:number|no\.?|n[úu]mero|n[°º]|#))?\s*[#(-]?\s*"
                   r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?<![\w-])bed (?P<v3>[a-f])(?![\w'’-])"
-                  r"|\b(?:pt|patient|paciente|resident) (?:in|en) (?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])"
+                  r"|\b(?:pt|patient|paciente|resident|guy|lady|gentleman|woman|man|kid|baby|mom|dad) (?:in|en) "
+                  r"(?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])"
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"

@@ -1,0 +1,118 @@
+"""Fifth generalisation pass: the gaps issue 12 lists (all examples invented; none is copied from a corpus).
+
+Each test names the general rule it holds, with wording, names and places no list contains.
+"""
+import pytest
+
+from tests.unit.checks.helpers import blocks, flags, found, phi
+
+
+# ---- identifiers without their usual keyword ---------------------------------------------------------
+@pytest.mark.parametrize("text, category, value", [
+    # "her #" / "his #" introduces a personal number
+    ("If anyone finds his reading glasses, his # is 7731 0042, ask for the night clerk.", "other_id", "7731 0042"),
+    # the second (and third) identifier in a list after one keyword
+    ("Merge request for MRNs: 55102983, 55102984 and 55102990, same person.", "mrn", "55102984"),
+    ("Merge request for MRNs: 55102983, 55102984 and 55102990, same person.", "mrn", "55102990"),
+    # a room or bed told of an unnamed patient
+    ("Can someone bring a warm blanket to the pt in 512C? Thanks!", "other_id", "512C"),
+    ("The patient in bed C keeps asking about her cat.", "other_id", "C"),
+    ("Room 31 patient is asking for the chaplain.", "other_id", "31"),
+])
+def test_identifiers_without_a_keyword(text, category, value):
+    assert value in found(text, category)
+
+
+@pytest.mark.parametrize("text", [
+    "Flu shots in Room 9 today for every employee!",
+    "We moved the blood drive to Room 118 this Friday.",
+    "Training on bed 4 alarms for new hires at 3pm.",
+])
+def test_rooms_with_no_patient_are_places(text):
+    assert not found(text, "other_id")
+
+
+# ---- dates and ages in clinical shorthand ------------------------------------------------------------
+@pytest.mark.parametrize("text, value", [
+    ("Our patient Ottoline was seen 4-9 and is doing great. Go Ottoline!", "4-9"),
+    ("DOS: 11-3. Pt Bertrand Ilunga, please call back re: results.", "11-3"),
+])
+def test_hyphen_month_day_after_a_care_word(text, value):
+    assert value in found(text, "date")
+
+
+@pytest.mark.parametrize("text", [
+    "Our softball team won 5-3 on Saturday!",
+    "Classes meet 2-3 times a week this spring.",
+])
+def test_scores_and_ranges_are_not_dates(text):
+    assert not found(text, "date")
+
+
+def test_an_age_glued_to_the_sex_is_an_age():
+    assert "94" in found("Transfer from the ED: 94F, fall at home, stable.", "age")
+
+
+@pytest.mark.parametrize("text", [
+    "Overnight she spiked to 103F; now comfortable. Remember to hydrate!",
+    "Tips for a fever of 101F in kids: https://www.cdc.gov/",
+])
+def test_a_temperature_is_not_an_age(text):
+    assert not found(text, "age")
+
+
+# ---- names in hashtags -------------------------------------------------------------------------------
+@pytest.mark.parametrize("text, part", [
+    ("Three weeks post-op and still smiling! #TeamOsvaldo", "Osvaldo"),
+    ("Walk this Saturday in honour of our brave girl #PrayForNkechi", "Nkechi"),
+    ("Back on his feet! #ThiagoStrong", "Thiago"),
+])
+def test_a_first_name_in_a_rallying_hashtag_is_a_name(text, part):
+    assert any(part in v for v in found(text, "name"))
+
+
+def test_rallying_hashtags_without_a_name_are_not_names():
+    assert not found("Go team! #NurseStrong #TeamWork #ArmyStrong #HopeStrong #BostonStrong", "name")
+
+
+# ---- false alarms ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "WHAT. A. NIGHT. Thank you, night shift!",
+    "Eid Mubarak to everyone celebrating with their families today!",
+    "Ramadan Kareem from all of us in the pharmacy.",
+    "Come meet Waffles, our hospital mascot, at the health fair on Saturday!",
+    "Our facility dog Pickles made the rounds on 3 North today 🐾",
+    "Say hi to Noodle the therapy dog in the lobby this afternoon.",
+])
+def test_greetings_mascots_and_shouting_are_not_names(text):
+    assert not flags(text, "phi")
+    assert not flags(text, "consent")
+
+
+def test_a_person_beside_a_pet_is_still_a_person():
+    assert "Philippa Oduya" in found("Philippa Oduya and her dog visited her grandson in the NICU today.", "name")
+
+
+def test_a_volunteers_age_is_not_phi():
+    assert not blocks("Happy birthday to our volunteer Dorrit Fenwick, who turns 92 today! 🎂")
+
+
+def test_a_patients_age_is_still_phi_with_staff_in_the_sentence():
+    assert "96" in found("Dr. Halvorsen stopped by to sing for our patient, who turns 96 today.", "age")
+
+
+# ---- disclosure: "link in bio" alone is not an endorsement -------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Link in bio for the flu clinic schedule.",
+    "Registration for the 5K is open, link in bio!",
+])
+def test_link_in_bio_without_a_product_is_not_an_endorsement(text):
+    assert not flags(text, "disclosure")
+
+
+@pytest.mark.parametrize("text", [
+    "Our therapists tried the new GlideStep insoles and loved them. Link in bio!",
+    "The comfiest scrubs we own are from @scrubbyco, link in bio.",
+])
+def test_link_in_bio_with_a_product_still_needs_a_disclosure(text):
+    assert flags(text, "disclosure")
