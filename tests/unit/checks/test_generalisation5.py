@@ -116,3 +116,49 @@ def test_link_in_bio_without_a_product_is_not_an_endorsement(text):
 ])
 def test_link_in_bio_with_a_product_still_needs_a_disclosure(text):
     assert flags(text, "disclosure")
+
+
+# ---- disclosure: giveaways, brands and other languages ----------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Win a BrightNest humidifier! Share and tag a friend to enter 🎁",
+    "Enter our spring raffle for a PureLoop blender basket!",
+    "Our respiratory therapists swear this is a game changer: QuietAir nebulizers https://www.quietair.com/shop",
+    "Proud to partner with OatField to bring snack packs to every night-shift nurse!",
+    "QuietAir 가습기 할인! 코드 RT15 입력 🎁",
+    "Sign up with my referral link and we both get a bonus 💸 https://www.staffloop.com/join",
+])
+def test_promotions_without_the_usual_words_need_a_disclosure(text):
+    assert flags(text, "disclosure")
+
+
+@pytest.mark.parametrize("text", [
+    "Free hearing screenings all month at BrightEar Audiology & ENT.",
+    "Flu shots are here, get yours at any clinic this week!",
+    "Log in to MyChart to see your results.",
+    "Proud to partner with the county health department on free screenings.",
+])
+def test_places_services_and_portals_are_not_endorsements(text):
+    assert not flags(text, "disclosure")
+
+
+# ---- sourcing: claims by meaning and in other languages ----------------------------------------------
+@pytest.mark.parametrize("text", [
+    "Our stroke team has the best survival rates in the region.",
+    "This new hip lasts 30 years, guaranteed.",
+    "One in five adults will have a kidney stone. Stay hydrated!",
+    "Elderberry syrup prevents winter colds. Stock up!",
+    "研究证明，喝绿茶可以降低心脏病风险！",
+    "Estudos comprovam que o chá verde cura a gastrite!",
+])
+def test_health_claims_without_a_cue_word_need_a_source(text):
+    assert flags(text, "sourcing")
+
+
+@pytest.mark.parametrize("text", [
+    "Hand hygiene compliance reached 97% on 4 East this month 👏",
+    "Increase your walking by no more than 10% a week, says our PT team.",
+    "Hospice care is for comfort when a cure is no longer possible.",
+    "New confusion in an older adult is delirium until proven otherwise.",
+])
+def test_tallies_limits_and_care_words_are_not_claims(text):
+    assert not flags(text, "sourcing")
