@@ -90,7 +90,8 @@ PATIENT_SENTENCE = re.compile(
     r"chemo\w*|radiation|diagnos\w+|cancer-free|year-old|"
     r"daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
     r"(?:brave|little|sweet|tiny|strong) (?:girl|boy|one|fighter|warrior|guy|man|lady)|fighter|warrior|"
-    r"post-op|in memory of|"
+    r"post-op|in memory of|(?:a|an) retired|years old|replacement|(?:his|her) (?:valve|knee|hip|heart|surgery|"
+    r"procedure|recovery|diagnosis)|"
     r"your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
@@ -439,7 +440,13 @@ KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela",
               "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
 # Ordinary words: English, and the common words of the other languages hospitals post in ("una", "del
 # carro", "kaarawan", "nou nan"), which are no more names than "the" (kinship titles stay cues).
-ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES))
+# Unit names and clinical shorthand staff write in lower case ("on tele", "med surg", "pyxis"): words, not names.
+_CLINICAL_WORDS = frozenset(
+    "tele telemetry surg medsurg onc peds neuro ortho cardio psych gyn obgyn nicu picu micu sicu cvicu pacu pulm "
+    "uro derm rads endo heme hemonc nephro gastro resp hospitalist intensivist periop preop postop stepdown "
+    "pyxis omnicell epic cerner vocera huddle sbar prn npo qhs vitals sats abg cbc bmp cmp ekg ecg echo cxr picc "
+    "foley trach bipap cpap dnr dni polst rrt tpn ivf abx lol tbh smh idk omg ngl imo fwiw".split())
+ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES)) | _CLINICAL_WORDS
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
                        "ter ten dos das".split())

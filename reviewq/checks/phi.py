@@ -25,8 +25,9 @@ LABEL = {"name": "a person's name", "address": "a home address or town", "date":
          "email": "a personal e-mail address", "ssn": "a Social Security number", "mrn": "a medical record number",
          "health_plan": "a health plan or insurance ID", "account": "an account or card number",
          "license": "a licence number", "vehicle": "a vehicle plate or VIN", "device": "a device serial number",
-         "url": "a personal web page", "ip": "an IP address", "other_id": "a room, bed or personal handle"}
-STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email",
+         "url": "a personal web page", "ip": "an IP address", "other_id": "a room, bed or personal handle",
+         "biometric": "a biometric identifier", "photo": "a patient's photo file"}
+STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email", "biometric",
                     "phone", "fax", "age", "url"})
 EVENT_BEFORE = re.compile(
     r"\b(?:event|join us|workshop|class|session|webinar|drive|contest|competition|challenge|sale|show|opens?|opening|starting|starts?|hours|until|"
@@ -57,6 +58,10 @@ def check(post) -> list[Finding]:
                                                          for a, _, v in post.ages))  # "(719)" is no age
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
+        r = P.ROOM_AFTER_NAME.match(text, p.end)
+        if r and (r.group("v") or not (r.group("r").isdigit() and len(r.group("r")) == 4)):  # "in 2024" is a year
+            g = "v" if r.group("v") else "r"
+            cands.append((r.start(g), r.end(g), "other_id", "strong", "rule:room after a name"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
         if m and m.group("v").split()[-1].lower() not in _NOT_TOWN:
             cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
@@ -90,7 +95,7 @@ def check(post) -> list[Finding]:
         elif strength == "weak" and care and cat in ("name", "date", "age", "address", "other_id", "email", "url"):
             sev = "block"  # a post about someone's care: a likely identifier protects the patient first
         else:
-            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
+            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan", "biometric") else "warn"
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
                f"{WHY[1:]} If it is staff or our own, say so in your justification.")
@@ -202,6 +207,11 @@ def _identifiers(post, text, cands) -> None:
             continue  # prefilter: too few digits or separators for the shape
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    if "#" in text:
+        for m in P.HASH_NUMBER.finditer(text):
+            if any(c[0] < m.end("v") and m.start("v") < c[1] for c in cands):
+                continue  # "Rx # 4471902": the keyword already says what it is
+            cands.append((m.start("v"), m.end("v"), "mrn", "strong", "rule:mrn (#number)"))
     for m in P.MRN_GLUED.finditer(lower):
         cands.append((m.start(), m.end(), "mrn", "strong", "rule:mrn_glued"))
     for m in P.VEHICLE_PAREN.finditer(lower):
@@ -320,11 +330,18 @@ def _contextual(post, text, subject, cands) -> None:
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
+    if subject:
+        for m in P.ZIP_PAREN.finditer(text):
+            cands.append((m.start("v"), m.end("v"), "address", "strong", "rule:zip after a town"))
+    for m in P.PHOTO_FILE.finditer(text):
+        cands.append((m.start(), m.end(), "photo", "strong" if subject else "weak", "rule:photo file"))
     for m in P.STREET.finditer(text):
         if any(a in m.group().lower() for a in cp.org_addresses):
             continue
-        if _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
-            continue
+        cue = _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()])
+        if cue and not any(max(0, m.start() - 60) + cue.start() < p.start and p.end <= m.start() and m.start() - p.end <= 5
+                           for p in post.people if p.role == "person"):
+            continue  # ours ("join us at 12 Main St"), unless a patient's name leads to it ("visiting <name> at ...")
         if not subject and not _HOME_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
             continue  # nobody in the post: the address is a venue ("flu shots ... in the lot at 12 Main St")
         cands.append((m.start(), m.end(), "address", "strong"))
