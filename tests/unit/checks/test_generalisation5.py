@@ -162,3 +162,45 @@ def test_health_claims_without_a_cue_word_need_a_source(text):
 ])
 def test_tallies_limits_and_care_words_are_not_claims(text):
     assert not flags(text, "sourcing")
+
+
+# ---- rules from the blind-C tuning pass (invented wording; no corpus text) ----------------------------
+@pytest.mark.parametrize("text, category, value", [
+    ("Records clerk: chart 4410-2291 belongs to the other Abernathy, please relink.", "mrn", "4410-2291"),
+    ("#55019384 has been in triage since noon, can someone page ortho", "mrn", "55019384"),
+    ("Found in the chapel: a wallet with a licence for Octavia Brill (DL QZT88120034).", "license", "QZT88120034"),
+    ("First patient on the new fingerprint kiosk: Ambrose Tull (template FX-771204)!", "biometric", "FX-771204"),
+    ("Ignatius Pell went home Tuesday and sent us this 📷 PXL_20260101_101010.jpg", "photo",
+     "PXL_20260101_101010.jpg"),
+    ("Say hello to Marisela Quon of Dunmore (18512), our 1,000th hip patient!", "address", "18512"),
+    ("big love to mrs tenorio in 618c who taught the whole unit to crochet", "other_id", "618c"),
+    ("ambrose tull, 93, 412d — npo after midnight, family updated", "other_id", "412d"),
+    ("ambrose tull, 93, 412d — npo after midnight, family updated", "age", "93"),
+    ("Discharge packet for Ines Mbatha mailed; her daughter's number on file 555-301-7789 is out of service.",
+     "phone", "555-301-7789"),
+    ("Release for Ines Mbatha faxed to her lawyer's office at 555-301-7790.", "fax", "555-301-7790"),
+    ("Family of Ines Mbatha: we tried you at 5553017791 twice, please call the unit.", "phone", "5553017791"),
+    ("Thaddeus's hearing aid check went great — 101 and still singing in the choir!", "age", "101"),
+    ("Maligayang kaarawan, Lolo Ernesto Dimagiba! 96 taon na siya ngayon.", "age", "96"),
+    ("Florentine Abara was born in our first nursery in 1931. Today, 95 years later, she toured the new one.",
+     "age", "95"),
+    ("intubated 7-3, extubated 7-9, walking the halls today. Proud of you, Corliss Mwangi!", "date", "7-9"),
+    ("night recap: 94f in rm 212-b came in w/ a copd flare, now telling us about her garden", "other_id", "212-b"),
+    ("Ninety years in the choir and our patient Ruben Okoye, a retired welder from Tellico, is still singing.",
+     "address", "Tellico"),
+    ("Our hospice nurses have been visiting Philo Vantreese at 77 Juniper Lane, Dorrance every week.",
+     "address", "77 Juniper Lane, Dorrance"),
+    ("Shoutout to Ines's nephew, Kwame Adjei, who drove in from Halcottsville every day.", "address",
+     "Halcottsville"),
+])
+def test_blind_c_rules_in_other_words(text, category, value):
+    assert value in found(text, category)
+
+
+@pytest.mark.parametrize("text", [
+    "short-staffed on tele again tonight, but the team carried each other. proud of us",
+    "med surg night crew: pyxis is down, use the backup cabinet on 4 west",
+    "Join us at 12 Elm Street for the spring health fair!",
+])
+def test_unit_shorthand_and_venues_are_not_phi(text):
+    assert not flags(text, "phi")
