@@ -405,7 +405,17 @@ def _post_flags(lower: str) -> tuple[bool, bool, bool]:
             PATIENT_SENTENCE.search(lower) is not None)
 
 
+_TITLE_IN_SPAN = frozenset("mayor senator governor congressman congresswoman representative councilman councilwoman "
+                           "councilmember commissioner judge sheriff president chancellor bishop pastor rabbi "
+                           "imam reverend rev chief superintendent secretary ambassador".split())
+_CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|colleagues|squad)\b", re.IGNORECASE)
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
+    if lower[s:e].split(" ", 1)[0] in _TITLE_IN_SPAN:
+        return "public"  # "welcome Mayor Tish Abernethy-Cole": the title was read as part of the name
+    if _CREW_AFTER.match(text, e):
+        return "staff"  # "Anjali Mehra and crew, thank you for everything you do"
     a, b = _sentence_bounds(text, s, e)
     sentence = lower[a:b]
     if PATIENT_SELF.search(lower[e:e + 40]):
@@ -437,7 +447,7 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # Kinship and courtesy titles from other languages, written before a name ("Doña Refugio", "Babcia Halina").
 KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela", "abuelo", "abuelita", "abuelito",
               "babcia", "dziadek", "halmeoni", "harabeoji", "grandkid", "tía", "tío", "tita", "tito", "auntie",
-              "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
+              "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá", "ông", "cụ", "bác")
 # Ordinary words: English, and the common words of the other languages hospitals post in ("una", "del
 # carro", "kaarawan", "nou nan"), which are no more names than "the" (kinship titles stay cues).
 # Unit names and clinical shorthand staff write in lower case ("on tele", "med surg", "pyxis"): words, not names.
