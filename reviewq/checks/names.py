@@ -203,6 +203,8 @@ def find_people(post) -> list[Person]:
             spans.append((m.start(), m.end(), True))
     if "#" in text:
         spans.extend(_hashtag_names(text))
+    if not text.isascii():
+        spans.extend(_vietnamese_names(text))
     streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
@@ -219,6 +221,24 @@ def find_people(post) -> list[Person]:
     if any(p.role == "person" for p in people):
         people = _repeats(text, lower, people)
     return people
+
+
+_VI_TITLE = re.compile(r"(?<![\w])(?:[ôÔ]ng|[bB]à|[cC]ụ|[bB]ác|[cC]ô|[cC]hú) ((?:[^\W\d_]+ ?){1,4})")
+
+
+def _vietnamese_names(text: str):
+    """A Vietnamese name after its title: "ông Phạm Văn Bảy", "bà Nguyễn Thị Lan" (every word capitalised)."""
+    out = []
+    for m in _VI_TITLE.finditer(text):
+        words = m.group(1).split()
+        k = 0
+        while k < len(words) and words[k][0].isupper() and not words[k].isupper():
+            k += 1
+        if k >= 2 or (k == 1 and not words[0].isascii()):
+            start = m.start(1)
+            end = start + len(" ".join(words[:k]))
+            out.append((start, end, True))
+    return out
 
 
 _HASHTAG = re.compile(r"#([^\W\d_]{4,40})(?![\w])")

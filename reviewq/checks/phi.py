@@ -84,6 +84,10 @@ def check(post) -> list[Finding]:
     _modelled(post, text, subject, cands)
     if post.policy.compiled.strict:
         _strict_extras(post, text, cands)
+    if post.links:  # a number inside a link is part of the address ("utm_campaign=…_2963705403414554")
+        inside = [(k.start, k.end) for k in post.links]
+        cands = [c for c in cands if c[2] not in _SHAPE_CATEGORIES or
+                 not any(a <= c[0] and c[1] <= b for a, b in inside)]
     findings, taken = [], []
     for c in sorted(cands):
         s, e, cat, strength = c[:4]
@@ -104,6 +108,7 @@ def check(post) -> list[Finding]:
     return findings
 
 
+_SHAPE_CATEGORIES = frozenset({"account", "ssn", "phone", "fax", "vehicle", "device", "license"})
 CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
 MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
 

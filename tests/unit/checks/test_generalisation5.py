@@ -204,3 +204,31 @@ def test_blind_c_rules_in_other_words(text, category, value):
 ])
 def test_unit_shorthand_and_venues_are_not_phi(text):
     assert not flags(text, "phi")
+
+
+def test_a_long_number_inside_a_link_is_part_of_the_address():
+    text = ("Tell us how we did: https://www.example-health.org/survey?utm_campaign=spring_4111111111111111"
+            "&utm_source=x")
+    assert not flags(text, "phi")
+
+
+@pytest.mark.parametrize("text", [
+    "Our sterile processing team rocks 🙌 Marguerite Obi and crew, thank you for every tray!",
+    "So proud to welcome Senator Ilse Varga-Moreau to our new clinic today.",
+    "after 15 years as an ICU nurse I'm hanging up my badge. my coworkers made me who I am 💙",
+    "Thank you to everyone who came out to our community health fair! Tag yourselves in the photos 📸",
+    "bryn tallis, 95, rm 330 — refusing meds again, handoff done, night all",
+])
+def test_staff_public_figures_events_and_handoffs_need_no_patient_consent(text):
+    assert not flags(text, "consent")
+
+
+@pytest.mark.parametrize("text", [
+    "night recap: 98f in rm 214 came in w/ a uti, now cracking jokes with the whole team 😂",
+    "Say hi to the newest graduate of our pulmonary rehab program (pictured with therapist Ana Cruz)!",
+    "Our mailbag: a handwritten thank-you from Odile Brennan for the 3 West nurses 💌",
+    "Chúc mừng sinh nhật ông Lê Văn Tám tròn 101 tuổi! 🎉",
+    "Salamat sa aming pasyente na nagbahagi ng kanyang kwento! Nakauwi na siya.",
+])
+def test_patient_features_without_the_usual_cues_need_consent(text):
+    assert flags(text, "consent")
