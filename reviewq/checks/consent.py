@@ -46,6 +46,10 @@ SUBJECT = re.compile(
     # bedside shorthand for one patient ("97m in rm 646-a", "100yo f"), the newest graduate of a programme
     r"|\b\d{2,3}\s?(?:y/?o\s?)?[fm]\b(?=\s+(?:in|with|w/|from|s/p|pt|patient|came|admitted|on)\b)"
     r"|\b(?:newest|latest|first|youngest|oldest|proudest) (?:[\w-]+ ){0,2}?(?:graduates?|grads?) of (?:our|the)\b"
+    r"|\b(?:watch|video|listen|hear)\b[^.!?]{0,30}\b(?:a|an|one|this) (?:[\w-]+ ){0,2}?(?:survivor|mother|father|mom|"
+    r"dad|patient|veteran|woman|man|girl|boy|teen|grandmother|grandfather|family|couple|runner|athlete)\b"
+    r"|\bour (?:resident|patient|keiki|little one)s? \((?:pictured|photo|left|right|center)\)"
+    r"|\bthis keiki\b|\bgrann \w+|\bhajj?a \w+|\bيا حاج"
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
@@ -71,7 +75,8 @@ STORY = re.compile(
     r"graduat\w+|got (?:her|his|their) [\w-]+ (?:out|off|removed)|(?:his|her|their) (?:smile|advice)|"
     r"talks about|shares how|opens up|tells|smile|rest in peace|rip|in memory|memorial|"
     r"condolences|heartbroken|miss (?:you|your|her|him|them)|marked|marks|"
-    r"thank-?you (?:note |card |letter )?from|handwritten|mailbag|(?:note|card|letter) from|tears|"
+    r"bòn fèt|bon fèt|conozcan|con[oó]zcanl[oa]|conoce a|obrigad[oa]|hist[óo]ria|compartilh\w+|"
+    r"كل عام وأنت بخير|عيد ميلاد|thank-?you (?:note |card |letter )?from|handwritten|mailbag|(?:note|card|letter) from|tears|"
     r"last (?:visit|session|treatment|day|round)|final (?:visit|session|treatment|round)|cracking jokes|jokes|"
     r"chúc mừng|sinh nhật|joyeux anniversaire|생일|生日快乐|生日快樂|feliz aniversário)\b|!!|생일|生日快乐"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
@@ -95,6 +100,7 @@ PERMISSION = re.compile(
     r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:[\w'’]+ ){0,2}?(?:permission|consent|blessing)\b"
     r"(?! (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|illustrators?|creators?|designers?|"
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
+    r"|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
@@ -145,6 +151,8 @@ INTERNAL = re.compile(
     r"(?:him|her|team|it|hr) flag|anyone (?:recogni[sz]e|know|seen)|for the group|who took|wants an update|with (?:any )?info|"
     r"call (?:security|the front desk|the desk|billing|admitting|us)|tow(?:ed| truck)|pick(?: |-)?up|"
     r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary|handoff|hand-off|report given|"
+    r"(?:elopement|ip|infection control|security|safety|wandering|missing|silver|fall risk) alert|\w+ alert:|whoever(?:'s| has| is| took| got)|logged|registry|precautions|needs the|last seen|triage put|fix it|"
+    r"por favor no|no compartan|no publiquen|huwag i-?post|"
     r"refusing (?:meds|medications|care)|npo after|charting)\b"
     r"|^\W*(?:[\w&/-]+ ){0,2}(?:team|desk|crew|dept|staff|unit)\s*:")
 # A first-person post by a staff member about their own work, or an event recap for the public: the
@@ -159,7 +167,7 @@ _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisor
 
 
 # Prefilters: SUBJECT and NARRATIVE cannot match unless one of these is in the lower-case text.
-_SUBJECT_KEYS = ("m in ", "f in ", "m with", "f with", "m w/", "f w/", "m from", "f from", "patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
+_SUBJECT_KEYS = ("watch", "video", "listen", "hear", "keiki", "our resident", "grann", "haj", "يا حاج", "m in ", "f in ", "m with", "f with", "m w/", "f w/", "m from", "f from", "patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
                  "describes", "recalls", "explains", "grad", "alumni", "babies", "warrior", "survivor", "grateful",
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",

@@ -67,6 +67,8 @@ AGE = re.compile(
     r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|taon|tuổi|y/?o|yo|yof|yom|yr old)\b"
     # "— 104 and still mowing his own lawn", "97 and counting"
     r"|(?<![\w.,/-])(?P<n11>\d{2,3}) and (?:still|counting|thriving|going strong|sharp)\b"
+    # Haitian Creole and Arabic: "Bòn fèt 97 an pou …", "94 عاماً"
+    r"|(?<![\w.])(?P<n12>\d{2,3}) (?:an|ane) (?=pou|nan|jodi)|(?<![\w.])(?P<n13>\d{2,3}) (?:عاما|عامًا|عاماً|سنة)"
     # clinical shorthand glued to the sex: "99F", "102M" (not a temperature: "fever of 103F", "103°F")
     r"|(?<![\w.$°#/-])(?<!fever of )(?<!temp of )(?<!temp )(?<!fever )(?<!temperature of )(?<!temperature )"
     r"(?<!to )(?<!at )(?<!was )(?<!spiked )(?<!now )(?P<n10>\d{2,3})[fm](?![\w°])(?!\s*(?:fever|temp))")
@@ -128,7 +130,7 @@ def find_ages(text: str):
     if "born" in text and "years later" in text:  # "born ... in 1933. This week, 93 years later, ..."
         out.extend((m.start(1), m.end(1), int(m.group(1))) for m in _YEARS_LATER.finditer(text))
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

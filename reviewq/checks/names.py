@@ -402,6 +402,9 @@ INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\. ([A-Z][^\W\d_]+(?:[-'’][^\W\d
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
 ROLE_NOUN_BEFORE = re.compile(
     r"\b(?:volunteers?|nurses?|paramedics?|officers?|chaplains?|therapists?|physicians?|surgeons?|doctors?|"
+    # Spanish, Portuguese, French, Tagalog staff words ("nuestro paramédico", "nossa enfermeira", "notre infirmière")
+    r"param[ée]dic[oa]s?|enfermer[oa]s?|enfermeir[oa]s?|m[ée]dic[oa]s?|doctor[ae]s?|voluntari[oa]s?|t[ée]cnic[oa]s?|"
+    r"terapeutas?|farmac[ée]utic[oa]s?|infirmi[èe]re?s?|b[ée]n[ée]voles?|médecins?|nars|doktor|"
     r"pharmacists?|techs?|technicians?|colleagues?|coworkers?|co-workers?|staff(?:ers?)?|employees?|"
     r"interns?|residents|fellows?|midwives|midwife|dietitians?|educators?|coordinators?|managers?|"
     r"directors?|chief|cna|rn|np|lpn|emt|medic|security officer|housekeeper|custodian|receptionist|"
@@ -425,10 +428,12 @@ def _post_flags(lower: str) -> tuple[bool, bool, bool]:
             PATIENT_SENTENCE.search(lower) is not None)
 
 
-_TITLE_IN_SPAN = frozenset("mayor senator governor congressman congresswoman representative councilman councilwoman "
+_TITLE_IN_SPAN = frozenset("officer deputy sergeant sgt trooper captain lieutenant firefighter mayor senator governor congressman congresswoman representative councilman councilwoman "
                            "councilmember commissioner judge sheriff president chancellor bishop pastor rabbi "
                            "imam reverend rev chief superintendent secretary ambassador".split())
-_CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|colleagues|squad)\b", re.IGNORECASE)
+_CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|colleagues|squad)\b"
+                         r"|(?:\s+(?:family|foundation|fund))?,?\s+(?:for|who) (?:funding|donating|sponsoring|gifting|"
+                         r"underwriting|endowing|their (?:gift|donation|generosity))\b", re.IGNORECASE)
 
 
 def _role(text: str, lower: str, s: int, e: int) -> str:
@@ -501,7 +506,9 @@ _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".s
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
 NAME_LEFT_CUE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
+    r"(?:\b(?:obrigad[oa]|gracias|conozcan|con[oó]zcanl[oa]|conoce|felicidades|felicitaciones|agradecemos|"
+    r"parab[ée]ns|bienvenid[oa]s?) a(?=\s+$)|"
+    r"\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
     r"paciente|pasyente|patiente?|hij[oa]|espos[oa]|nieto|nieta|"
     r"patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
     r"dad|daddy|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|"
@@ -847,7 +854,8 @@ _GREETING_WORDS = frozenset(
 # After a name: it is an animal, a toy or a mascot ("Sparky, our mascot", "Biscuit the therapy dog").
 _ANIMALS = (r"(?:mascot|therapy (?:dog|cat|pony|horse|animal)|facility dog|comfort dog|service dog|dog|pup|puppy|"
             r"kitten|cat|pony|horse|llama|alpaca|goldendoodle|labradoodle|retriever|labrador|poodle|beagle|corgi|"
-            r"teddy(?: bear)?|bear|doll|plush(?:ie)?|robot|puppet|bunny|rabbit|k-?9)s?")
+            r"teddy(?: bear)?|bear|doll|plush(?:ie)?|robot|puppet|bunny|rabbit|k-?9|moose|eagle|tiger|lion|owl|fox|"
+            r"wolf|duck|beaver|bulldog|panther|hawk|penguin|giraffe|dinosaur|dragon|unicorn)s?")
 _ANIMAL_AFTER = re.compile(
     r"(?:,\s*|\s*\(\s*|\s+[—–-]\s*|\s+)(?:our|the|a|an)\s+(?:(?!and\b|with\b)[\w-]+\s+){0,2}?" + _ANIMALS +
     r"(?![\w'’-])(?!\s+(?:lover|owner|walker|trainer|handler|mom|dad|parent|person|bite|attack)s?\b)", re.IGNORECASE)

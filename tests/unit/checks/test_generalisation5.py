@@ -232,3 +232,27 @@ def test_staff_public_figures_events_and_handoffs_need_no_patient_consent(text):
 ])
 def test_patient_features_without_the_usual_cues_need_consent(text):
     assert flags(text, "consent")
+
+
+# ---- consent: found on the blind-written training posts (invented wording) ---------------------------
+@pytest.mark.parametrize("text", [
+    "Security alert: pt Ormond Vale, 93, left 2 North in a green robe, call the desk if seen.",
+    "Whoever has Dellamae Fisk tomorrow: her son says the DOB triage put is wrong, fix it pls",
+    "Congrats to Officer Tamsin Roark on 20 years keeping our campus safe!",
+    "Felicidades a nuestra enfermera Odalys Prieto por 15 años de servicio 💙",
+    "Thank you to the Abernathy-Sol family for funding our new healing garden 🌷",
+    "Come meet Pip the Penguin, our mascot, at the health fair!",
+])
+def test_notes_officers_staff_donors_and_mascots_need_no_consent(text):
+    assert not flags(text, "consent")
+
+
+@pytest.mark.parametrize("text", [
+    "🎥 Watch a lung transplant survivor run her first 5K with our rehab team.",
+    "Our resident (pictured) rode a motorcycle for the first time at 94 🏍️",
+    "Bòn fèt 95 an pou Grann Anèz! 🎉 Tout ekip la chante pou li.",
+    "환자분의 허락을 받고 공유합니다: 수술 후 첫 산책!",
+    "Obrigado a Lúcia Prado por compartilhar a história da sua recuperação 💚",
+])
+def test_more_patient_features_need_consent(text):
+    assert flags(text, "consent")
