@@ -211,7 +211,7 @@ def find_people(post) -> list[Person]:
     known = post.policy.compiled.org_names
     people = []
     for s, e, strong in spans:
-        if text[s:e].lower() in known:
+        if text[s:e].lower() in known or never_a_name(text[s:e]):
             continue
         role = _role(text, lower, s, e)
         if role == "person" and people and people[-1].role != "person" and \
@@ -480,7 +480,11 @@ _CLINICAL_WORDS = frozenset(
     "tele telemetry surg medsurg onc peds neuro ortho cardio psych gyn obgyn nicu picu micu sicu cvicu pacu pulm "
     "uro derm rads endo heme hemonc nephro gastro resp hospitalist intensivist periop preop postop stepdown "
     "pyxis omnicell epic cerner vocera huddle sbar prn npo qhs vitals sats abg cbc bmp cmp ekg ecg echo cxr picc "
-    "foley trach bipap cpap dnr dni polst rrt tpn ivf abx lol tbh smh idk omg ngl imo fwiw".split())
+    "foley trach bipap cpap dnr dni polst rrt tpn ivf abx lol tbh smh idk omg ngl imo fwiw "
+    # function words of Tagalog, Haitian Creole, French, Spanish and Vietnamese that staff posts mix in
+    "ng kami siya sa ang mga po ako ikaw kayo nila namin natin nang ito iyan dito lan nan yo li nou ou mwen "
+    "pou ak se te ap kòmanse swen tèt rele fè gen sou tout bòn fèt ane jodi fils fille el los las del y "
+    "seríamos nada naturales của chú chúng phép chuyện chiến bánh chưng cho và những được".split())
 ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES)) | _CLINICAL_WORDS
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
@@ -846,6 +850,8 @@ _SINCE_YEAR = re.compile(r"\s+since\s+(?:19|20)\d\d\b")  # "caring for Maple Hol
 
 # Holidays and greetings in many languages: "Ramadan Mubarak", "Eid Mubarak", "Shana Tova", "Diwali".
 _GREETING_WORDS = frozenset(
+    "ciid mubaarak independence independência independencia trabajador trabajadores feria salud "
+    "bienvenida bienvenido bienvenidos bienvenidas años cuidando "
     "ramadan mubarak eid kareem adha fitr diwali deepavali hanukkah chanukah kwanzaa navidad nowruz norooz "
     "vesak chuseok juneteenth rosh hashanah kippur shana tova tovah sukkot purim pesach passover easter "
     "christmas xmas holi onam pongal vaisakhi baisakhi lohri navratri durga puja dussehra muertos "
@@ -862,10 +868,42 @@ _ANIMAL_AFTER = re.compile(
 _ANIMAL_BEFORE = re.compile(r"\b" + _ANIMALS + r",?\s+(?:named\s+|called\s+)?$")
 
 
+_CONTRACTION = re.compile(r"[a-z]['’](?:t|re|ll|ve|m)\b|\by['’]all\b")
+_AGENCIES = frozenset("cdc nih fda who cms aha acs niosh osha usda hhs ahrq samhsa hrsa nhs ama aap acog ada".split())
+_DEMONYMS = frozenset(
+    "american americans asian asians african africans latino latina latinos latinas latinx hispanic hispanics "
+    "vietnamese korean koreans chinese japanese filipino filipina filipinos haitian haitians cuban cubans "
+    "mexican mexicans dominican dominicans puerto rican ricans salvadoran guatemalan honduran brazilian "
+    "brazilians portuguese spanish french english german italian polish russian ukrainian arab arabic somali "
+    "ethiopian eritrean nigerian ghanaian kenyan indian pakistani bangladeshi nepali tibetan hmong cambodian "
+    "laotian thai burmese indonesian malaysian samoan tongan hawaiian pacific islander islanders native "
+    "natives indigenous cape verdean verdeans jamaican jamaicans caribbean creole tagalog cantonese mandarin "
+    "hindi urdu punjabi bengali farsi persian turkish greek irish scottish welsh canadian canadians "
+    "u.s. us usa".split())
+
+
+def never_a_name(span: str) -> bool:
+    """Whatever the context, `span` is not a person: a greeting or holiday, a contraction, an age
+    phrase, an agency's programme, a nationality or language, or words of another language's grammar."""
+    w = span.lower()
+    words = _WORD.findall(w)
+    if not words:
+        return False
+    if any(x in _GREETING_WORDS for x in words):
+        return True
+    if _CONTRACTION.search(w) or "year-old" in w or "-old" in w:
+        return True  # "wasn't", "Y'all", "You're", "80-year-old farmer"
+    if words[0] in _AGENCIES:
+        return True  # "CDC STEADI", "CDC NIOSH": a programme of an agency
+    if all(x in _DEMONYMS for x in words):
+        return True  # "Vietnamese", "Asian Americans", "Spanish"
+    return span.islower() and all(x in _CLINICAL_WORDS for x in words)  # "kami ng", "của chú", "tele"
+
+
 def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
-    if any(x in _GREETING_WORDS for x in _WORD.findall(w)):
+    if never_a_name(text[s:e]):
         return True
     if _ANIMAL_AFTER.match(text, e) or _ANIMAL_BEFORE.search(lower, max(0, s - 30), s):
         return True

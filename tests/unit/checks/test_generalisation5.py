@@ -256,3 +256,14 @@ def test_notes_officers_staff_donors_and_mascots_need_no_consent(text):
 ])
 def test_more_patient_features_need_consent(text):
     assert flags(text, "consent")
+
+
+@pytest.mark.parametrize("text", [
+    "Free flu shots for our Vietnamese and Korean neighbours this Saturday!",
+    "The CDC STEADI toolkit helps prevent falls: https://www.cdc.gov/steadi/",
+    "Y'all didn't have to decorate the break room, but you're the best 💙",
+    "Happy Cape Verdean Independence Day to our staff and neighbours!",
+    "salamat po sa lahat, kami ng ICU team ay proud sa inyo",
+])
+def test_nationalities_agencies_contractions_and_function_words_are_not_names(text):
+    assert not found(text, "name")
