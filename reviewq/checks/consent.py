@@ -167,7 +167,7 @@ _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisor
 
 
 # Prefilters: SUBJECT and NARRATIVE cannot match unless one of these is in the lower-case text.
-_SUBJECT_KEYS = ("watch", "video", "listen", "hear", "keiki", "our resident", "grann", "haj", "يا حاج", "m in ", "f in ", "m with", "f with", "m w/", "f w/", "m from", "f from", "patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
+_SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our resident", "grann", "haj", "يا حاج", "patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
                  "describes", "recalls", "explains", "grad", "alumni", "babies", "warrior", "survivor", "grateful",
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
@@ -176,8 +176,11 @@ _SUBJECT_KEYS = ("watch", "video", "listen", "hear", "keiki", "our resident", "g
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
+_AGE_SEX = re.compile(r"\d(?:\s?y/?o)?\s?[fm]\b")  # prefilter for "97m in rm 646-a"
+
+
 def _anonymous_subject(text: str, lower: str):
-    if not any(k in lower for k in _SUBJECT_KEYS):
+    if not any(k in lower for k in _SUBJECT_KEYS) and not _AGE_SEX.search(lower):
         return None
     for m in SUBJECT.finditer(lower):
         i = lower.find("patient", m.start(), m.end())
