@@ -77,6 +77,11 @@ def check(post) -> list[Finding]:
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
+    # A name with another identifier of the same post (a street, a room, a phone, a care date) identifies
+    # someone: "mail-order meds for <name> returned, address on file is 650 …".
+    if people and any(c[2] in ("address", "other_id", "phone", "fax", "date") and c[3] == "strong"
+                      and not any(p.start <= c[0] < p.end for p in people) for c in cands):
+        identified = True
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
     # About care: the post says so in words, or the story classifier is sure it is a patient's story.
@@ -343,7 +348,11 @@ def _contextual(post, text, subject, cands) -> None:
     for m in P.STREET.finditer(text):
         if any(a in m.group().lower() for a in cp.org_addresses):
             continue
-        cue = _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()])
+        window = lower[max(0, m.start() - 60):m.start()]
+        cue = _ORG_PLACE_BEFORE.search(window)
+        home = _HOME_BEFORE.search(window) if cue else None
+        if home and home.start() > cue.start():
+            cue = None  # "mail for <name> came back; the address we have is …": the home word is nearer
         if cue and not any(max(0, m.start() - 60) + cue.start() < p.start and p.end <= m.start() and m.start() - p.end <= 5
                            for p in post.people if p.role == "person"):
             continue  # ours ("join us at 12 Main St"), unless a patient's name leads to it ("visiting <name> at ...")

@@ -267,3 +267,13 @@ def test_more_patient_features_need_consent(text):
 ])
 def test_nationalities_agencies_contractions_and_function_words_are_not_names(text):
     assert not found(text, "name")
+
+
+# ---- severity that protects: a name with another identifier blocks ----------------------------------
+@pytest.mark.parametrize("text", [
+    "Mail for Wendeline Orsak came back; the address we have is 88 Tamarind Ct, Harlow. Can someone check?",
+    "Please don't share the board photo, it shows Osric Bellamy in room 412.",
+    "Refill reminder texts for Calloway Pruitt go to 555-201-7788 now, per his request.",
+])
+def test_a_name_with_another_identifier_blocks(text):
+    assert blocks(text)
