@@ -58,6 +58,9 @@ def check(post) -> list[Finding]:
                                                          for a, _, v in post.ages))  # "(719)" is no age
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
+        idm = P.ID_AFTER_NAME.match(text, p.end)
+        if idm:
+            cands.append((idm.start("v"), idm.end("v"), "mrn", "strong", "rule:record number after a name"))
         r = P.ROOM_AFTER_NAME.match(text, p.end)
         if r and (r.group("v") or not (r.group("r").isdigit() and len(r.group("r")) == 4)):  # "in 2024" is a year
             g = "v" if r.group("v") else "r"
@@ -249,6 +252,12 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
                           r"family|guest|neighbou?r)s?\b)[^.!?\d]{0,25}$")
 
 
+# In a post naming a patient, a number in a sentence about their family or contact is theirs
+# ("Family asking for updates, call (541) …", "update contact to +1-928-…").
+_THEIR_SENTENCE = re.compile(r"\b(?:family|wife|husband|son|daughter|mom|dad|caregiver|guardian|contact|"
+                             r"relatives?|niece|nephew|sister|brother)\b[^.!?]*$")
+
+
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
     found = list(P.PHONE.finditer(text))
@@ -273,12 +282,14 @@ def _phones(post, text, lower, cands) -> None:
         seen.append((m, cat, before, ours))
     # When the post gives one number explicitly as ours ("our HIM fax is", "call us at") and is about a
     # person, the other numbers it gives are theirs ("fax to ...", "left a voicemail at ...").
+    people_named = any(p.role == "person" for p in post.people)
     contrast = any(o for *_, o in seen) and (post.patient_context or
                                              any(p.role == "person" for p in post.people))
     for m, cat, before, ours in seen:
         if ours and P.ORG_PHONE_BEFORE.search(before):
             continue
-        if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours):
+        if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours) or (
+                people_named and not ours and _THEIR_SENTENCE.search(lower, max(0, m.start() - 80), m.start())):
             cands.append((m.start(), m.end(), cat, "strong"))
         elif not P.ORG_PHONE_BEFORE.search(before):
             cands.append((m.start(), m.end(), cat, "weak"))
@@ -341,6 +352,8 @@ def _contextual(post, text, subject, cands) -> None:
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
     if subject:
+        for m in P.BARE_ROOM.finditer(text):
+            cands.append((m.start("v"), m.end("v"), "other_id", "strong", "rule:room number"))
         for m in P.ZIP_PAREN.finditer(text):
             cands.append((m.start("v"), m.end("v"), "address", "strong", "rule:zip after a town"))
     for m in P.PHOTO_FILE.finditer(text):

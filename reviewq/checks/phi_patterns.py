@@ -71,6 +71,7 @@ STREET = re.compile(
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
                   r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite|habitaci[óo]n|cuarto|cama|chambre|lit|"
+                  r"er|chair|stretcher|pod|recliner|cubicle|"
                   r"kuwarto|silid|ph[òo]ng|quarto|leito)(?:\s+(?:number|no\.?|n[úu]mero|n[°º]|#))?\s*[#(-]?\s*"
                   r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?<![\w-])bed (?P<v3>[a-f])(?![\w'’-])"
@@ -92,6 +93,10 @@ ZIP_PAREN = re.compile(r"(?<=[A-Za-z]) \((?P<v>\d{5}(?:-\d{4})?)\)")
 # A room right after a patient's name (or name and age): "mr vandermeer in 342b", "stroud, 91, 257b".
 ROOM_AFTER_NAME = re.compile(r"(?:\s+(?:in|en)\s+(?:room\s+|rm\.?\s+|bed\s+)?(?P<r>\d{2,4}[a-z]?)"
                              r"|,\s*(?:\d{2,3},\s*)?(?P<v>\d{2,4}[a-z]|\d{1,4}-[a-z]))(?![\w-])", re.IGNORECASE)
+# A record number in brackets right after a name: "Aurelio McBride (00242527)".
+ID_AFTER_NAME = re.compile(r"\s*\((?P<v>\d{6,12})\)")
+# A bare room number with a letter in a post about someone: "delivered mail to 452A".
+BARE_ROOM = re.compile(r"(?<![\w#$/.-])(?P<v>\d{3,4}[A-F])(?![\w-])")
 MRN_GLUED = re.compile(r"(?<![\w-])mr\d{5,10}(?![\w-])")
 SSN_BARE = re.compile(r"(?<![\w-])\d{9}(?![\w-])")
 # "the crash near Elk Hollow", "drop them off in Fairhaven Glen", "works as an EMT in West Tillman": a place

@@ -277,3 +277,18 @@ def test_nationalities_agencies_contractions_and_function_words_are_not_names(te
 ])
 def test_a_name_with_another_identifier_blocks(text):
     assert blocks(text)
+
+
+@pytest.mark.parametrize("text, category, value", [
+    ("Transport for Rosalind Achter: her family is waiting for news, call (555) 310-2288.", "phone", "(555) 310-2288"),
+    ("Amadou Sissoko, 93, our favourite patient-turned-greeter, brought cookies to 316C today 🍪", "other_id", "316C"),
+    ("Correction: the case is Amadou Sissoko (00917733), not his brother.", "mrn", "00917733"),
+    ("Huge news for our patient Teodora Vlasic: after 4 years of dialysis she got a kidney! Chair 12 misses her 💙",
+     "other_id", "12"),
+])
+def test_more_identifiers_beside_a_named_patient(text, category, value):
+    assert value in found(text, category)
+
+
+def test_our_number_after_call_stays_ours():
+    assert not found("Questions about the flu clinic? Call (555) 310-0000 to book.", "phone")
