@@ -152,6 +152,9 @@ CJK_NAME = re.compile(r"(?<![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])"
                       r"(?:[\u4e00-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}|[\u3040-\u30ff\u4e00-\u9fff]{2,6})"
                       r"(?![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])")
 _ROMANISED_AFTER = re.compile(r"\s*\(\s*[A-Z][a-z]+(?:[- ][A-Z]?[a-z]+){0,2}\s*\)")
+# Honorifics and cues beside a CJK name: "한상철 님", "赵国强婆婆", "恭喜…", "陈淑芬 (575 Elm St)".
+_CJK_RIGHT_CUE = re.compile(r"\s*(?:님|씨|할머니|할아버지|婆婆|爷爷|奶奶|先生|女士|阿姨|叔叔|伯伯|さん|様|\(\s*\d)")
+_CJK_LEFT_CUE = re.compile(r"(?:恭喜|病人|患者|환자|祝)\s*$")
 _HAS_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # Prefilters: a big alternation is only run when one of the words it needs is in the post.
 _COMMERCIAL_KEYS = ("%", "code", "link in bio", "shop", "#ad", "sponsor", "partner", "courtesy of", "giveaway",
@@ -190,7 +193,8 @@ def find_people(post) -> list[Person]:
         spans.append((m.start(1), m.end(1), True))
     if not text.isascii() and _HAS_CJK.search(text):
         for m in CJK_NAME.finditer(text):
-            if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()):
+            if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()) \
+                    or _CJK_RIGHT_CUE.match(text, m.end()) or _CJK_LEFT_CUE.search(text, max(0, m.start() - 4), m.start()):
                 spans.append((m.start(), m.end(), True))
     commercial = any(k in lower for k in _COMMERCIAL_KEYS) and COMMERCIAL.search(lower) is not None
     spans.extend(contextual_names(text, lower, commercial))
@@ -205,6 +209,11 @@ def find_people(post) -> list[Person]:
         spans.extend(_hashtag_names(text))
     if not text.isascii():
         spans.extend(_vietnamese_names(text))
+    if any(c.isdigit() for c in text):
+        for m in _NAME_AFTER_ROOM.finditer(text):  # sign-out lists: "room 589 Nowak, 93, CHF"
+            w = m.group(1).lower()
+            if (w in LAST or w not in ENGLISH) and w not in STOP and w not in PLACE_WORDS:
+                spans.append((m.start(1), m.end(1), True))
     streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
@@ -226,9 +235,15 @@ def find_people(post) -> list[Person]:
 _VI_TITLE = re.compile(r"(?<![\w])(?:[ôÔ]ng|[bB]à|[cC]ụ|[bB]ác|[cC]ô|[cC]hú) ((?:[^\W\d_]+ ?){1,4})")
 
 
+_VI_SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+                "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Đào", "Cao", "Lưu", "Tạ", "Quách")
+_VI_FULL = re.compile(r"(?<![\w])(?:" + "|".join(_VI_SURNAMES) + r")(?: [A-ZÀ-ỸĐ][^\W\d_]*){1,3}")
+
+
 def _vietnamese_names(text: str):
-    """A Vietnamese name after its title: "ông Phạm Văn Bảy", "bà Nguyễn Thị Lan" (every word capitalised)."""
-    out = []
+    """A Vietnamese name after its title: "ông Phạm Văn Bảy", "bà Nguyễn Thị Lan" (every word capitalised),
+    or a full name led by a common Vietnamese surname written with its diacritics ("Võ Thị Hạnh")."""
+    out = [(m.start(), m.end(), True) for m in _VI_FULL.finditer(text) if not m.group().isascii()]
     for m in _VI_TITLE.finditer(text):
         words = m.group(1).split()
         k = 0
@@ -241,6 +256,8 @@ def _vietnamese_names(text: str):
     return out
 
 
+_NAME_AFTER_ROOM = re.compile(r"\b(?:[Rr]oom|[Rr]m\.?|[Bb]ed|ICU|[Bb]ay|[Cc]hair)\s+[\w-]{1,5}\s+"
+                              r"([A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)(?=,)")
 _HASHTAG = re.compile(r"#([^\W\d_]{4,40})(?![\w])")
 _TAG_PREFIXES = ("team", "prayfor", "prayingfor", "pray4", "prayersfor", "prayers4", "hugsfor", "justicefor",
                  "support", "baby")
@@ -428,6 +445,8 @@ def _post_flags(lower: str) -> tuple[bool, bool, bool]:
             PATIENT_SENTENCE.search(lower) is not None)
 
 
+# "our oldest vaccine trial volunteer, <name>": a research participant, not a hospital volunteer.
+_PARTICIPANT_BEFORE = re.compile(r"\b(?:trial|study|research|vaccine) (?:volunteer|participant|subject)s?,?\s+$")
 _TITLE_IN_SPAN = frozenset("officer deputy sergeant sgt trooper captain lieutenant firefighter mayor senator governor congressman congresswoman representative councilman councilwoman "
                            "councilmember commissioner judge sheriff president chancellor bishop pastor rabbi "
                            "imam reverend rev chief superintendent secretary ambassador".split())
@@ -437,6 +456,8 @@ _CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|col
 
 
 def _role(text: str, lower: str, s: int, e: int) -> str:
+    if _PARTICIPANT_BEFORE.search(lower, max(0, s - 40), s):
+        return "person"  # "our oldest vaccine trial volunteer, <name>": a research participant
     if lower[s:e].split(" ", 1)[0] in _TITLE_IN_SPAN:
         return "public"  # "welcome Mayor Tish Abernethy-Cole": the title was read as part of the name
     if _CREW_AFTER.match(text, e):

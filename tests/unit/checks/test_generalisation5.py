@@ -292,3 +292,14 @@ def test_more_identifiers_beside_a_named_patient(text, category, value):
 
 def test_our_number_after_call_stays_ours():
     assert not found("Questions about the flu clinic? Call (555) 310-0000 to book.", "phone")
+
+
+@pytest.mark.parametrize("text, value", [
+    ("Our oldest study volunteer, Perpetua Laine, 97, says science needs grandmas too 💉", "Perpetua Laine"),
+    ("Signout: room 412 Okonkwo, 91, pneumonia, on 2L. Don't screenshot.", "Okonkwo"),
+    ("Delivery list for the lunch program: 李桂兰 (12 Birch St), 김영희 (40 Oak Rd).", "李桂兰"),
+    ("김영희 님 예약이 변경되었습니다.", "김영희"),
+    ("Outreach list: Trần Thị Mai (12 Birch St) needs a ride Tuesday.", "Trần Thị Mai"),
+])
+def test_names_in_lists_and_other_scripts(text, value):
+    assert value in found(text, "name")
