@@ -43,13 +43,7 @@ SUBJECT = re.compile(
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
     r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
     r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
-    # bedside shorthand for one patient ("97m in rm 646-a", "100yo f"), the newest graduate of a programme
-    r"|\b\d{2,3}\s?(?:y/?o\s?)?[fm]\b(?=\s+(?:in|with|w/|from|s/p|pt|patient|came|admitted|on)\b)"
-    r"|\b(?:newest|latest|first|youngest|oldest|proudest) (?:[\w-]+ ){0,2}?(?:graduates?|grads?) of (?:our|the)\b"
-    r"|\b(?:watch|video|listen|hear)\b[^.!?]{0,30}\b(?:a|an|one|this) (?:[\w-]+ ){0,2}?(?:survivor|mother|father|mom|"
-    r"dad|patient|veteran|woman|man|girl|boy|teen|grandmother|grandfather|family|couple|runner|athlete)\b"
-    r"|\bour (?:resident|patient|keiki|little one)s? \((?:pictured|photo|left|right|center)\)"
-    r"|\bthis keiki\b|\bgrann \w+|\bhajj?a \w+|\bيا حاج"
+
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
@@ -167,7 +161,7 @@ _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisor
 
 
 # Prefilters: SUBJECT and NARRATIVE cannot match unless one of these is in the lower-case text.
-_SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our resident", "grann", "haj", "يا حاج", "patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
+_SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-young", "talks", "shares", "tells",
                  "describes", "recalls", "explains", "grad", "alumni", "babies", "warrior", "survivor", "grateful",
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
@@ -176,11 +170,28 @@ _SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our resident", "
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
+# Bedside shorthand for one patient ("97m in rm 646-a", "100yo f"), the newest graduate of a programme, an
+# anonymous person in a video, "our resident (pictured)", kin titles: behind its own prefilter.
+SUBJECT_EXTRA = re.compile(
+    r"\b\d{2,3}\s?(?:y/?o\s?)?[fm]\b(?=\s+(?:in|with|w/|from|s/p|pt|patient|came|admitted|on)\b)"
+    r"|\b(?:newest|latest|first|youngest|oldest|proudest) (?:[\w-]+ ){0,2}?(?:graduates?|grads?) of (?:our|the)\b"
+    r"|\b(?:watch|video|listen|hear)\b[^.!?]{0,30}\b(?:a|an|one|this) (?:[\w-]+ ){0,2}?(?:survivor|mother|father|mom|"
+    r"dad|patient|veteran|woman|man|girl|boy|teen|grandmother|grandfather|family|couple|runner|athlete)\b"
+    r"|\bour (?:resident|patient|keiki|little one)s? \((?:pictured|photo|left|right|center)\)"
+    r"|\bthis keiki\b|\bgrann \w+|\bhajj?a \w+|\bيا حاج")
+_EXTRA_SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our resident", "grann", "haj", "يا حاج", "grad")
 _AGE_SEX = re.compile(r"\d(?:\s?y/?o)?\s?[fm]\b")  # prefilter for "97m in rm 646-a"
 
 
 def _anonymous_subject(text: str, lower: str):
-    if not any(k in lower for k in _SUBJECT_KEYS) and not _AGE_SEX.search(lower):
+    m = _subject(text, lower)
+    if m is None and (any(k in lower for k in _EXTRA_SUBJECT_KEYS) or _AGE_SEX.search(lower)):
+        m = SUBJECT_EXTRA.search(lower)
+    return m
+
+
+def _subject(text: str, lower: str):
+    if not any(k in lower for k in _SUBJECT_KEYS):
         return None
     for m in SUBJECT.finditer(lower):
         i = lower.find("patient", m.start(), m.end())

@@ -43,8 +43,9 @@ CASED = re.compile(
 _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
          "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
          "tap ", "click ", "link to", "link and", "descuento", "digo", " bio", "sorteo", "ganar", "优惠码",
-         "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "tag", "raffle",
-         "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cup", "compr", "achte", "mua",
+         "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "and tag", "& tag", "tag a", "tag your", "tag 2",
+         "tag 3", "raffle", "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cupom", "cupón",
+         "cupon", "compra", "compre", "achte", "achet", "mua ",
          "코드", "할인", "쿠폰", "الرمز", "كود", "خصم", "クーポン", "割引")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")

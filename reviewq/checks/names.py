@@ -209,7 +209,7 @@ def find_people(post) -> list[Person]:
         spans.extend(_hashtag_names(text))
     if not text.isascii():
         spans.extend(_vietnamese_names(text))
-    if any(c.isdigit() for c in text):
+    if any(k in lower for k in _ROOM_KEYS) and any(c.isdigit() for c in text):
         for m in _NAME_AFTER_ROOM.finditer(text):  # sign-out lists: "room 589 Nowak, 93, CHF"
             w = m.group(1).lower()
             if (w in LAST or w not in ENGLISH) and w not in STOP and w not in PLACE_WORDS:
@@ -256,6 +256,7 @@ def _vietnamese_names(text: str):
     return out
 
 
+_ROOM_KEYS = ("room", "rm", "bed", "icu", "bay", "chair")
 _NAME_AFTER_ROOM = re.compile(r"\b(?:[Rr]oom|[Rr]m\.?|[Bb]ed|ICU|[Bb]ay|[Cc]hair)\s+[\w-]{1,5}\s+"
                               r"([A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)(?=,)")
 _HASHTAG = re.compile(r"#([^\W\d_]{4,40})(?![\w])")

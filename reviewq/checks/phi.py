@@ -116,6 +116,7 @@ def check(post) -> list[Finding]:
     return findings
 
 
+_PHOTO_KEYS = (".heic", ".heif", ".jp", ".png", ".dng", ".mov", ".mp4", ".gif", ".webp")
 _SHAPE_CATEGORIES = frozenset({"account", "ssn", "phone", "fax", "vehicle", "device", "license"})
 CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
 MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
@@ -356,7 +357,7 @@ def _contextual(post, text, subject, cands) -> None:
             cands.append((m.start("v"), m.end("v"), "other_id", "strong", "rule:room number"))
         for m in P.ZIP_PAREN.finditer(text):
             cands.append((m.start("v"), m.end("v"), "address", "strong", "rule:zip after a town"))
-    for m in P.PHOTO_FILE.finditer(text):
+    for m in P.PHOTO_FILE.finditer(text) if "." in text and any(k in lower for k in _PHOTO_KEYS) else ():
         cands.append((m.start(), m.end(), "photo", "strong" if subject else "weak", "rule:photo file"))
     for m in P.STREET.finditer(text):
         if any(a in m.group().lower() for a in cp.org_addresses):

@@ -54,7 +54,7 @@ CLAIM_EXTRA = re.compile(
     r"|研究(?:证明|表明|显示|發現|发现|證明)|可以降低|能降低|治愈|根治|estudos? (?:comprovam|mostram|provam)|"
     r"\bnghiên cứu (?:cho thấy|chứng minh)|\bnakakagaling\b|\bsabi ng (?:research|pag-aaral)\b"
     r"|\bsaves? (?:up to )?\d+ lives\b|\b(?:cura|curan) (?:la|el|los|las|o|a|os|as) [\w-]+")
-_EXTRA_KEYS = ("rate", "guarantee", "one in ", "1 in ", "million", "billion", "save", "cura", "nghiên", "nakakagaling",
+_EXTRA_KEYS = ("rates", "rate ", "guarantee", "one in ", "1 in ", "million", "billion", " lives", "cura ", "curan ", "nghiên", "nakakagaling",
                "sabi ng", "estudo", "etid", "syans", "napatunayan", "nagpapagaling", "gumagamot", "daawe", "cilmi")
 _NOT_A_CURE = re.compile(r"(?:\ba|\bno|meant to|\bthe)\s+$")
 # Claims by meaning: an effect verb on the body, a disease or a health measure within a few words
