@@ -42,7 +42,8 @@ SUBJECT = re.compile(
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
     r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
-    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\bating pasyente\b"
+    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
+
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
     r"|\b(?:a|one|this) (?:[\w-]+ )?patient(?:'s|’s)\b"
@@ -67,7 +68,11 @@ STORY = re.compile(
     r"discharged|(?:going|heading|headed|coming|came|is|back) home|honou?r\w*|brave|alert|decorated|"
     r"graduat\w+|got (?:her|his|their) [\w-]+ (?:out|off|removed)|(?:his|her|their) (?:smile|advice)|"
     r"talks about|shares how|opens up|tells|smile|rest in peace|rip|in memory|memorial|"
-    r"condolences|heartbroken|miss (?:you|your|her|him|them)|marked|marks)\b|!!"
+    r"condolences|heartbroken|miss (?:you|your|her|him|them)|marked|marks|"
+    r"bòn fèt|bon fèt|conozcan|con[oó]zcanl[oa]|conoce a|obrigad[oa]|hist[óo]ria|compartilh\w+|"
+    r"كل عام وأنت بخير|عيد ميلاد|thank-?you (?:note |card |letter )?from|handwritten|mailbag|(?:note|card|letter) from|tears|"
+    r"last (?:visit|session|treatment|day|round)|final (?:visit|session|treatment|round)|cracking jokes|jokes|"
+    r"chúc mừng|sinh nhật|joyeux anniversaire|생일|生日快乐|生日快樂|feliz aniversário)\b|!!|생일|生日快乐"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
     r"|[📸🎥📹🎬🎉🥳🎈🎊🎂]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
 OPERATIONAL = re.compile(
@@ -89,6 +94,7 @@ PERMISSION = re.compile(
     r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:[\w'’]+ ){0,2}?(?:permission|consent|blessing)\b"
     r"(?! (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|illustrators?|creators?|designers?|"
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
+    r"|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
@@ -138,8 +144,19 @@ INTERNAL = re.compile(
     r"(?:ssn|mrn|dob|insurance|signature)|can (?:someone|anyone|it|you|we|pharmacy|security)|"
     r"(?:him|her|team|it|hr) flag|anyone (?:recogni[sz]e|know|seen)|for the group|who took|wants an update|with (?:any )?info|"
     r"call (?:security|the front desk|the desk|billing|admitting|us)|tow(?:ed| truck)|pick(?: |-)?up|"
-    r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary)\b"
+    r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary|handoff|hand-off|report given|"
+    r"(?:elopement|ip|infection control|security|safety|wandering|missing|silver|fall risk) alert|\w+ alert:|whoever(?:'s| has| is| took| got)|logged|registry|precautions|needs the|last seen|triage put|fix it|"
+    r"por favor no|no compartan|no publiquen|huwag i-?post|"
+    r"refusing (?:meds|medications|care)|npo after|charting)\b"
     r"|^\W*(?:[\w&/-]+ ){0,2}(?:team|desk|crew|dept|staff|unit)\s*:")
+# A first-person post by a staff member about their own work, or an event recap for the public: the
+# people and anecdotes in it are the author's colleagues and the crowd, not a patient featured.
+STAFF_SELF = re.compile(
+    r"\b(?:as an? (?:[\w-]+ ){0,2}(?:nurse|doctor|physician|medic|paramedic|therapist|tech|technician|pharmacist|"
+    r"chaplain|surgeon|np|pa|cna|rn)\b|i'?ve precepted|precepting|hanging up my|my (?:co-?workers|colleagues|"
+    r"preceptor|unit|team|badge|shift)\b|(?:years|months) as an? \w+|i need to vent|(?:came|come) out to our|"
+    r"(?:came|stopped) by (?:our|the) (?:booth|table|tent)|(?:health|community|wellness) fair\b|"
+    r"tag yourselves?\b|(?:\d+|hundreds of) people (?:came|showed|joined)|we screened)")
 _ORG_PATIENT = re.compile(r"\s*(?:&|and)?\s*[A-Z]")  # "Patient & Family Advisory Council", "Patient Relations"
 
 
@@ -153,7 +170,27 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
+# Bedside shorthand for one patient ("97m in rm 646-a", "100yo f"), the newest graduate of a programme, an
+# anonymous person in a video, "our resident (pictured)", kin titles: behind its own prefilter.
+SUBJECT_EXTRA = re.compile(
+    r"\b\d{2,3}\s?(?:y/?o\s?)?[fm]\b(?=\s+(?:in|with|w/|from|s/p|pt|patient|came|admitted|on)\b)"
+    r"|\b(?:newest|latest|first|youngest|oldest|proudest) (?:[\w-]+ ){0,2}?(?:graduates?|grads?) of (?:our|the)\b"
+    r"|\b(?:watch|video|listen|hear)\b[^.!?]{0,30}\b(?:a|an|one|this) (?:[\w-]+ ){0,2}?(?:survivor|mother|father|mom|"
+    r"dad|patient|veteran|woman|man|girl|boy|teen|grandmother|grandfather|family|couple|runner|athlete)\b"
+    r"|\bour (?:resident|patient|keiki|little one)s? \((?:pictured|photo|left|right|center)\)"
+    r"|\bthis keiki\b|\bgrann \w+|\bhajj?a \w+|\bيا حاج")
+_EXTRA_SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our resident", "grann", "haj", "يا حاج", "grad")
+_AGE_SEX = re.compile(r"\d(?:\s?y/?o)?\s?[fm]\b")  # prefilter for "97m in rm 646-a"
+
+
 def _anonymous_subject(text: str, lower: str):
+    m = _subject(text, lower)
+    if m is None and (any(k in lower for k in _EXTRA_SUBJECT_KEYS) or _AGE_SEX.search(lower)):
+        m = SUBJECT_EXTRA.search(lower)
+    return m
+
+
+def _subject(text: str, lower: str):
     if not any(k in lower for k in _SUBJECT_KEYS):
         return None
     for m in SUBJECT.finditer(lower):
@@ -162,6 +199,10 @@ def _anonymous_subject(text: str, lower: str):
             continue  # a department named after patients, not a patient
         return m
     return None
+
+
+def permission_like(lower: str) -> bool:
+    return "permission" in lower or "permiso" in lower or "pahintulot" in lower
 
 
 def _decide(post, text, lower, people, subject):
@@ -199,6 +240,8 @@ def _decide(post, text, lower, people, subject):
         internal += 1
     if INTERNAL.search(lower):
         internal += 1
+    if not permission_like(lower) and STAFF_SELF.search(lower):
+        internal += 1
     # Public-facing: the feature cues outweigh the internal ones (a request to colleagues that happens to
     # say "thanks" or tell what the patient did is still an internal note).
     public = min(feature, 2.0) - 1.5 * internal
@@ -225,7 +268,8 @@ def check(post) -> list[Finding]:
             if post.story_p < STORY_MODEL_VETO:
                 return []  # the rules' cues are there, but the classifier reads staff news, an event or a note
             source = f"rule:consent.score, model:story p={post.story_p:.2f}"
-        elif not (post.story_p >= STORY_MODEL_SURE or (score >= 2 and post.story_p >= STORY_MODEL_MIN)):
+        elif not (post.story_p >= STORY_MODEL_SURE or (score >= 2 and post.story_p >= STORY_MODEL_MIN
+                                                        and not INTERNAL.search(lower))):
             return []  # the classifier decides when the rules see someone (who) but weigh the story cues low
         else:
             source = f"model:story p={post.story_p:.2f}"  # no rule fired; the classifier reads a patient story

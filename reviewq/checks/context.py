@@ -33,7 +33,11 @@ PATIENT_WORDS = re.compile(
     r"paciente|pacientes?|habitaci[óo]n|cuarto|cama|hij[oa]s?|espos[oa]|mam[áa]|pap[áa]|abuel[oa]|abuelit[oa]|"
     r"cirug[íi]a|se recupere|recuperaci[óo]n|sobreviviente|cumplea[ñn]os|dad[oa] de alta|"
     r"sali[óo] del hospital|expediente|p[óo]liza|seguro|urgencias|pasyente|anak|tatay|nanay|lola|lolo|"
-    r"kaarawan|ospital|chambre|anniversaire|patiente?|cumple|cumplió)(?!\w)")
+    r"kaarawan|ospital|chambre|anniversaire|patiente?|cumple|cumplió|"
+    # clinical shorthand of bedside notes: "came in w/ a chf exacerbation", "hip fx", "s/p", "npo after midnight"
+    r"bệnh nhân|sinh nhật|xuất viện|hồ sơ|bukaanka|fecha de nacimiento|data de nascimento|prescription|refills?|"
+    r"diet order|line list|outbreak|interpreter|medevac|isolation (?:cart|room|sign)|came in w/|came in with|exacerbation|fx|s/p|hx of|chf|copd|npo|handoff|hand-off|post-?op|extubated|"
+    r"intubated|\d{2,3}\s?y/?o|\d{2,3}[fm])(?!\w)")
 
 # A personal handle is someone's when the post speaks to or about a person's health or life.
 PERSONAL_HANDLE_CONTEXT = re.compile(

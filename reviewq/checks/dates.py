@@ -29,9 +29,14 @@ DATE = re.compile(
     r"|(?:(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|"
     r"vendredi|samedi|dimanche),?\s+)?\d{1,2}\s+(?:de\s+)?" + _MES + r"(?:,?\s+(?:de\s+)?\d{4})?(?!\w)"
     # month-day with a hyphen after a care word: "DOS 2-26", "surgery on 3-2"
-    r"|(?<=dos )(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"
-    r"|(?:(?<=\bon )|(?<=since )|(?<=surgery )|(?<=admitted )|(?<=discharged )|(?<=born ))"
-    r"(?P<m6>\d{1,2})-(?P<d6>\d{1,2})(?![\d-])"
+    r"|(?:(?<=dos )|(?<=dos: )|(?<=dos:)|(?<=dob )|(?<=dob: )|(?<=dob:)|(?<=doa )|(?<=doa: )|(?<=d/c )|(?<=adm ))"
+    r"(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"
+    r"|(?:(?<=\bon )|(?<=since )|(?<=surgery )|(?<=admitted )|(?<=discharged )|(?<=born )|(?<=seen )"
+    r"|(?<=visit )|(?<=appt )|(?<=procedure )|(?<=delivered )|(?<=arrived )|(?<=transplant )|(?<=f/u )"
+    r"|(?<=follow-up )|(?<=followup )|(?<=admit )|(?<=discharge )|(?<=sx )|(?<=op )|(?<=passed )|(?<=died )"
+    r"|(?<=extubated )|(?<=intubated )|(?<=transferred )|(?<=readmitted )|(?<=diagnosed )|(?<=delivered )"
+    r"|(?<=treated )|(?<=stented )|(?<=operated )|(?<=transfused ))"
+    r"(?P<m6>\d{1,2})-(?P<d6>\d{1,2})(?![\d-])(?!\s*(?:days?|weeks?|months?|hours?|hrs?|times|pm|am|p\.m|a\.m|min|x)\b)"
     r")")
 
 _UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
@@ -50,7 +55,7 @@ AGE = re.compile(
     r"|\b(?:aged?|turns?|turned|turning|around|about|approximately|nearly|almost)\s+" + _NUM % 2 +
     r"(?!\s*(?:%|percent|pounds|lbs|minutes|min|hours|days|weeks|months|am|pm|a\.m|p\.m|[:/.,]?\s*\d))\b"
     r"|\bat " + _NUM % 4 + r"(?=,? (?:she|he|they|became|is|was|and|still|years|y/?o)\b)"
-    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= [a-z])"
+    r"|(?<=[a-z]), " + _NUM % 3 + r",(?= [a-z0-9])"
     r"|(?<=[a-z]) \(\s*(?P<n5>\d{2,3})\s*!*\s*\)"
     r"|\b(?:who is|who's|who was|she is|he is|she's|he's|is now|is|was)\s+" + _NUM % 6 +
     r"(?=\s+(?:and|years|yrs|today|this|but|now|going|yet)\b|\s*[,.!;—–]|\s*$)"
@@ -59,10 +64,18 @@ AGE = re.compile(
     r"|\b(?:makes? (?:her|him|them|me)|reaching|reached|reach|hitting)\s+(?P<n8>" + _SPOKEN + r")(?=\s*[?!.,;—–]|\s*$)"
     # other languages and clinical shorthand: "de 103 años", "noventa y siete años", "97 ans", "95 taong
     # gulang", "103yo", "99 y/o"
-    r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|tuổi|y/?o|yo|yof|yom|yr old)\b")
+    r"|(?<![\w.])(?P<n9>\d{2,3}|" + _SPOKEN_ES + r")\s*(?:años|anos|ans|taong gulang|taon|tuổi|y/?o|yo|yof|yom|yr old)\b"
+    # "— 104 and still mowing his own lawn", "97 and counting"
+    r"|(?<![\w.,/-])(?P<n11>\d{2,3}) and (?:still|counting|thriving|going strong|sharp)\b"
+    # Haitian Creole and Arabic: "Bòn fèt 97 an pou …", "94 عاماً"
+    r"|(?<![\w.])(?P<n12>\d{2,3}) (?:an|ane) (?=pou|nan|jodi)|(?<![\w.])(?P<n13>\d{2,3}) (?:عاما|عامًا|عاماً|سنة)"
+    # clinical shorthand glued to the sex: "99F", "102M" (not a temperature: "fever of 103F", "103°F")
+    r"|(?<![\w.$°#/-])(?<!fever of )(?<!temp of )(?<!temp )(?<!fever )(?<!temperature of )(?<!temperature )"
+    r"(?<!to )(?<!at )(?<!was )(?<!spiked )(?<!now )(?P<n10>\d{2,3})[fm](?![\w°])(?!\s*(?:fever|temp))")
 
 
 _DIGIT = re.compile(r"\d")
+_YEARS_LATER = re.compile(r"\b(\d{2,3}) years later\b")
 _NUMBERISH = re.compile(r"\d\d|hundred|ninety|eighty|seventy|sixty|fifty|forty|noventa|ochenta|setenta|cien")
 
 
@@ -114,8 +127,10 @@ def find_ages(text: str):
     out = []
     if not _NUMBERISH.search(text):
         return out  # every age is digits or a spoken number from forty up
+    if "born" in text and "years later" in text:  # "born ... in 1933. This week, 93 years later, ..."
+        out.extend((m.start(1), m.end(1), int(m.group(1))) for m in _YEARS_LATER.finditer(text))
     for m in AGE.finditer(text):
-        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9") if m.group(k))
+        g = next(k for k in ("n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9", "n10", "n11", "n12", "n13") if m.group(k))
         s, e = m.span(g)
         out.append((s, e, age_value(m.group(g))))
     return out

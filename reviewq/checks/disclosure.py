@@ -29,7 +29,13 @@ ENDORSEMENT = re.compile(
     r"|\d{1,2}\s?%\s*de\s+descuento|\b(?:usa|use|usando|con) (?:el )?c[óo]digo\b|\bc[óo]digo de descuento\b"
     r"|\b(?:link|enlace) en (?:la |mi |nuestra )?bio\b|\bsorteo\b|\bparticipa para ganar\b|优惠码|折扣码|链接在简介"
     r"|\btry it free\b[^.!?]{0,40}?(?:https?://|www\.|\blink\b)|\bthrilled to partner with\b"
-    r"|\b(?:they'?re|is|are) sending a free\b|\bfirst \d+ (?:people|followers) who comment\b")
+    r"|\b(?:they'?re|is|are) sending a free\b|\bfirst \d+ (?:people|followers) who comment\b"
+    # giveaways and contests: "Win a ... ! Share and tag a friend", raffles, other languages' "win"/"code"/"buy"
+    r"|\b(?:share|like|follow)(?: (?:this|the) post)?,? (?:and|&) tag\b|\btag (?:a|your|\d+) (?:\w+ )?(?:friends?|bestie|"
+    r"roommates?|family members?|survivors?|coworkers?|co-workers?|nurses?|mom|mum|dad)\b|\braffle\b"
+    r"|\breferral link\b|\b(?:all )?linked in (?:my |our |the )?bio\b|\bsorteio\b|\bganhe\b|\bconcours\b"
+    r"|\bdùng mã\b|\bmã giảm\b|\bkòd\b|\bcupom\b|\bcupón\b|\bcup[oó]n\b|코드|할인|쿠폰|الرمز|كود|خصم|クーポン|割引"
+    r"|\b(?:compra|compre|achte|acheter|achetez|mua)\b[^.!?]{0,60}?(?:https?://|www\.)")
 CASED = re.compile(
     r"\b(?:[Cc]ode|CODE):?\s+[A-Z][A-Z0-9]{2,}\b|\b(?:[Uu]se|[Ee]nter|[Aa]pply)\s+[A-Z][A-Z0-9]{3,}\b|\b[A-Z]{2,}\d{1,3}\b(?=[^.!?]{0,30}\b(?:off|save|discount))"
     r"|\b(?:[Oo]ur|[Mm]y)\s+(?:\w+\s+){0,3}?(?:love|loves|recommend|recommends|swear by)\s+[A-Z]")
@@ -37,7 +43,10 @@ CASED = re.compile(
 _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", "order", "get yours", "grab yours", "available",
          "on sale", "affiliate", "=", "swear", "approved", "partnered", "thanks to @", "code", "us for", "swipe",
          "tap ", "click ", "link to", "link and", "descuento", "digo", " bio", "sorteo", "ganar", "优惠码",
-         "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment")
+         "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "and tag", "& tag", "tag a", "tag your", "tag 2",
+         "tag 3", "raffle", "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cupom", "cupón",
+         "cupon", "compra", "compre", "achte", "achet", "mua ",
+         "코드", "할인", "쿠폰", "الرمز", "كود", "خصم", "クーポン", "割引")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")
 MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure. The FTC requires paid or "
@@ -45,21 +54,90 @@ MESSAGE = ("This reads as an endorsement or sponsored post but has no disclosure
 FIX = "Add a clear disclosure such as #ad, #sponsored or \"Paid partnership with <brand>\" (or remove the promotion)."
 
 
+# A brand (a CamelCase name or a link to a shop page of a brand named in the post) with a promotional verb.
+_CAMEL = re.compile(r"\b[A-Z][a-z]+(?:[A-Z][a-z]+)+\b|\b[A-Z][a-z]{2,}[A-Z]{1,3}\b")  # "FreshRoots", "GlowRx"
+_NOT_BRANDS = frozenset(
+    "mychart youtube linkedin tiktok gofundme caringbridge facetime whatsapp paypal powerpoint webmd medlineplus "
+    "pubmed clinicaltrials healthcare iphone ipad facebook instagram snapchat telehealth myhealth covid mrsa "
+    "mcdonald mcdonalds macdonald mckenzie mcallister mcbride mccarthy mcgee mcintyre mckay mclean mcneil "
+    "healthstream epiccare uptodate carefirst bluecross blueshield uhc".split())
+_BRAND_PROMO = re.compile(
+    r"\b(?:win|wins|won't want to miss|partner(?:s|ed|ing)? with|teamed up with|team(?:s|ed)? up with|"
+    r"courtesy of|brought to you by|powered by|free|game ?changer|essentials?|obsessed|favou?rites?|"
+    r"love|loves|loving|swear|recommend\w*|renmen|thích|encanta\w*|adoran?|amam|aiment|adorent|"
+    r"get started|learn more|check out|grab|try|stock up|must-have|special)\b")
+_PLACE_AFTER = re.compile(
+    r"\s+(?:[A-Z][\w&'’-]*\s+){0,2}?(?:Audiology|Urgent|Care|Clinics?|Pharmacy|Health|Hospital|Cent(?:er|re)|Medical|"
+    r"Dental|Dentistry|Optometry|Eye|Vision|Therapy|Rehab\w*|Physical|Imaging|Labs?|Foundation|Institute|"
+    r"Associates|Group|Practice|Wellness|Pediatrics|Orthopa?edics|Chiropractic|Hearing|Fitness|Gym|Library|School|"
+    r"Church|University|College|Market|Farms?|Cafe|Park|Arena|Stadium|Hall|Academy|Society|Council|Network)\b")
+_SHOP_PATH = re.compile(r"/(?:shop|sale|store|products?|buy|deals?|offers?|collections?)\b|[?&]utm_")
+
+
+def _brand_endorsement(post, text, lower):
+    org = post.policy.compiled.org_name_tokens
+    brands = [m for m in _CAMEL.finditer(text) if m.group().lower() not in _NOT_BRANDS
+              and not _PLACE_AFTER.match(text, m.end())  # "ClearSound Audiology", "QuickCare Urgent Care": a place
+              and m.group().lower() not in org and not any(k.start <= m.start() < k.end for k in post.links)
+              and text[max(0, m.start() - 1):m.start()] not in ("#", "@")]
+    shop_links = [k for k in post.links if _SHOP_PATH.search(k.url.lower())
+                  and not domain_matches(k.host, post.policy.compiled.org_domains)]
+    for k in shop_links:  # a link to the shop of a brand the post names: "ComfyStride mats ... comfystride.com/shop"
+        label = k.host.lower().removeprefix("www.").split(".")[0]
+        if len(label) >= 4 and (any(label == b.group().lower() for b in brands) or label in lower[:k.start]):
+            return k.start, k.end
+    for b in brands:
+        a = max(0, b.start() - 80)
+        if _BRAND_PROMO.search(lower, a, min(len(lower), b.end() + 80)):
+            return b.start(), b.end()
+    return None
+
+
 def check(post) -> list[Finding]:
     text = post.folded.text
     lower = post.folded.lower
-    m = (ENDORSEMENT.search(lower) if any(k in lower for k in _KEYS) else None) or \
-        (CASED.search(text) if any(k in lower for k in _CASED_KEYS) else None)
-    if m is None:
+    m = _endorsement(text, lower) if any(k in lower for k in _KEYS) else None
+    m = m or (CASED.search(text) if any(k in lower for k in _CASED_KEYS) else None)
+    if m is not None and _only_own_links(post, m):
+        m = None
+    span = m.span() if m is not None else None
+    if span is None and (any(c.isupper() for c in text[1:]) and post.links or _CAMEL.search(text)):
+        span = _brand_endorsement(post, text, lower)
+    if span is None:
         return []
     if post.policy.compiled.disclosure.search(post.folded.lower):
         return []
-    if _only_own_links(post, m):
-        return []
-    s, e = m.span()
+    s, e = span
     while s < e and text[s].isspace():
         s += 1
     return [post.finding("disclosure", "sponsored", "block", s, e, MESSAGE, RULE, FIX)]
+
+
+# "Link in bio" promotes something only when the post speaks of a product, a brand or a deal; "link in bio
+# for the flu clinic schedule" or "to register" is how every account points at its own pages.
+_BIO = re.compile(r"\b(?:link|enlace) (?:in|en) (?:la |mi |nuestra )?(?:bio|profile)\b")
+_PRODUCT = re.compile(r"\b(?:products?|brands?|shop\w*|store|deals?|discounts?|codes?|sale|buy|order|merch|"
+                      r"gift cards?|giveaway|partner\w*|sponsor\w*|collab\w*|favou?rit(?:es?|[oa]s?)|obsessed|swears?|encanta\w*|"
+                      r"recommends?|review|tried|try|tested|loves?|picks?|free (?:sample|trial|bottle|box|kit)|samples?|% off|percent off|"
+                      r"descuento|oferta|tienda|producto|c[oó]digo)\b|@[a-z]\w*|%")
+
+
+_BRAND = re.compile(r"\b[A-Z][a-z]+[A-Z][A-Za-z]+\b")  # a CamelCase brand: "TinyTots"
+
+
+_SERVICE = re.compile(r"\b(?:flu shots?|shots?|vaccines?|vaccinations?|boosters?|screenings?|mammograms?|"
+                      r"check-?ups?|tickets?|physicals?|jabs?)\b")
+
+
+def _endorsement(text: str, lower: str):
+    for m in ENDORSEMENT.finditer(lower):
+        if m.group().strip() == "get yours" and _SERVICE.search(lower):
+            continue  # "Get yours!" about a flu shot or a screening is a health reminder, not a product
+        if _BIO.fullmatch(m.group().strip()) and not _PRODUCT.search(lower[:m.start()] + " " + lower[m.end():]) \
+                and not _BRAND.search(text):
+            continue
+        return m
+    return None
 
 
 def _only_own_links(post, m) -> bool:

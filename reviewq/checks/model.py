@@ -112,8 +112,75 @@ def _tagger():
     return t
 
 
+@lru_cache(maxsize=1)
+def _known_attributes() -> frozenset[str]:
+    """The attributes the trained CRF has a weight for; CRFsuite ignores every other one.
+
+    Written beside the model by training/train.py; without that file, read from CRFsuite's dump (slower)."""
+    listed = resources.files("reviewq.checks") / "models" / "tagger.attributes"
+    if listed.is_file():
+        return frozenset(listed.read_text(encoding="utf-8").split("\n")) - {""}
+    return frozenset(attr for attr, _ in _tagger().info().state_features)
+
+
+@lru_cache(maxsize=65536)
+def _word_known(tok: str) -> tuple[tuple[str, ...], ...]:
+    """For one word: its own known attributes, then the known ones it gives its neighbours at -2, -1, +1, +2."""
+    known = _known_attributes()
+    base = _word_feats(tok)
+    return (tuple(f for f in _own_feats(tok) if f in known),) + tuple(
+        tuple(_PREFIXES[d] + x for x in base if _PREFIXES[d] + x in known) for d in (2, 1, -1, -2))
+
+
+def _tagging_features(words: list[str]) -> list[list[str]]:
+    """`sequence_features` without the attributes the model has no weight for: the same labels and
+    marginals (CRFsuite skips unknown attributes), a fraction of the strings to look up."""
+    known = _known_attributes()
+    pad = [(p + "pad",) if p + "pad" in known else () for p in (_PREFIXES[2], _PREFIXES[1], _PREFIXES[-1], _PREFIXES[-2])]
+    bos = ["bos"] if "bos" in known else []
+    per = [_word_known(w) for w in words]
+    n = len(words)
+    out = []
+    for i in range(n):
+        # the word two before me sees me at +2, so it gives me its "-2:" features (slot 4), and so on
+        f = list(per[i][0])
+        if i == 0 or words[i - 1] in ".!?":
+            f += bos
+        f += per[i - 2][4] if i >= 2 else pad[3]
+        f += per[i - 1][3] if i >= 1 else pad[2]
+        f += per[i + 1][2] if i + 1 < n else pad[1]
+        f += per[i + 2][1] if i + 2 < n else pad[0]
+        out.append(f)
+    return out
+
+
 def tag_people(text: str) -> list[tuple[int, int, str, float]]:
     """(start, end, label, probability) of every NAME/ADDR/DATE run the CRF finds in `text`."""
+    tokens = tokenize(text)
+    if not tokens:
+        return []
+    tagger = _tagger()
+    # CRFsuite takes UTF-8: a lone surrogate (bad input) becomes "?" in the features, never an error.
+    words = [t[2] if t[2].isascii() else t[2].encode("utf-8", "replace").decode("utf-8") for t in tokens]
+    labels = tagger.tag(_tagging_features(words))
+    spans, i = [], 0
+    while i < len(tokens):
+        lab = labels[i]
+        if lab == "O":
+            i += 1
+            continue
+        j = i
+        probs = []
+        while j < len(tokens) and labels[j] == lab:
+            probs.append(tagger.marginal(lab, j))
+            j += 1
+        spans.append((tokens[i][0], tokens[j - 1][1], lab, min(probs)))
+        i = j
+    return spans
+
+
+def tag_people_crfsuite(text: str) -> list[tuple[int, int, str, float]]:
+    """The same as `tag_people`, by CRFsuite's own tagger (the reference the Python inference is tested on)."""
     tokens = tokenize(text)
     if not tokens:
         return []

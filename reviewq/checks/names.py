@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 
 from reviewq.checks.phi_patterns import STREET
@@ -88,6 +89,9 @@ PATIENT_SENTENCE = re.compile(
     r"passed away|get well|recover\w*|surgery|transplant(?! program)\w*|received (?:a|an|her|his) new|"
     r"chemo\w*|radiation|diagnos\w+|cancer-free|year-old|"
     r"daughter|son|wife|husband|mom|dad|baby|(?<!and )(?<!& )family|"
+    r"(?:brave|little|sweet|tiny|strong) (?:girl|boy|one|fighter|warrior|guy|man|lady)|fighter|warrior|"
+    r"post-op|in memory of|(?:a|an) retired|years old|replacement|(?:his|her) (?:valve|knee|hip|heart|surgery|"
+    r"procedure|recovery|diagnosis)|"
     r"your)\b")
 STRONG_CUE_BEFORE = re.compile(
     r"(?:\b(?:patient|pt|baby|dad|mom|mother|father|daughter|son|wife|husband|sister|brother|grandson|"
@@ -148,6 +152,9 @@ CJK_NAME = re.compile(r"(?<![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])"
                       r"(?:[\u4e00-\u9fff]{2,4}|[\uac00-\ud7af]{2,4}|[\u3040-\u30ff\u4e00-\u9fff]{2,6})"
                       r"(?![\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af])")
 _ROMANISED_AFTER = re.compile(r"\s*\(\s*[A-Z][a-z]+(?:[- ][A-Z]?[a-z]+){0,2}\s*\)")
+# Honorifics and cues beside a CJK name: "한상철 님", "赵国强婆婆", "恭喜…", "陈淑芬 (575 Elm St)".
+_CJK_RIGHT_CUE = re.compile(r"\s*(?:님|씨|할머니|할아버지|婆婆|爷爷|奶奶|先生|女士|阿姨|叔叔|伯伯|さん|様|\(\s*\d)")
+_CJK_LEFT_CUE = re.compile(r"(?:恭喜|病人|患者|환자|祝)\s*$")
 _HAS_CJK = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]")
 # Prefilters: a big alternation is only run when one of the words it needs is in the post.
 _COMMERCIAL_KEYS = ("%", "code", "link in bio", "shop", "#ad", "sponsor", "partner", "courtesy of", "giveaway",
@@ -186,7 +193,8 @@ def find_people(post) -> list[Person]:
         spans.append((m.start(1), m.end(1), True))
     if not text.isascii() and _HAS_CJK.search(text):
         for m in CJK_NAME.finditer(text):
-            if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()):
+            if _ROMANISED_AFTER.match(text, m.end()) or NAME_LEFT_CUE.search(lower, max(0, m.start() - 30), m.start()) \
+                    or _CJK_RIGHT_CUE.match(text, m.end()) or _CJK_LEFT_CUE.search(text, max(0, m.start() - 4), m.start()):
                 spans.append((m.start(), m.end(), True))
     commercial = any(k in lower for k in _COMMERCIAL_KEYS) and COMMERCIAL.search(lower) is not None
     spans.extend(contextual_names(text, lower, commercial))
@@ -197,13 +205,22 @@ def find_people(post) -> list[Person]:
         left, strong_left, right = _cues(text, lower, m.start(), m.end())
         if strong_left or right or left and not _not_a_name(text, lower, m.start(), m.end()):
             spans.append((m.start(), m.end(), True))
+    if "#" in text:
+        spans.extend(_hashtag_names(text))
+    if not text.isascii():
+        spans.extend(_vietnamese_names(text))
+    if any(k in lower for k in _ROOM_KEYS) and any(c.isdigit() for c in text):
+        for m in _NAME_AFTER_ROOM.finditer(text):  # sign-out lists: "room 589 Nowak, 93, CHF"
+            w = m.group(1).lower()
+            if (w in LAST or w not in ENGLISH) and w not in STOP and w not in PLACE_WORDS:
+                spans.append((m.start(1), m.end(1), True))
     streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
     known = post.policy.compiled.org_names
     people = []
     for s, e, strong in spans:
-        if text[s:e].lower() in known:
+        if text[s:e].lower() in known or never_a_name(text[s:e]):
             continue
         role = _role(text, lower, s, e)
         if role == "person" and people and people[-1].role != "person" and \
@@ -213,6 +230,66 @@ def find_people(post) -> list[Person]:
     if any(p.role == "person" for p in people):
         people = _repeats(text, lower, people)
     return people
+
+
+_VI_TITLE = re.compile(r"(?<![\w])(?:[ôÔ]ng|[bB]à|[cC]ụ|[bB]ác|[cC]ô|[cC]hú) ((?:[^\W\d_]+ ?){1,4})")
+
+
+_VI_SURNAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+                "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Đào", "Cao", "Lưu", "Tạ", "Quách")
+_VI_FULL = re.compile(r"(?<![\w])(?:" + "|".join(_VI_SURNAMES) + r")(?: [A-ZÀ-ỸĐ][^\W\d_]*){1,3}")
+
+
+def _vietnamese_names(text: str):
+    """A Vietnamese name after its title: "ông Phạm Văn Bảy", "bà Nguyễn Thị Lan" (every word capitalised),
+    or a full name led by a common Vietnamese surname written with its diacritics ("Võ Thị Hạnh")."""
+    out = [(m.start(), m.end(), True) for m in _VI_FULL.finditer(text) if not m.group().isascii()]
+    for m in _VI_TITLE.finditer(text):
+        words = m.group(1).split()
+        k = 0
+        while k < len(words) and words[k][0].isupper() and not words[k].isupper():
+            k += 1
+        if k >= 2 or (k == 1 and not words[0].isascii()):
+            start = m.start(1)
+            end = start + len(" ".join(words[:k]))
+            out.append((start, end, True))
+    return out
+
+
+_ROOM_KEYS = ("room", "rm", "bed", "icu", "bay", "chair")
+_NAME_AFTER_ROOM = re.compile(r"\b(?:[Rr]oom|[Rr]m\.?|[Bb]ed|ICU|[Bb]ay|[Cc]hair)\s+[\w-]{1,5}\s+"
+                              r"([A-Z][a-z]+(?:[-'’][A-Z][a-z]+)?)(?=,)")
+_HASHTAG = re.compile(r"#([^\W\d_]{4,40})(?![\w])")
+_TAG_PREFIXES = ("team", "prayfor", "prayingfor", "pray4", "prayersfor", "prayers4", "hugsfor", "justicefor",
+                 "support", "baby")
+_TAG_SUFFIXES = ("strong", "warriors", "warrior", "army", "nation", "fights", "tough", "brave", "fighter", "crew",
+                 "squad", "journey", "miracle")
+
+
+def _hashtag_names(text: str):
+    """A first name inside a rallying hashtag: #TeamLiam, #PrayForAmara, #LiamStrong, #ZoeysArmy (the name part)."""
+    out = []
+    for m in _HASHTAG.finditer(text):
+        body = m.group(1)
+        low = body.lower()
+        for pre in _TAG_PREFIXES:
+            rest = low[len(pre):]
+            cased = body[len(pre):]
+            # a known first name, or after "PrayFor" any capitalised word no list knows ("#PrayForNkechi")
+            named = rest in FIRST or (pre.startswith(("pray", "hugs", "justice")) and cased[:1].isupper()
+                                      and cased[1:].islower() )
+            if low.startswith(pre) and len(rest) >= 3 and named and rest not in MONTHS_DAYS and rest not in ENGLISH:
+                out.append((m.start(1) + len(pre), m.end(1), True))
+                break
+        else:
+            for suf in _TAG_SUFFIXES:
+                rest = low[:-len(suf)]
+                if rest.endswith("s") and rest[:-1] in FIRST:
+                    rest = rest[:-1]  # "#ZoeysArmy"
+                if low.endswith(suf) and len(rest) >= 3 and rest in FIRST and rest not in MONTHS_DAYS and rest not in ENGLISH:
+                    out.append((m.start(1), m.start(1) + len(rest), True))
+                    break
+    return out
 
 
 _CONJ_LEFT = re.compile(r"(?<![\w'’-])([A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*(?: [A-Z][^\W\d_]+(?:[-'’][^\W\d_]+)*)?) (?:and|&) $")
@@ -282,6 +359,8 @@ def _match_at(text: str, lower: str, toks, i):
     # "C. Gillespie"
     if shape == "initial" and text[e:e + 2] == ". " and i + 1 < len(toks):
         t = toks[i + 1]
+        if w in ("A", "I") and t[2].isupper() and len(t[2]) > 1:
+            return None  # "WHAT. A. DAY.": shouting one word at a time, not "C. Gillespie"
         if t[0] == e + 2 and _shape(t[2]) in ("cap", "upper") and t[2].lower() in LAST \
                 and t[2].lower() not in PLACE_WORDS:
             return i + 1, s, t[1], True
@@ -341,6 +420,9 @@ INITIAL_SURNAME = re.compile(r"(?<![\w.])[A-Z]\. ([A-Z][^\W\d_]+(?:[-'’][^\W\d
 INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\.){2,3}(?!\w)")
 ROLE_NOUN_BEFORE = re.compile(
     r"\b(?:volunteers?|nurses?|paramedics?|officers?|chaplains?|therapists?|physicians?|surgeons?|doctors?|"
+    # Spanish, Portuguese, French, Tagalog staff words ("nuestro paramédico", "nossa enfermeira", "notre infirmière")
+    r"param[ée]dic[oa]s?|enfermer[oa]s?|enfermeir[oa]s?|m[ée]dic[oa]s?|doctor[ae]s?|voluntari[oa]s?|t[ée]cnic[oa]s?|"
+    r"terapeutas?|farmac[ée]utic[oa]s?|infirmi[èe]re?s?|b[ée]n[ée]voles?|médecins?|nars|doktor|"
     r"pharmacists?|techs?|technicians?|colleagues?|coworkers?|co-workers?|staff(?:ers?)?|employees?|"
     r"interns?|residents|fellows?|midwives|midwife|dietitians?|educators?|coordinators?|managers?|"
     r"directors?|chief|cna|rn|np|lpn|emt|medic|security officer|housekeeper|custodian|receptionist|"
@@ -356,7 +438,31 @@ PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) 
 _COMMUNITY_AFTER = re.compile(r",?\s+for (?:trusting|choosing|supporting|believing in|welcoming) us\b")
 
 
+@lru_cache(maxsize=32)
+def _post_flags(lower: str) -> tuple[bool, bool, bool]:
+    """Whole-post cues every name's role asks about (staff news, a donor post, a patient word), searched once
+    per post instead of once per name."""
+    return (STAFF_POST.search(lower) is not None, DONOR_POST.search(lower) is not None,
+            PATIENT_SENTENCE.search(lower) is not None)
+
+
+# "our oldest vaccine trial volunteer, <name>": a research participant, not a hospital volunteer.
+_PARTICIPANT_BEFORE = re.compile(r"\b(?:trial|study|research|vaccine) (?:volunteer|participant|subject)s?,?\s+$")
+_TITLE_IN_SPAN = frozenset("officer deputy sergeant sgt trooper captain lieutenant firefighter mayor senator governor congressman congresswoman representative councilman councilwoman "
+                           "councilmember commissioner judge sheriff president chancellor bishop pastor rabbi "
+                           "imam reverend rev chief superintendent secretary ambassador".split())
+_CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|colleagues|squad)\b"
+                         r"|(?:\s+(?:family|foundation|fund))?,?\s+(?:for|who) (?:funding|donating|sponsoring|gifting|"
+                         r"underwriting|endowing|their (?:gift|donation|generosity))\b", re.IGNORECASE)
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
+    if _PARTICIPANT_BEFORE.search(lower, max(0, s - 40), s):
+        return "person"  # "our oldest vaccine trial volunteer, <name>": a research participant
+    if lower[s:e].split(" ", 1)[0] in _TITLE_IN_SPAN:
+        return "public"  # "welcome Mayor Tish Abernethy-Cole": the title was read as part of the name
+    if _CREW_AFTER.match(text, e):
+        return "staff"  # "Anjali Mehra and crew, thank you for everything you do"
     a, b = _sentence_bounds(text, s, e)
     sentence = lower[a:b]
     if PATIENT_SELF.search(lower[e:e + 40]):
@@ -370,8 +476,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "staff"
     if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
         return "staff"
-    if (STAFF_POST.search(lower) and not PATIENT_SENTENCE.search(lower)) or \
-            (DONOR_POST.search(lower) and not PATIENT_SENTENCE.search(sentence)):
+    if (_post_flags(lower)[0] and not _post_flags(lower)[2]) or \
+            (_post_flags(lower)[1] and not PATIENT_SENTENCE.search(sentence)):
         return "staff"  # "Night shift on 5 West ... Shoutout to Keiko, Ray and Will"
     if STAFF_SENTENCE.search(sentence) and not PATIENT_SENTENCE.search(sentence):
         return "staff"
@@ -388,10 +494,20 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
 # Kinship and courtesy titles from other languages, written before a name ("Doña Refugio", "Babcia Halina").
 KIN_TITLES = ("doña", "dona", "señora", "senora", "señor", "senor", "abuela", "abuelo", "abuelita", "abuelito",
               "babcia", "dziadek", "halmeoni", "harabeoji", "grandkid", "tía", "tío", "tita", "tito", "auntie",
-              "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá")
+              "oma", "opa", "nonna", "nonno", "bubbe", "zayde", "mamá", "papá", "ông", "cụ", "bác")
 # Ordinary words: English, and the common words of the other languages hospitals post in ("una", "del
 # carro", "kaarawan", "nou nan"), which are no more names than "the" (kinship titles stay cues).
-ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES))
+# Unit names and clinical shorthand staff write in lower case ("on tele", "med surg", "pyxis"): words, not names.
+_CLINICAL_WORDS = frozenset(
+    "tele telemetry surg medsurg onc peds neuro ortho cardio psych gyn obgyn nicu picu micu sicu cvicu pacu pulm "
+    "uro derm rads endo heme hemonc nephro gastro resp hospitalist intensivist periop preop postop stepdown "
+    "pyxis omnicell epic cerner vocera huddle sbar prn npo qhs vitals sats abg cbc bmp cmp ekg ecg echo cxr picc "
+    "foley trach bipap cpap dnr dni polst rrt tpn ivf abx lol tbh smh idk omg ngl imo fwiw "
+    # function words of Tagalog, Haitian Creole, French, Spanish and Vietnamese that staff posts mix in
+    "ng kami siya sa ang mga po ako ikaw kayo nila namin natin nang ito iyan dito lan nan yo li nou ou mwen "
+    "pou ak se te ap kòmanse swen tèt rele fè gen sou tout bòn fèt ane jodi fils fille el los las del y "
+    "seríamos nada naturales của chú chúng phép chuyện chiến bánh chưng cho và những được".split())
+ENGLISH = _load("english_words.txt") | (_load("foreign_words.txt") - frozenset(KIN_TITLES)) | _CLINICAL_WORDS
 UWORD = re.compile(r"(?<!\w)[^\W\d_]+(?:['’\-][^\W\d_]+)*(?!\w)")
 _PARTICLES = frozenset("van von der den de da del della di du la le al el bin ibn ben st o ni nic mac ua ap "
                        "ter ten dos das".split())
@@ -416,7 +532,9 @@ _MONTH_ABBR = frozenset("jan feb mar apr may jun jul aug sep sept oct nov dec".s
 _DETERMINER_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|"
                                 r"any|some|no)\s+$")
 NAME_LEFT_CUE = re.compile(
-    r"(?:\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
+    r"(?:\b(?:obrigad[oa]|gracias|conozcan|con[oó]zcanl[oa]|conoce|felicidades|felicitaciones|agradecemos|"
+    r"parab[ée]ns|bienvenid[oa]s?) a(?=\s+$)|"
+    r"\b(?:mr|mrs|ms|miss|mx|master|sra|srta|sr|se[ñn]ora|se[ñn]orita|don|gng|gg|bb|mme|mlle|"
     r"paciente|pasyente|patiente?|hij[oa]|espos[oa]|nieto|nieta|"
     r"patient|pt|resident|husband|wife|daughter|son|mom|mommy|mother|"
     r"dad|daddy|father|sister|brother|grandson|granddaughter|grandma|grandmother|grandpa|grandfather|"
@@ -518,6 +636,12 @@ def _last_score(lw: str) -> int:
     return 1 if last else 0
 
 
+@lru_cache(maxsize=65536)
+def _word_info(w: str) -> tuple[str, str]:
+    """(plain, shape) of a word: computed once per distinct word, words repeat across posts."""
+    return _plain(w), _word_shape(w)
+
+
 def _phrases(text: str):
     """Runs of adjacent same-case words (particles allowed inside), as lists of (start, end, word, plain)."""
     toks = []
@@ -526,7 +650,7 @@ def _phrases(text: str):
         w = m.group()
         if w[-2:] in ("'s", "’s") and len(w) > 3:
             w, e = w[:-2], e - 2
-        toks.append((s, e, w, _plain(w), _word_shape(w)))
+        toks.append((s, e, w) + _word_info(w))
     runs, cur = [], []
     for t in toks:
         if cur:
@@ -746,9 +870,65 @@ _PLACE_PREP_BEFORE = re.compile(r"\b(?:at|in|near|across|around|throughout|servi
 _SINCE_YEAR = re.compile(r"\s+since\s+(?:19|20)\d\d\b")  # "caring for Maple Hollow since 1961": a place
 
 
+# Holidays and greetings in many languages: "Ramadan Mubarak", "Eid Mubarak", "Shana Tova", "Diwali".
+_GREETING_WORDS = frozenset(
+    "ciid mubaarak independence independência independencia trabajador trabajadores feria salud "
+    "bienvenida bienvenido bienvenidos bienvenidas años cuidando "
+    "ramadan mubarak eid kareem adha fitr diwali deepavali hanukkah chanukah kwanzaa navidad nowruz norooz "
+    "vesak chuseok juneteenth rosh hashanah kippur shana tova tovah sukkot purim pesach passover easter "
+    "christmas xmas holi onam pongal vaisakhi baisakhi lohri navratri durga puja dussehra muertos "
+    "noche buena nochebuena bendiciones saludos selamat idul hari raya tet seollal lunar pascua "
+    "feliz ramadhan ramazan bayram shavuot mabrook mabrouk namaste shalom salaam".split())
+# After a name: it is an animal, a toy or a mascot ("Sparky, our mascot", "Biscuit the therapy dog").
+_ANIMALS = (r"(?:mascot|therapy (?:dog|cat|pony|horse|animal)|facility dog|comfort dog|service dog|dog|pup|puppy|"
+            r"kitten|cat|pony|horse|llama|alpaca|goldendoodle|labradoodle|retriever|labrador|poodle|beagle|corgi|"
+            r"teddy(?: bear)?|bear|doll|plush(?:ie)?|robot|puppet|bunny|rabbit|k-?9|moose|eagle|tiger|lion|owl|fox|"
+            r"wolf|duck|beaver|bulldog|panther|hawk|penguin|giraffe|dinosaur|dragon|unicorn)s?")
+_ANIMAL_AFTER = re.compile(
+    r"(?:,\s*|\s*\(\s*|\s+[—–-]\s*|\s+)(?:our|the|a|an)\s+(?:(?!and\b|with\b)[\w-]+\s+){0,2}?" + _ANIMALS +
+    r"(?![\w'’-])(?!\s+(?:lover|owner|walker|trainer|handler|mom|dad|parent|person|bite|attack)s?\b)", re.IGNORECASE)
+_ANIMAL_BEFORE = re.compile(r"\b" + _ANIMALS + r",?\s+(?:named\s+|called\s+)?$")
+
+
+_CONTRACTION = re.compile(r"[a-z]['’](?:t|re|ll|ve|m)\b|\by['’]all\b")
+_AGENCIES = frozenset("cdc nih fda who cms aha acs niosh osha usda hhs ahrq samhsa hrsa nhs ama aap acog ada".split())
+_DEMONYMS = frozenset(
+    "american americans asian asians african africans latino latina latinos latinas latinx hispanic hispanics "
+    "vietnamese korean koreans chinese japanese filipino filipina filipinos haitian haitians cuban cubans "
+    "mexican mexicans dominican dominicans puerto rican ricans salvadoran guatemalan honduran brazilian "
+    "brazilians portuguese spanish french english german italian polish russian ukrainian arab arabic somali "
+    "ethiopian eritrean nigerian ghanaian kenyan indian pakistani bangladeshi nepali tibetan hmong cambodian "
+    "laotian thai burmese indonesian malaysian samoan tongan hawaiian pacific islander islanders native "
+    "natives indigenous cape verdean verdeans jamaican jamaicans caribbean creole tagalog cantonese mandarin "
+    "hindi urdu punjabi bengali farsi persian turkish greek irish scottish welsh canadian canadians "
+    "u.s. us usa".split())
+
+
+def never_a_name(span: str) -> bool:
+    """Whatever the context, `span` is not a person: a greeting or holiday, a contraction, an age
+    phrase, an agency's programme, a nationality or language, or words of another language's grammar."""
+    w = span.lower()
+    words = _WORD.findall(w)
+    if not words:
+        return False
+    if any(x in _GREETING_WORDS for x in words):
+        return True
+    if _CONTRACTION.search(w) or "year-old" in w or "-old" in w:
+        return True  # "wasn't", "Y'all", "You're", "80-year-old farmer"
+    if words[0] in _AGENCIES:
+        return True  # "CDC STEADI", "CDC NIOSH": a programme of an agency
+    if all(x in _DEMONYMS for x in words):
+        return True  # "Vietnamese", "Asian Americans", "Spanish"
+    return span.islower() and all(x in _CLINICAL_WORDS for x in words)  # "kami ng", "của chú", "tele"
+
+
 def _not_a_name(text, lower, s, e) -> bool:
     """A thing, not a person: "a Kia Soul", "our Pellston campus", "Jan 4", "the ED"."""
     w = lower[s:e]
+    if never_a_name(text[s:e]):
+        return True
+    if _ANIMAL_AFTER.match(text, e) or _ANIMAL_BEFORE.search(lower, max(0, s - 30), s):
+        return True
     left = lower[max(0, s - 40):s]
     tail = left[-20:]
     if (_DETERMINER_BEFORE.search(tail) or _DET_ADJ_BEFORE.search(tail) or _PLACE_PREP_BEFORE.search(tail)) \

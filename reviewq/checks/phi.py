@@ -25,8 +25,9 @@ LABEL = {"name": "a person's name", "address": "a home address or town", "date":
          "email": "a personal e-mail address", "ssn": "a Social Security number", "mrn": "a medical record number",
          "health_plan": "a health plan or insurance ID", "account": "an account or card number",
          "license": "a licence number", "vehicle": "a vehicle plate or VIN", "device": "a device serial number",
-         "url": "a personal web page", "ip": "an IP address", "other_id": "a room, bed or personal handle"}
-STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email",
+         "url": "a personal web page", "ip": "an IP address", "other_id": "a room, bed or personal handle",
+         "biometric": "a biometric identifier", "photo": "a patient's photo file"}
+STRONG = frozenset({"ssn", "mrn", "health_plan", "account", "license", "vehicle", "device", "ip", "email", "biometric",
                     "phone", "fax", "age", "url"})
 EVENT_BEFORE = re.compile(
     r"\b(?:event|join us|workshop|class|session|webinar|drive|contest|competition|challenge|sale|show|opens?|opening|starting|starts?|hours|until|"
@@ -57,6 +58,13 @@ def check(post) -> list[Finding]:
                                                          for a, _, v in post.ages))  # "(719)" is no age
     for p in people:
         cands.append((p.start, p.end, "name", "strong" if p.strong else "weak"))
+        idm = P.ID_AFTER_NAME.match(text, p.end)
+        if idm:
+            cands.append((idm.start("v"), idm.end("v"), "mrn", "strong", "rule:record number after a name"))
+        r = P.ROOM_AFTER_NAME.match(text, p.end)
+        if r and (r.group("v") or not (r.group("r").isdigit() and len(r.group("r")) == 4)):  # "in 2024" is a year
+            g = "v" if r.group("v") else "r"
+            cands.append((r.start(g), r.end(g), "other_id", "strong", "rule:room after a name"))
         m = P.TOWN_AFTER_NAME.match(text[p.end:p.end + 40])
         if m and m.group("v").split()[-1].lower() not in _NOT_TOWN:
             cands.append((p.end + m.start("v"), p.end + m.end("v"), "address", "strong"))
@@ -72,6 +80,11 @@ def check(post) -> list[Finding]:
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
+    # A name with another identifier of the same post (a street, a room, a phone, a care date) identifies
+    # someone: "mail-order meds for <name> returned, address on file is 650 …".
+    if people and any(c[2] in ("address", "other_id", "phone", "fax", "date") and c[3] == "strong"
+                      and not any(p.start <= c[0] < p.end for p in people) for c in cands):
+        identified = True
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
     # About care: the post says so in words, or the story classifier is sure it is a patient's story.
@@ -79,6 +92,10 @@ def check(post) -> list[Finding]:
     _modelled(post, text, subject, cands)
     if post.policy.compiled.strict:
         _strict_extras(post, text, cands)
+    if post.links:  # a number inside a link is part of the address ("utm_campaign=…_2963705403414554")
+        inside = [(k.start, k.end) for k in post.links]
+        cands = [c for c in cands if c[2] not in _SHAPE_CATEGORIES or
+                 not any(a <= c[0] and c[1] <= b for a, b in inside)]
     findings, taken = [], []
     for c in sorted(cands):
         s, e, cat, strength = c[:4]
@@ -90,7 +107,7 @@ def check(post) -> list[Finding]:
         elif strength == "weak" and care and cat in ("name", "date", "age", "address", "other_id", "email", "url"):
             sev = "block"  # a post about someone's care: a likely identifier protects the patient first
         else:
-            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan") else "warn"
+            sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan", "biometric") else "warn"
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
                f"{WHY[1:]} If it is staff or our own, say so in your justification.")
@@ -99,6 +116,8 @@ def check(post) -> list[Finding]:
     return findings
 
 
+_PHOTO_KEYS = (".heic", ".heif", ".jp", ".png", ".dng", ".mov", ".mp4", ".gif", ".webp")
+_SHAPE_CATEGORIES = frozenset({"account", "ssn", "phone", "fax", "vehicle", "device", "license"})
 CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
 MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
 
@@ -187,6 +206,10 @@ def _identifiers(post, text, cands) -> None:
                 continue  # "pump 2", "monitor 2024": a model or a year, not a unit id
             cat = "device"
         cands.append((v.start(), v.end(), cat, "strong"))
+        end = v.end()
+        while (nv := P.NEXT_VALUE.match(text, end)) is not None and sum(ch.isdigit() for ch in nv.group("v")) >= 4:
+            cands.append((nv.start("v"), nv.end("v"), cat, "strong"))  # the second MRN in a list
+            end = nv.end()
     ndig = sum(map(str.isdigit, text))
     colons = lower.count(":")
     for rx, cat, on, possible in (
@@ -198,6 +221,11 @@ def _identifiers(post, text, cands) -> None:
             continue  # prefilter: too few digits or separators for the shape
         for m in rx.finditer(on):
             cands.append((m.start(), m.end(), cat, "strong"))
+    if "#" in text:
+        for m in P.HASH_NUMBER.finditer(text):
+            if any(c[0] < m.end("v") and m.start("v") < c[1] for c in cands):
+                continue  # "Rx # 4471902": the keyword already says what it is
+            cands.append((m.start("v"), m.end("v"), "mrn", "strong", "rule:mrn (#number)"))
     for m in P.MRN_GLUED.finditer(lower):
         cands.append((m.start(), m.end(), "mrn", "strong", "rule:mrn_glued"))
     for m in P.VEHICLE_PAREN.finditer(lower):
@@ -225,6 +253,12 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
                           r"family|guest|neighbou?r)s?\b)[^.!?\d]{0,25}$")
 
 
+# In a post naming a patient, a number in a sentence about their family or contact is theirs
+# ("Family asking for updates, call (541) …", "update contact to +1-928-…").
+_THEIR_SENTENCE = re.compile(r"\b(?:family|wife|husband|son|daughter|mom|dad|caregiver|guardian|contact|"
+                             r"relatives?|niece|nephew|sister|brother)\b[^.!?]*$")
+
+
 def _phones(post, text, lower, cands) -> None:
     cp = post.policy.compiled
     found = list(P.PHONE.finditer(text))
@@ -249,15 +283,26 @@ def _phones(post, text, lower, cands) -> None:
         seen.append((m, cat, before, ours))
     # When the post gives one number explicitly as ours ("our HIM fax is", "call us at") and is about a
     # person, the other numbers it gives are theirs ("fax to ...", "left a voicemail at ...").
+    people_named = any(p.role == "person" for p in post.people)
     contrast = any(o for *_, o in seen) and (post.patient_context or
                                              any(p.role == "person" for p in post.people))
     for m, cat, before, ours in seen:
         if ours and P.ORG_PHONE_BEFORE.search(before):
             continue
-        if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours):
+        if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours) or (
+                people_named and not ours and _THEIR_SENTENCE.search(lower, max(0, m.start() - 80), m.start())):
             cands.append((m.start(), m.end(), cat, "strong"))
         elif not P.ORG_PHONE_BEFORE.search(before):
             cands.append((m.start(), m.end(), cat, "weak"))
+
+
+_PATIENT_WORD = re.compile(r"\b(?:patients?|pt|residents?|paciente|pasyente|mom|dad|grand\w+|husband|wife|son|"
+                           r"daughter|admitted|discharged|surgery)\b")
+
+
+_STAFF_WORD = re.compile(r"\b(?:volunteers?|nurses?|dr|doctors?|staff|employees?|colleagues?|co-?workers?|"
+                         r"team members?|physicians?|surgeons?|chaplains?|our own|retir\w*|auxiliary|docents?|"
+                         r"board members?|trustees?|donors?|benefactors?|founders?)\b")
 
 
 def _dated(post, text, subject, cands) -> None:
@@ -270,6 +315,10 @@ def _dated(post, text, subject, cands) -> None:
                 continue
             if any(0 <= s - p.end <= 3 and p.role != "person" for p in post.people):
                 continue  # "<volunteer>, 91, who has volunteered ...": staff are not PHI  # "(97)" is an age only right after a person's name
+            a, b = _sentence_bounds(text, s, e)
+            if (any(a <= p.start < b and p.role != "person" for p in post.people) or _STAFF_WORD.search(lower, a, b)) \
+                    and not any(a <= p.start < b for p in people) and not _PATIENT_WORD.search(lower, a, b):
+                continue  # "our volunteer <name>, who turns 91 today": the age of staff, in a sentence about them
             cands.append((s, e, "age", "strong"))
     for s, e in find_dates(lower):
         before = lower[max(0, s - 45):s]
@@ -285,19 +334,42 @@ def _dated(post, text, subject, cands) -> None:
             cands.append((s, e, "date", "strong"))
 
 
+# A room or bed told of a patient even when no one is named: "the pt in 234A", "patient in bed A asked ...".
+_PATIENT_NEAR = re.compile(r"\b(?:patient|pt|resident|paciente|pasyente|(?:her|his|their) (?:mom|dad|husband|wife|son|"
+                           r"daughter|baby)|she|he|admitted|transferred)\b(?:\s+(?:is|was|now|still|who|"
+                           r"that|we))?(?:\s+\w+){0,2}\s+(?:in|to|en|at|from)\s+(?:the\s+)?$")
+_PATIENT_NEAR_AFTER = re.compile(r"\s*(?:'s|’s)?\s*(?:patient|pt|resident|family)\b(?!s)")
+
+
 def _contextual(post, text, subject, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
-    for m in P.ROOM.finditer(lower) if subject else ():
+    for m in P.ROOM.finditer(lower):
         g = next(k for k in ("v", "v2", "v3", "v4") if m.group(k))
+        if not subject and not (g == "v4" or _PATIENT_NEAR.search(lower, max(0, m.start() - 40), m.start())
+                                or _PATIENT_NEAR_AFTER.match(lower, m.end())):
+            continue  # no one in the post and no patient beside it: a room is a place ("flu shots in Room 4")
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))
+    if subject:
+        for m in P.BARE_ROOM.finditer(text):
+            cands.append((m.start("v"), m.end("v"), "other_id", "strong", "rule:room number"))
+        for m in P.ZIP_PAREN.finditer(text):
+            cands.append((m.start("v"), m.end("v"), "address", "strong", "rule:zip after a town"))
+    for m in P.PHOTO_FILE.finditer(text) if "." in text and any(k in lower for k in _PHOTO_KEYS) else ():
+        cands.append((m.start(), m.end(), "photo", "strong" if subject else "weak", "rule:photo file"))
     for m in P.STREET.finditer(text):
         if any(a in m.group().lower() for a in cp.org_addresses):
             continue
-        if _ORG_PLACE_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
-            continue
+        window = lower[max(0, m.start() - 60):m.start()]
+        cue = _ORG_PLACE_BEFORE.search(window)
+        home = _HOME_BEFORE.search(window) if cue else None
+        if home and home.start() > cue.start():
+            cue = None  # "mail for <name> came back; the address we have is …": the home word is nearer
+        if cue and not any(max(0, m.start() - 60) + cue.start() < p.start and p.end <= m.start() and m.start() - p.end <= 5
+                           for p in post.people if p.role == "person"):
+            continue  # ours ("join us at 12 Main St"), unless a patient's name leads to it ("visiting <name> at ...")
         if not subject and not _HOME_BEFORE.search(lower[max(0, m.start() - 60):m.start()]):
             continue  # nobody in the post: the address is a venue ("flu shots ... in the lot at 12 Main St")
         cands.append((m.start(), m.end(), "address", "strong"))

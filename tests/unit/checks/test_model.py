@@ -22,6 +22,26 @@ def test_tagger_marks_a_name_in_a_story():
     assert any(lab == "NAME" and "Xiomara" in v for v, lab in spans), spans
 
 
+def test_pruned_tagging_features_give_crfsuite_the_same_labels_and_marginals():
+    # tag_people passes only the attributes the model knows; the labels and marginals must be those of
+    # the full training features (sequence_features), on varied text: names, dates, Spanish, emoji, a lone
+    # surrogate, a one-word post.
+    from reviewq.checks.model import _tagger, sequence_features
+    texts = ["Everybody meet Xiomara Quispe! She went home from the NICU today.",
+             "Sra. María López, de 103 años, cuarto 318 🎉", "DOB 3/4/1931. Admitted 2-26. Rm 4B.",
+             "congrats ifeoma r. on ringing the bell", "bad \ud800 text", "Hi", "Dr. Ada Obi, RN . . !"]
+    tagger = _tagger()
+    for text in texts:
+        tokens = tokenize(text)
+        labels = tagger.tag(sequence_features(tokens))
+        want = [(tokens[i][0], lab, round(tagger.marginal(lab, i), 9)) for i, lab in enumerate(labels) if lab != "O"]
+        got = []
+        for s, e, lab, p in tag_people(text):
+            got.extend((ts, lab) for ts, te, _ in tokens if s <= ts < e)
+            assert round(p, 9) == min(m for ts, _, m in want if s <= ts < e), text
+        assert [(s, lab) for s, lab, _ in want] == got, text
+
+
 def test_model_findings_name_their_signal_and_rule_findings_their_rule():
     fs = run_all("SSN 123-45-6789 for Dana", ["x"])
     assert all(f.source for f in fs)
@@ -43,3 +63,10 @@ def test_training_script_is_reproducible_on_a_small_set(tmp_path):
     b = json.loads((tmp_path / "b" / "story.json").read_text())
     assert a == b and a["weights"]
     assert (tmp_path / "a" / "tagger.crfsuite").stat().st_size > 0
+
+
+def test_shipped_attribute_list_is_the_models():
+    # tagger.attributes (written by train.py) must list exactly the attributes the shipped CRF weighs:
+    # a stale list would silently drop features from tagging.
+    from reviewq.checks.model import _known_attributes, _tagger
+    assert _known_attributes() == {a for a, _ in _tagger().info().state_features}
