@@ -163,20 +163,7 @@ def tag_people(text: str) -> list[tuple[int, int, str, float]]:
     # CRFsuite takes UTF-8: a lone surrogate (bad input) becomes "?" in the features, never an error.
     words = [t[2] if t[2].isascii() else t[2].encode("utf-8", "replace").decode("utf-8") for t in tokens]
     labels = tagger.tag(_tagging_features(words))
-    spans, i = [], 0
-    while i < len(tokens):
-        lab = labels[i]
-        if lab == "O":
-            i += 1
-            continue
-        j = i
-        probs = []
-        while j < len(tokens) and labels[j] == lab:
-            probs.append(tagger.marginal(lab, j))
-            j += 1
-        spans.append((tokens[i][0], tokens[j - 1][1], lab, min(probs)))
-        i = j
-    return spans
+    return _runs(tagger, tokens, labels)
 
 
 def tag_people_crfsuite(text: str) -> list[tuple[int, int, str, float]]:
@@ -186,6 +173,11 @@ def tag_people_crfsuite(text: str) -> list[tuple[int, int, str, float]]:
         return []
     tagger = _tagger()
     labels = tagger.tag(sequence_features(tokens))
+    return _runs(tagger, tokens, labels)
+
+
+def _runs(tagger, tokens, labels) -> list[tuple[int, int, str, float]]:
+    """Runs of one non-O label as (start, end, label, the run's lowest marginal probability)."""
     spans, i = [], 0
     while i < len(tokens):
         lab = labels[i]
