@@ -42,6 +42,8 @@ SUBJECT = re.compile(
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
     r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
+    r"|\bun[ao]? (?:[\w-]+ )?pacientes?\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
+    r"sobreviviente|luchador[a]?)\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
     r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
 
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
@@ -72,6 +74,7 @@ STORY = re.compile(
     r"bòn fèt|bon fèt|conozcan|con[oó]zcanl[oa]|conoce a|obrigad[oa]|hist[óo]ria|compartilh\w+|"
     r"كل عام وأنت بخير|عيد ميلاد|thank-?you (?:note |card |letter )?from|handwritten|mailbag|(?:note|card|letter) from|tears|"
     r"last (?:visit|session|treatment|day|round)|final (?:visit|session|treatment|round)|cracking jokes|jokes|"
+    r"antes y despu[ée]s|nos cuenta|recuperaci[óo]n|cảm ơn|trở lại|câu chuyện|"
     r"chúc mừng|sinh nhật|joyeux anniversaire|생일|生日快乐|生日快樂|feliz aniversário)\b|!!|생일|生日快乐"
     r"|['\"“‘][^'\"“”‘’]{8,}['\"”’]"
     r"|[📸🎥📹🎬🎉🥳🎈🎊🎂]|#\w*(?:monday|tuesday|wednesday|thursday|friday|story|journey|warrior|survivor|strong)\b")
@@ -94,6 +97,8 @@ PERMISSION = re.compile(
     r"\b(?:shared|posted|used|published|shown|shared here|reposted) with (?:[\w'’]+ ){0,2}?(?:permission|consent|blessing)\b"
     r"(?! (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|illustrators?|creators?|designers?|"
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
+    r"|\b(?:compartid[oa]s?|publicad[oa]s?|usad[oa]s?) con (?:el )?(?:permiso|consentimiento|autorizaci[óo]n)\b"
+    r"|(?:với|được) sự (?:đồng ý|cho phép)"
     r"|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
@@ -166,7 +171,7 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
                  "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
-                 "pasyente")
+                 "pasyente", "este ", "esta ", "bệnh nhân")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 

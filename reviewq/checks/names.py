@@ -904,6 +904,18 @@ _DEMONYMS = frozenset(
     "u.s. us usa".split())
 
 
+# Words of Spanish grammar and praise that start a capitalised run ("Mira el video", "gracias a Dios",
+# "este pequeño guerrero") but never name a person.
+_SPANISH_NOT_NAMES = frozenset(
+    "mira miren mire mirá dios español española inglés verde limpia limpio pequeño pequeña pequeñito pequeñita "
+    "guerrero guerrera guerreros guerreras campeón campeona valiente".split())
+# Letters only Vietnamese spells with: a lower-case run holding one is Vietnamese prose ("đã trở lại"),
+# since Vietnamese names are written with capitals.
+_VIETNAMESE_LOWER = re.compile(r"[ơưđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+# "World Prematurity Day", "Heart Month", "Nurses Week": an awareness observance, not a person.
+_OBSERVANCE_LAST = frozenset("day days week month year día semana mes".split())
+
+
 def never_a_name(span: str) -> bool:
     """Whatever the context, `span` is not a person: a greeting or holiday, a contraction, an age
     phrase, an agency's programme, a nationality or language, or words of another language's grammar."""
@@ -912,6 +924,12 @@ def never_a_name(span: str) -> bool:
     if not words:
         return False
     if any(x in _GREETING_WORDS for x in words):
+        return True
+    if words[0] in _SPANISH_NOT_NAMES or (len(words) > 1 and all(x in _SPANISH_NOT_NAMES for x in words[1:])):
+        return True
+    if span.islower() and _VIETNAMESE_LOWER.search(w):
+        return True
+    if len(words) >= 2 and words[-1] in _OBSERVANCE_LAST and span[:1].isupper():
         return True
     if _CONTRACTION.search(w) or "year-old" in w or "-old" in w:
         return True  # "wasn't", "Y'all", "You're", "80-year-old farmer"
