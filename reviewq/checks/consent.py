@@ -129,7 +129,9 @@ NARRATIVE = re.compile(
     r"|\bthis (?:little|brave|sweet|tiny|young|amazing|strong|courageous|incredible|fierce|mighty) [a-z-]+"
     r"|\b(?:twin|triplet) (?:girls|boys|sisters|brothers|babies)\b|\btwins\b|\bborn (?:at|weighing) \d+"
     r"|\b(?:girl|boy|baby|little one) (?:who|born)\b")
-FIRST_PERSON_QUOTE = re.compile(r"['\"“‘][^'\"“”‘’]{0,120}\b(?:i|me|my|i'm|i've|i was)\b[^'\"“”‘’]{0,120}['\"”’]")
+# An apostrophe inside a word ("you're", "I've") opens or closes no quote.
+FIRST_PERSON_QUOTE = re.compile(r"(?<![a-z])['\"“‘][^'\"“”‘’]{0,120}\b(?:i|me|my|i'm|i've|i was)\b[^'\"“”‘’]{0,120}"
+                                r"['\"”’](?![a-z])")
 CARE_EVENT = re.compile(
     r"\b(?:radiation|chemo\w*|transplant|surgery|discharged|admitted|diagnos\w+|gunshot|stroke|heart attack|"
     r"cancer|tumou?r|came in with|treated|recover\w*|rang the bell|dialysis|fracture|sepsis|trach|hospice|"
@@ -152,7 +154,8 @@ INTERNAL = re.compile(
     r"ring the|side door|fax (?:the|it|them|his|her|their)|\w+ summary|handoff|hand-off|report given|"
     r"(?:elopement|ip|infection control|security|safety|wandering|missing|silver|fall risk) alert|\w+ alert:|whoever(?:'s| has| is| took| got)|logged|registry|precautions|needs the|last seen|triage put|fix it|"
     r"por favor no|no compartan|no publiquen|huwag i-?post|"
-    r"refusing (?:meds|medications|care)|npo after|charting)\b"
+    r"refusing (?:meds|medications|care)|npo after|charting|it note|flagged from|if that wasn't you|"
+    r"(?:post-?op|neuro|vitals?|wound|pain|skin|safety) check)\b"
     r"|^\W*(?:[\w&/-]+ ){0,2}(?:team|desk|crew|dept|staff|unit)\s*:")
 # A first-person post by a staff member about their own work, or an event recap for the public: the
 # people and anecdotes in it are the author's colleagues and the crowd, not a patient featured.
@@ -195,10 +198,15 @@ def _anonymous_subject(text: str, lower: str):
     return m
 
 
+_GENERIC_WHO = re.compile(r"\b(?:every|each|any|all (?:the|our)) [\w-]+ who\b[^.!?]{0,40}$")
+
+
 def _subject(text: str, lower: str):
     if not any(k in lower for k in _SUBJECT_KEYS):
         return None
     for m in SUBJECT.finditer(lower):
+        if _GENERIC_WHO.search(lower, max(0, m.start() - 60), m.start()):
+            continue  # "thank you to every mom who let us be part of her story": everyone, no one featured
         i = lower.find("patient", m.start(), m.end())
         if i >= 0 and text[i] == "P" and _ORG_PATIENT.match(text, i + 7):
             continue  # a department named after patients, not a patient

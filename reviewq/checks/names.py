@@ -448,12 +448,23 @@ def _post_flags(lower: str) -> tuple[bool, bool, bool]:
 
 # "our oldest vaccine trial volunteer, <name>": a research participant, not a hospital volunteer.
 _PARTICIPANT_BEFORE = re.compile(r"\b(?:trial|study|research|vaccine) (?:volunteer|participant|subject)s?,?\s+$")
-_TITLE_IN_SPAN = frozenset("officer deputy sergeant sgt trooper captain lieutenant firefighter mayor senator governor congressman congresswoman representative councilman councilwoman "
+_TITLE_IN_SPAN = frozenset("lt gov sen rep cllr officer deputy sergeant sgt trooper captain lieutenant firefighter mayor senator governor congressman congresswoman representative councilman councilwoman "
                            "councilmember commissioner judge sheriff president chancellor bishop pastor rabbi "
                            "imam reverend rev chief superintendent secretary ambassador".split())
 _CREW_AFTER = re.compile(r"\s+(?:and|&)\s+(?:the\s+)?(?:crew|team|staff|co\.|colleagues|squad)\b"
                          r"|(?:\s+(?:family|foundation|fund))?,?\s+(?:for|who) (?:funding|donating|sponsoring|gifting|"
-                         r"underwriting|endowing|their (?:gift|donation|generosity))\b", re.IGNORECASE)
+                         r"underwriting|endowing|their (?:gift|donation|generosity))\b"
+                         r"|,?\s+whose (?:generous |kind )?(?:gift|donation|generosity|grant|bequest|pledge|support)\b"
+                         # "Gracias, <name> y a todas las enfermeras": thanked with the team
+                         r"|\s+y (?:a )?(?:tod[oa]s? )?(?:el |la |los |las |nuestr[oa]s? )?(?:equipo|personal|colegas|"
+                         r"enfermer[oa]s|médic[oa]s|compañer[oa]s)\b", re.IGNORECASE)
+# "<name> of <a clinic> is this year's Nurse Practitioner of the Year": an award to staff.
+_AWARD_AFTER = re.compile(r"(?:\s+(?:of|from|at)\s+[^.!?]{0,60}?)?\s+(?:is|was|has been|named|wins|won)\s+"
+                          r"(?:named\s+)?(?:this year['’]s|the|our|a)\s+[^.!?]{0,60}?\b(?:of the year|award|honoree|"
+                          r"winner|recipient)\b", re.IGNORECASE)
+# "NBA legend <name>", "country singer <name>": a public figure visiting.
+_PUBLIC_BEFORE = re.compile(r"\b(?:legend|celebrity|star|icon|olympian|athlete|singer|actor|actress|musician|rapper|"
+                            r"quarterback|author|astronaut|governor|mayor|senator)\s*,?\s+$")
 
 
 def _role(text: str, lower: str, s: int, e: int) -> str:
@@ -461,8 +472,10 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         return "person"  # "our oldest vaccine trial volunteer, <name>": a research participant
     if lower[s:e].split(" ", 1)[0] in _TITLE_IN_SPAN:
         return "public"  # "welcome Mayor Tish Abernethy-Cole": the title was read as part of the name
-    if _CREW_AFTER.match(text, e):
-        return "staff"  # "Anjali Mehra and crew, thank you for everything you do"
+    if _CREW_AFTER.match(text, e) or _AWARD_AFTER.match(text, e):
+        return "staff"
+    if _PUBLIC_BEFORE.search(lower, max(0, s - 30), s):
+        return "public"  # "Anjali Mehra and crew, thank you for everything you do"
     a, b = _sentence_bounds(text, s, e)
     sentence = lower[a:b]
     if PATIENT_SELF.search(lower[e:e + 40]):
@@ -878,7 +891,8 @@ _GREETING_WORDS = frozenset(
     "vesak chuseok juneteenth rosh hashanah kippur shana tova tovah sukkot purim pesach passover easter "
     "christmas xmas holi onam pongal vaisakhi baisakhi lohri navratri durga puja dussehra muertos "
     "noche buena nochebuena bendiciones saludos selamat idul hari raya tet seollal lunar pascua "
-    "feliz ramadhan ramazan bayram shavuot mabrook mabrouk namaste shalom salaam".split())
+    "feliz ramadhan ramazan bayram shavuot mabrook mabrouk namaste shalom salaam olympic olympics paralympic "
+    "paralympics".split())
 # After a name: it is an animal, a toy or a mascot ("Sparky, our mascot", "Biscuit the therapy dog").
 _ANIMALS = (r"(?:mascot|therapy (?:dog|cat|pony|horse|animal)|facility dog|comfort dog|service dog|dog|pup|puppy|"
             r"kitten|cat|pony|horse|llama|alpaca|goldendoodle|labradoodle|retriever|labrador|poodle|beagle|corgi|"
@@ -929,7 +943,8 @@ def never_a_name(span: str) -> bool:
         return True
     if span.islower() and _VIETNAMESE_LOWER.search(w):
         return True
-    if len(words) >= 2 and words[-1] in _OBSERVANCE_LAST and span[:1].isupper():
+    if len(words) >= 2 and (words[-1] in _OBSERVANCE_LAST or words[0] in ("día", "semana", "mes")) \
+            and span[:1].isupper():
         return True
     if _CONTRACTION.search(w) or "year-old" in w or "-old" in w:
         return True  # "wasn't", "Y'all", "You're", "80-year-old farmer"

@@ -35,7 +35,8 @@ EVENT_BEFORE = re.compile(
     r"hosts?|hosted|launch\w*|effective|beginning|is on|will be|moving|tour|open house|checks?|clinic|join|"
     r"apply|applications?|rsvp|sign up|signups?|due|closes?|closed|shots?|cake|party|potluck|lunch|"
     r"breakfast|dinner|reception|ceremony|luncheon|run|race|5k|tournament|classes|sessions|lot|parking|"
-    r"visiting|vaccines?|flu|drop[- ]in|walk[- ]in|free|starts?|begins?|through|thru|by)\b(?<!radiation session)"
+    r"visiting|vaccines?|flu|drop[- ]in|walk[- ]in|free|starts?|begins?|through|thru|by|"
+    r"feria|gratuit[oa]s?|gratis|evento|jornada|taller|clases?|vacunas|vacunaci[óo]n|inscr[íi]b\w+)\b(?<!radiation session)"
     r"(?<!chemo session)(?<!therapy session)(?<!treatment session)[^.!?]{0,50}$")
 PATIENT_BEFORE = re.compile(
     r"\b(?:dob|d\.o\.b|born|birth\w*|admitted|admission|discharged|passed away|died|surgery|procedure|visit|"
@@ -173,7 +174,8 @@ def _strict_extras(post, text, cands) -> None:
 
 _ORG_PLACE_BEFORE = re.compile(r"\b(?:our|us|join|located|campus|clinic|office|lab|hosted|event|expo|drop|"
                                r"send|mail|bring|visit us|stop by|come to|walk[- ]ins?|shots?|screenings?|fair|"
-                               r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$")
+                               r"open|opens|opening|class|meeting|free)\b[^.!?]{0,60}$"
+                               r"|(?:^|[.!?]\s+)(?:en|at|in)\s+$")  # "... glucosa. En 2400 S Avenue A": a venue
 _NOT_TOWN = frozenset("hospital health medical center clinic team staff icu er bed room rm unit floor school work action "
                       "january february march april may june july august september october november december "
                       "monday tuesday wednesday thursday friday saturday sunday".split())
