@@ -66,7 +66,8 @@ def create_draft(data):
 @operation(bp, "/drafts/<int:draft_id>", "GET", summary="One draft with findings, approvals and history",
            tag="drafts", responses={200: DRAFT})
 def get_draft(draft_id):
-    return _full(draft_id)
+    # Read-only: Core rows, no ORM entities (docs/performance.md); same JSON as _full.
+    return ok(out.draft_full(db.session, queries.visible_draft_view(db.session, current(), draft_id), rows=True))
 
 
 def _edit(draft_id: int, data: dict, *, partial: bool):

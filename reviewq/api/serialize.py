@@ -9,7 +9,7 @@ from flask import url_for
 
 from reviewq.api.spec import iso
 from reviewq.consents.queries import linked_consents
-from reviewq.drafts.queries import draft_history, with_revisions
+from reviewq.drafts.queries import draft_history, draft_history_rows, with_revisions
 from reviewq.models import Consent, Decision, Draft, User
 
 MAX_HISTORY = 1000
@@ -73,7 +73,14 @@ def history(session, draft_id: int) -> list[dict]:
              "data": e.data or {}} for e in events]
 
 
-def draft_full(session, d: Draft) -> dict:
+def history_rows(session, draft_id: int) -> list[dict]:
+    """As history(), from Core rows (the read-only draft view)."""
+    return [{"seq": e.seq, "at": iso(e.at), "action": e.action,
+             "actor": None if e.actor_name is None else {"id": e.actor_id, "name": e.actor_name},
+             "data": e.data or {}} for e in draft_history_rows(session, draft_id, MAX_HISTORY)]
+
+
+def draft_full(session, d: Draft, *, rows: bool = False) -> dict:
     rev = d.revision
     in_rev = {a["id"] for a in (rev.attachments if rev else [])}
     return {
@@ -88,6 +95,6 @@ def draft_full(session, d: Draft) -> dict:
         "decisions": [decision(x) for x in d.decisions],
         "attachments": [attachment(a, d.id) for a in d.attachments if a.id in in_rev],
         "consents": [consent(c) for c in linked_consents(session, d)],
-        "history": history(session, d.id),
+        "history": history_rows(session, d.id) if rows else history(session, d.id),
         "release_error": d.release_error, "publisher_ref": d.publisher_ref,
     }

@@ -240,3 +240,84 @@ def revision_shown_to(draft: Draft, user: User) -> Revision:
     if draft.revision in shown or not shown:
         return draft.revision
     return shown[-1]
+
+
+# --- Read-only view of one draft (GET /api/v1/drafts/{id}) --------------------------------------------------
+# Core statements over the mapped tables, built once: no ORM entities, no identity map, no loader strategies.
+# The rows carry the same column types (UTC datetimes, JSON), so serialisers reading attributes see the same
+# values as from the ORM objects. Seven statements with the token, as DRAFT_PAGE's path.
+
+class DraftView:
+    """Attribute-compatible stand-in for a Draft, for the read-only serialisers (never written, never flushed)."""
+
+    __slots__ = ("_row", "author", "revisions", "decisions", "attachments")
+
+    def __init__(self, row, author, revisions, decisions, attachments):
+        self._row, self.author, self.revisions = row, author, revisions
+        self.decisions, self.attachments = decisions, attachments
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+    @property
+    def revision(self):
+        return next((r for r in reversed(self.revisions) if r.number == self.current_revision), None)
+
+    def standing_approvals(self):
+        return [d for d in self.decisions
+                if d.revision_number == self.current_revision and d.decision == "approve" and not d.voided]
+
+
+class _Person:
+    __slots__ = ("id", "name")
+
+    def __init__(self, id_, name):
+        self.id, self.name = id_, name
+
+
+class _DecisionView:
+    __slots__ = ("_row", "user")
+
+    def __init__(self, row):
+        self._row = row
+        self.user = _Person(row.user_id, row.user_name) if row.user_name is not None else None
+
+    def __getattr__(self, name):
+        return getattr(self._row, name)
+
+
+_D, _R, _DEC, _A, _U, _E = (Draft.__table__, Revision.__table__, Decision.__table__, Attachment.__table__,
+                            User.__table__, AuditEvent.__table__)
+_VIEW_DRAFT = (select(_D, _U.c.name.label("author_name")).join(_U, _U.c.id == _D.c.author_id)
+               .where(_D.c.id == bindparam("draft_id")))
+_VIEW_REVISIONS = (select(_R.c.number, _R.c.content_hash, _R.c.checked_at, _R.c.policy_version, _R.c.body,
+                          _R.c.findings, _R.c.justifications, _R.c.attachments)
+                   .where(_R.c.draft_id == bindparam("draft_id")).order_by(_R.c.number))
+_VIEW_DECISIONS = (select(_DEC, _U.c.name.label("user_name")).outerjoin(_U, _U.c.id == _DEC.c.user_id)
+                   .where(_DEC.c.draft_id == bindparam("draft_id")).order_by(_DEC.c.id))
+_VIEW_ATTACHMENTS = select(_A).where(_A.c.draft_id == bindparam("draft_id")).order_by(_A.c.id)
+_VIEW_HISTORY = (select(_E.c.seq, _E.c.at, _E.c.action, _E.c.actor_id, _E.c.data, _U.c.name.label("actor_name"))
+                 .outerjoin(_U, _U.c.id == _E.c.actor_id).where(_E.c.draft_id == bindparam("draft_id"))
+                 .order_by(_E.c.seq).limit(bindparam("limit")))
+
+
+def visible_draft_view(session: Session, user: User, draft_id) -> DraftView:
+    """A read-only view of the draft if `user` may see it (the same rule as get_visible_draft); NotFoundError
+    otherwise. For serialising only: nothing on it can be changed or saved."""
+    draft_id = as_id(draft_id)
+    conn = session.connection()
+    row = conn.execute(_VIEW_DRAFT, {"draft_id": draft_id}).one_or_none() if draft_id is not None else None
+    if row is None:
+        raise NotFoundError("No such draft.")
+    p = {"draft_id": draft_id}
+    view = DraftView(row, _Person(row.author_id, row.author_name), conn.execute(_VIEW_REVISIONS, p).all(),
+                     [_DecisionView(r) for r in conn.execute(_VIEW_DECISIONS, p)], None)
+    if not can_see_draft(user, view):
+        raise NotFoundError("No such draft.")
+    view.attachments = conn.execute(_VIEW_ATTACHMENTS, p).all()
+    return view
+
+
+def draft_history_rows(session: Session, draft_id: int, limit: int) -> list:
+    """The draft's audit events, oldest first, as rows with `actor_name` (None: no actor)."""
+    return session.connection().execute(_VIEW_HISTORY, {"draft_id": draft_id, "limit": limit}).all()
