@@ -259,13 +259,11 @@ class DraftView:
     def __getattr__(self, name):
         return getattr(self._row, name)
 
-    @property
-    def revision(self):
-        return next((r for r in reversed(self.revisions) if r.number == self.current_revision), None)
-
-    def standing_approvals(self):
-        return [d for d in self.decisions
-                if d.revision_number == self.current_revision and d.decision == "approve" and not d.voided]
+    # Draft's own definitions (they read only revisions, decisions and columns), so the two cannot drift.
+    revision = Draft.revision
+    body = Draft.body
+    standing_approvals = Draft.standing_approvals
+    facts = Draft.facts
 
 
 class _Person:
