@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import String, and_, exists, func, or_, select, tuple_
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from reviewq.drafts.queries import visible_clause
 from reviewq.models import Attachment, BlackoutWindow, Draft, ReleaseHold, Revision, Setting, User
 
 CALENDAR_STATES = ("scheduled", "published")
+MAX_RANGE = timedelta(days=400)
 TRAY_LIMIT = 50
 _CURSOR = re.compile(r"^(\d{8}T\d{12})_([1-9]\d{0,9})$")
 
@@ -44,6 +45,10 @@ class CalendarFilter:
     author_id: int | None = None
 
     def validate(self) -> "CalendarFilter":
+        if self.start.tzinfo is None or self.end.tzinfo is None or self.end <= self.start:
+            raise ValidationError("Give a time range with time zones, end after start.", {"to": "before from"})
+        if self.end - self.start > MAX_RANGE:
+            raise ValidationError("Ask for at most 400 days at a time.", {"to": "range too long"})
         if any(s not in CALENDAR_STATES for s in self.states):
             raise ValidationError("The calendar shows scheduled and published posts.", {"state": "unknown state"})
         unknown = [c for c in self.channels if c not in CHANNELS]
@@ -81,7 +86,8 @@ def _rows_select(user: User, columns=GRID_COLUMNS):
             .where(visible_clause(user)))
 
 
-def _where(f: CalendarFilter):
+def range_conditions(f: CalendarFilter):
+    """The range, state, channel and author conditions of `f` (visibility is the caller's)."""
     conds = [Draft.state.in_(list(f.states)), Draft.release_at >= f.start, Draft.release_at < f.end]
     if f.channels:
         # JSON arrays differ per backend; a quoted-name match is exact because names are [a-z]+.
@@ -100,7 +106,7 @@ def calendar_rows(session: Session, user: User, f: CalendarFilter, *, limit: int
     column of the API's DraftSummary, not only the grid's. Plain rows (Core), never ORM objects.
     """
     f.validate()
-    q = _rows_select(user, API_COLUMNS if full else GRID_COLUMNS).where(*_where(f))
+    q = _rows_select(user, API_COLUMNS if full else GRID_COLUMNS).where(*range_conditions(f))
     if cursor:
         at, after_id = decode_cursor(cursor)
         q = q.where(tuple_(Draft.release_at, Draft.id) > tuple_(at, after_id)) \
@@ -167,7 +173,7 @@ def marker(session: Session, user: User, f: CalendarFilter, *, page: bool = Fals
                  for agg in (func.count(BlackoutWindow.id), func.max(BlackoutWindow.id))]
         cols += [select(agg).select_from(Setting).scalar_subquery()
                  for agg in (func.count(), func.max(Setting.updated_at))]
-    values = session.execute(select(*cols).where(visible_clause(user), *_where(f))).one()
+    values = session.execute(select(*cols).where(visible_clause(user), *range_conditions(f))).one()
     who = (user.id, tuple(sorted(user.roles)))
     raw = repr((who, f.start.isoformat(), f.end.isoformat(), f.channels, f.states, f.author_id,
                 tuple(str(v) for v in values)))
