@@ -1,7 +1,10 @@
 """Image checks on generated images (bench/ocr_images.py): how much patient text is found, how often an
 innocent image is blocked, how long a 12-megapixel photo takes, and the resident memory with OCR loaded.
 
-Usage: python3 bench/bench_ocr.py [--seed N] [--phi N] [--innocent N]
+Usage: python3 bench/bench_ocr.py [--seed N] [--phi N] [--innocent N] [--dir FOLDER]
+--dir scores a labelled folder instead of the generator: FOLDER/labels.json lists
+{"file", "kind", "phi": [strings drawn in the image]} (an empty list for an innocent image), for image
+sets drawn apart from this code.
 Runs pinned to one core. A PHI string counts as found when a blocking attachment finding's text contains it
 (letters and digits compared, case ignored). Images are made in memory and written to a temporary folder only.
 """
@@ -24,11 +27,37 @@ def _norm(s: str) -> str:
     return re.sub(r"[^0-9a-z]", "", s.lower())
 
 
+class _Case:
+    def __init__(self, kind: str, phi: list[str]):
+        self.kind, self.phi = kind, phi
+
+
+def _generated(tmp: str, args):
+    import ocr_images
+
+    for n, case in enumerate(ocr_images.cases(args.seed, args.phi, args.innocent)):
+        path = Path(tmp) / f"{n}.png"
+        case.image.save(path)
+        yield path, case
+
+
+def _labelled(folder: Path):
+    import json
+
+    try:
+        labels = json.loads((folder / "labels.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        sys.exit(f"bench_ocr: cannot read {folder / 'labels.json'}: {e}")
+    for row in labels:
+        yield folder / row["file"], _Case(row.get("kind", "?"), list(row.get("phi") or ()))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--phi", type=int, default=36)
     ap.add_argument("--innocent", type=int, default=20)
+    ap.add_argument("--dir", type=Path, help="a labelled folder (labels.json) instead of generated images")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
@@ -42,9 +71,7 @@ def main() -> None:
     by_kind: dict[str, list[int]] = {}
     missed = []
     with tempfile.TemporaryDirectory() as tmp:
-        for n, case in enumerate(ocr_images.cases(args.seed, args.phi, args.innocent)):
-            path = Path(tmp) / f"{n}.png"
-            case.image.save(path)
+        for path, case in _labelled(args.dir) if args.dir else _generated(tmp, args):
             out = findings_for(analyse(path), 1, policy)
             blocks = [f for f in out if f["severity"] == "block"]
             assert all(f.get("attachment_id") == 1 and len(f.get("box") or ()) == 4 for f in blocks)
