@@ -7,6 +7,7 @@ explains refusals next to the form.
 """
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -61,10 +62,14 @@ class QueueItem(NamedTuple):
 def queue_items(rows, now) -> list[QueueItem]:
     """What each queue row shows: one url_for for the page, not one per row, and no macro calls."""
     prefix = url_for("drafts.view", draft_id=1)[:-1]
-    chip = Markup('<span class="chip">%s</span>')
-    return [QueueItem(d.id, f"{prefix}{d.id}", d.body, d.author_name,
-                      Markup("").join(chip % CHANNEL_LABELS.get(c, c) for c in d.channels or ()),
+    return [QueueItem(d.id, f"{prefix}{d.id}", d.body, d.author_name, _chips(tuple(d.channels or ())),
                       d.state, STATE_LABELS.get(d.state, d.state), waited(d.stage_entered_at, now)) for d in rows]
+
+
+@functools.lru_cache(maxsize=256)
+def _chips(channels: tuple) -> Markup:
+    chip = Markup('<span class="chip">%s</span>')
+    return Markup("").join(chip % CHANNEL_LABELS.get(c, c) for c in channels)
 
 
 def _compare(draft):
