@@ -99,6 +99,7 @@ def main() -> int:
         print(f"{name:15s} CPU {cpu / args.repeat * 1000:6.2f} ms/request  wall {wall / args.repeat * 1000:6.2f} ms"
               f"  {len(r.data):,} bytes{extra}")
         if prof:
+            prof.dump_stats(f"/tmp/perfwork/{name.replace(' ', '_')}.prof")
             pstats.Stats(prof).sort_stats("cumulative").print_stats(45)
             pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     return 0
