@@ -11,7 +11,7 @@ import difflib
 import re
 from datetime import timezone
 
-from flask import current_app, g, request, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -74,7 +74,7 @@ def cached_url_for(endpoint: str, **values) -> str:
     endpoint, its values and the script root alone (reviewq has no url_defaults). Anything else is
     built each time.
     """
-    if any(k.startswith("_") for k in values) or endpoint.startswith("."):
+    if any(k.startswith("_") for k in values) or endpoint.startswith(".") or not has_request_context():
         return url_for(endpoint, **values)
     try:
         key = (request.script_root, endpoint, *sorted(values.items()))
