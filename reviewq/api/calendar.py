@@ -7,11 +7,11 @@ from flask import current_app, request, url_for
 
 from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
-from reviewq.api.answers import cached_body, keep_body
 from reviewq.api.spec import iso, operation, parse_when
 from reviewq.clock import now_utc
 from reviewq.extensions import db
 from reviewq.stored_settings import cache_generation
+from reviewq.web.answer_cache import cached_body, keep_body
 from reviewq.releases.calendar import BadCursorError, CalendarFilter, calendar_rows, marker
 
 MAX_LIMIT = 1000

@@ -514,24 +514,40 @@ def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, lo
     login(team["comms"])
     day = (now_utc() + timedelta(days=2)).date().isoformat()
 
-    def statements():
+    def statements(tag):
+        # A query string of its own: its own ETag, so the page is rendered, not answered from the page cache.
         seen = []
         listener = lambda *a: seen.append(a[2])    # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert client.get(f"/calendar?view=week&date={day}").status_code == 200
+            assert client.get(f"/calendar?view=week&date={day}&n={tag}").status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return seen
 
     _scheduled(factory, session, team, hours=48)
     factory.approved_draft(approvers=team)
-    statements()                                # the first request also touches the session, caches settings
-    few = statements()
+    statements(0)                               # the first request also touches the session, caches settings
+    few = statements(1)
     for i in range(6):
         _scheduled(factory, session, team, hours=49 + i)
         factory.approved_draft(approvers=team)
-    many = statements()
+    many = statements(2)
     assert len(many) == len(few), "\n".join(s[:70] for s in few + ["----"] + many)
     assert len(many) <= 12
     assert sum("JOIN revisions" in s or "OUTER JOIN revisions" in s for s in many) == 2   # the range, the tray
+    again = statements(2)                       # nothing changed: the page rendered for this ETag is answered
+    assert len(again) < len(many) and not any("JOIN revisions" in s for s in again), again
+
+
+def test_calendar_page_follows_a_change_after_being_kept(client, login, factory, session, team):
+    login(team["comms"])
+    day = (now_utc() + timedelta(days=2)).date().isoformat()
+    d = _scheduled(factory, session, team, hours=48)
+    first = client.get(f"/calendar?view=week&date={day}")
+    assert client.get(f"/calendar?view=week&date={day}").data == first.data
+    d.title = "Renamed"
+    schedule_release(session, team["comms"], d.id, release_at=now_utc() + timedelta(hours=50), now=now_utc())
+    session.commit()
+    moved = client.get(f"/calendar?view=week&date={day}")
+    assert moved.headers["ETag"] != first.headers["ETag"] and moved.data != first.data

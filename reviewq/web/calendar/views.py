@@ -27,6 +27,8 @@ from reviewq.releases.operations import schedule_release, unschedule_release
 from reviewq.releases.permissions import can_control_releases, can_schedule_releases
 from reviewq.releases.calendar import CalendarFilter, marker
 from reviewq.releases.queries import calendar_view, release_panel
+from reviewq.stored_settings import cache_generation
+from reviewq.web.answer_cache import cached_body, keep_body
 from reviewq.web.calendar import bp
 from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import attempt
@@ -92,6 +94,10 @@ def index():
     etag = _page_etag(_utc(start, tz), _utc(end, tz), channels, states, author_id, today)
     if etag is not None and request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag})
+    key = (etag, str(db.session.get_bind().engine.url), cache_generation()) if etag is not None else None
+    body = cached_body(key) if key is not None else None
+    if body is not None:  # the page this process rendered for this very ETag (reviewq.web.answer_cache)
+        return Response(body, mimetype="text/html", headers={"ETag": etag})
     can_move = can_schedule_releases(current_user)
     page = calendar_view(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
                          states=states, author_id=author_id, with_tray=can_move)
@@ -115,6 +121,7 @@ def index():
         can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS, count=len(drafts)))
     if etag is not None:
         resp.headers["ETag"] = etag
+        keep_body(key, resp.get_data())
     return resp
 
 

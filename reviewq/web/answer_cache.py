@@ -1,13 +1,16 @@
 """A small per-process cache of answer bodies keyed by their ETag.
 
-A calendar month is hundreds of posts: reading and serialising them costs
-tens of milliseconds, while the marker behind its ETag (one aggregate) tells
-whether anything it shows changed. So the body built for an ETag is kept and
-answered again for the same ETag, by this process only. The key is the ETag
-(the marker already covers the user, their roles, the filter and the rows'
-count, newest update and version sum) plus the database and the settings
-cache generation, so a new app (tests rolling back) never meets old bodies.
-Bounded by total size; the least recently used bodies go first.
+A calendar month is hundreds of posts: reading, serialising or rendering them
+costs tens of milliseconds, while the marker behind its ETag (one aggregate)
+tells whether anything it shows changed. So the body built for an ETag is kept
+and answered again for the same ETag, by this process only: GET /api/v1/calendar
+(reviewq.api.calendar) and the calendar page (reviewq.web.calendar.views), whose
+ETags already promise "same tag, same body" to every client sending
+If-None-Match. The key is the ETag (the marker covers the user, their roles, the
+filter and the rows' count, newest update and version sum; the page's adds the
+session's CSRF token, the day and the query string) plus the database and the
+settings cache generation, so a new app (tests rolling back) never meets old
+bodies. Bounded by total size; the least recently used bodies go first.
 """
 from __future__ import annotations
 
@@ -42,9 +45,3 @@ def keep_body(key: tuple, body: bytes) -> None:
         while _size > MAX_BYTES and _bodies:
             _size -= len(_bodies.popitem(last=False)[1])
 
-
-def forget_bodies() -> None:
-    global _size
-    with _lock:
-        _bodies.clear()
-        _size = 0
