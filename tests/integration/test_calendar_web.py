@@ -551,3 +551,36 @@ def test_calendar_page_follows_a_change_after_being_kept(client, login, factory,
     session.commit()
     moved = client.get(f"/calendar?view=week&date={day}")
     assert moved.headers["ETag"] != first.headers["ETag"] and moved.data != first.data
+
+
+_OLD_ENTRY_MACRO = '''{% macro thumb(d) %}{% if d.thumb %}<img class="cal-thumb" src="{{ d.thumb }}" alt="" width="32" height="32" loading="lazy">{% endif %}{% endmacro %}
+{% macro entry(d, full=False) %}
+{# comment #}
+<a class="cal-entry ch-{{ d.channels[0] if d.channels else 'none' }} st-{{ d.state }}{% if d.held or d.will_hold %} is-held{% endif %}" href="{{ d.href }}"
+   {% if can_move and d.state == 'scheduled' %}draggable="true" data-draft-id="{{ d.id }}" data-move-url="{{ d.move_url }}" data-time="{{ d.hhmm }}"{% endif %}>
+  {% if d.thumb %}{{ thumb(d) }}{% endif %}
+  <time class="rq-dual" datetime="{{ d.iso }}">{{ d.hhmm }}</time>
+  <span class="cal-chans">{% for c in d.channels %}<span class="chip ch-{{ c }}">{{ CHANNEL_LABELS.get(c, c) }}</span>{% endfor %}</span>
+  {% if d.held %}<span class="cal-held"><span aria-hidden="true">⏸</span> On hold</span>
+  {% elif d.will_hold %}<span class="cal-held"><span aria-hidden="true">⏸</span> Will be held ({{ d.will_hold }})</span>{% endif %}
+  <span class="cal-title{% if full %} cal-title-full{% endif %}">#{{ d.id }} {{ d.body }}</span>
+  {% if d.state == 'published' %}<span class="pill pill-approved">Published</span>{% elif d.retrying %}<span class="pill pill-rejected">Retrying</span>{% endif %}
+</a>
+{% endmacro %}{{ entry(d, full=full) }}'''
+
+
+@pytest.mark.parametrize("state", ["scheduled", "published"])
+@pytest.mark.parametrize("held,will_hold,thumb,retrying", [(False, "", "", False), (True, "", "/t/1/2", False),
+                                                          (False, "blackout <b>", "", True), (True, "x", "", True)])
+@pytest.mark.parametrize("can_move,full", [(True, False), (False, True), (True, True)])
+def test_calendar_entry_markup_is_the_macro_it_replaced(app, state, held, will_hold, thumb, retrying, can_move, full):
+    from datetime import datetime, timezone
+    from reviewq.core.roles import CHANNEL_LABELS
+    from reviewq.web.calendar.views import Entry, entry_html
+    at = datetime(2026, 5, 4, 9, 30, tzinfo=timezone.utc)
+    d = Entry(7, state, 'Say "hi" & <wave>', ("facebook", "x"), "Ann", at, None, at.isoformat(), "/drafts/7",
+              "/calendar/drafts/7/move", thumb, held, will_hold, retrying)
+    with app.test_request_context():
+        old = app.jinja_env.from_string(_OLD_ENTRY_MACRO).render(d=d, full=full, can_move=can_move,
+                                                                CHANNEL_LABELS=CHANNEL_LABELS)
+    assert str(entry_html(d, can_move, full)) == old[1:]   # the template's leading newline is the macro line's
