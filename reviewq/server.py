@@ -21,6 +21,7 @@ def default_workers() -> int:
 
 def serve(app, host: str, port: int, workers: int, threads: int) -> None:
     settings = app.config["REVIEWQ"]
+    _freeze_startup_objects()
     announce = f"reviewq serving on http://{host}:{port} ({workers} processes)"
     if settings.log_format == "json":
         log.info(announce)
@@ -35,6 +36,19 @@ def serve(app, host: str, port: int, workers: int, threads: int) -> None:
             _gunicorn(app, host, port, workers, threads, settings)
             return
     _waitress(app, host, port, threads * max(1, workers), settings)
+
+
+def _freeze_startup_objects() -> None:
+    """Keep what startup built (modules, the app, the checks' models) out of every later garbage collection.
+
+    A full collection walks every tracked object; the check models and name lists make that tens of
+    milliseconds, during which no request thread runs (the p99 of every endpoint). What exists now
+    lives as long as the process, so it is moved to the permanent generation; the forked workers
+    inherit it untouched (fewer copy-on-write pages, too).
+    """
+    import gc
+    gc.collect()
+    gc.freeze()
 
 
 def gunicorn_options(host: str, port: int, workers: int, threads: int, settings) -> dict:

@@ -72,6 +72,13 @@ def cached_settings(session: Session) -> tuple[tuple, dict]:
     return version, values
 
 
+# Built once and run as Core on the session's connection: every request asks it, and building the
+# statement and the ORM execution path cost more than SQLite answering it.
+_VERSION_PROBE = select(select(func.max(SettingVersion.id)).scalar_subquery(),
+                        select(func.count()).select_from(Setting).scalar_subquery(),
+                        select(func.max(Setting.updated_at)).scalar_subquery())
+
+
 def settings_version(session: Session) -> tuple:
     """What the cache is keyed by, asked once per transaction of `session` in one small statement: the newest
     version number, and the settings rows' count and newest updated_at (so a row written without put_setting,
@@ -81,10 +88,7 @@ def settings_version(session: Session) -> tuple:
     memo = session.info.get(_PROBE)
     if tx is not None and memo is not None and memo[0] is tx:
         return memo[1]
-    version = tuple(session.execute(select(
-        select(func.max(SettingVersion.id)).scalar_subquery(),
-        select(func.count()).select_from(Setting).scalar_subquery(),
-        select(func.max(Setting.updated_at)).scalar_subquery())).one())
+    version = tuple(session.connection().execute(_VERSION_PROBE).one())
     session.info[_PROBE] = (session.get_transaction(), version)
     return version
 

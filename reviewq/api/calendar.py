@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 
 from reviewq.api import bp, current, ok
 from reviewq.api import schemas as S
 from reviewq.api.spec import iso, operation, parse_when
 from reviewq.clock import now_utc
 from reviewq.extensions import db
+from reviewq.stored_settings import cache_generation
+from reviewq.web.answer_cache import cached_body, keep_body
 from reviewq.releases.calendar import BadCursorError, CalendarFilter, calendar_rows, marker
 
 MAX_LIMIT = 1000
@@ -33,11 +35,17 @@ def calendar(args):
     etag = f'"{marker(db.session, current(), f)}-{limit or 0}-{args.get("cursor", "")}"'
     if request.if_none_match.contains(etag.strip('"')):
         return ok_not_modified(etag)
-    rows, nxt = calendar_rows(db.session, current(), f, limit=limit, cursor=args.get("cursor"),
-                              full=True)
     prefix = url_for("api.get_draft", draft_id=1)[:-1]
-    resp = ok({"entries": [_entry(r, prefix) for r in rows], "from": iso(f.start), "to": iso(f.end),
-               "next_cursor": nxt})
+    key = (etag, prefix, str(db.session.get_bind().engine.url), cache_generation())
+    body = cached_body(key)
+    if body is not None:
+        resp = current_app.response_class(body, mimetype=current_app.json.mimetype)
+    else:
+        rows, nxt = calendar_rows(db.session, current(), f, limit=limit, cursor=args.get("cursor"),
+                                  full=True)
+        resp = ok({"entries": [_entry(r, prefix) for r in rows], "from": iso(f.start), "to": iso(f.end),
+                   "next_cursor": nxt})
+        keep_body(key, resp.get_data())
     resp.headers["ETag"] = etag
     return resp
 

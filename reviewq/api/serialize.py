@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import url_for
 
 from reviewq.api.spec import iso
-from reviewq.consents.queries import linked_consents
+from reviewq.consents.queries import linked_consent_rows, linked_consents
 from reviewq.drafts.queries import draft_history, draft_history_rows, with_revisions
 from reviewq.models import Consent, Decision, Draft, User
 
@@ -94,7 +94,7 @@ def draft_full(session, d: Draft, *, rows: bool = False) -> dict:
         "approvals": [decision(x) for x in d.standing_approvals()],
         "decisions": [decision(x) for x in d.decisions],
         "attachments": [attachment(a, d.id) for a in d.attachments if a.id in in_rev],
-        "consents": [consent(c) for c in linked_consents(session, d)],
+        "consents": [consent(c) for c in (linked_consent_rows(session, d.id) if rows else linked_consents(session, d))],
         "history": history_rows(session, d.id) if rows else history(session, d.id),
         "release_error": d.release_error, "publisher_ref": d.publisher_ref,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from reviewq.consents.permissions import can_read_consents
@@ -54,6 +54,17 @@ def _escape_like(s: str) -> str:
 def linked_consents(session: Session, draft: Draft) -> list[Consent]:
     return list(session.scalars(select(Consent).join(draft_consents, draft_consents.c.consent_id == Consent.id)
                                 .where(draft_consents.c.draft_id == draft.id).order_by(Consent.id)))
+
+
+# Built once, Core rows with the same column types (for the read-only draft view, drafts.queries.visible_draft_view):
+# building the ORM statement and loading entities was a sixth of a draft GET.
+_LINKED_ROWS = (select(Consent.__table__).join(draft_consents, draft_consents.c.consent_id == Consent.id)
+                .where(draft_consents.c.draft_id == bindparam("draft_id")).order_by(Consent.id))
+
+
+def linked_consent_rows(session: Session, draft_id: int) -> list:
+    """As linked_consents, as read-only rows (attributes named as Consent's)."""
+    return session.connection().execute(_LINKED_ROWS, {"draft_id": draft_id}).all()
 
 
 def _aware(d: datetime) -> datetime:

@@ -57,9 +57,14 @@ class DraftFilter:
 
 def visible_clause(user: User):
     """A SQL condition true for the drafts `user` may see."""
-    level = min_reached_for(user.actor())
-    own = Draft.author_id == user.id
-    decided = exists().where(and_(Decision.draft_id == Draft.id, Decision.user_id == user.id))
+    return visible_where(min_reached_for(user.actor()), user.id)
+
+
+def visible_where(level: int | None, user_id):
+    """visible_clause for someone whose visibility level (core.permissions.min_reached_for) is `level`;
+    `user_id` may be a bound parameter (statements built once per process)."""
+    own = Draft.author_id == user_id
+    decided = exists().where(and_(Decision.draft_id == Draft.id, Decision.user_id == user_id))
     if level == 0:
         return own | (Draft.id > 0)
     if level is None:

@@ -6,10 +6,11 @@ one whose earlier stage of the same revision they approved.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from reviewq.core import workflow as wf
@@ -38,23 +39,28 @@ def _earlier_stages(states: list[str]) -> list[str]:
     return [s.name for s in wf.STAGES[:last]]
 
 
-def _approved_by(user: User, states: list[str]):
+def _approved_by(user: User | None, states: list[str], user_id=None):
     """Waiting drafts `user` already approved at an earlier stage of the current revision (None: there can be
-    none, e.g. for a reviewer, whose stage comes first: the query is skipped)."""
+    none, e.g. for a reviewer, whose stage comes first: the query is skipped). `user_id` instead of `user`:
+    an expression for the person (a bound parameter in statements built once)."""
     earlier = _earlier_stages(states)
     if not earlier:
         return None
     return (select(Decision.draft_id).join(Draft, Draft.id == Decision.draft_id)
-            .where(Decision.user_id == user.id, Decision.stage.in_(earlier), Decision.decision == "approve",
-                   Decision.voided.is_(False), Decision.revision_number == Draft.current_revision,
-                   Draft.state.in_(states)))
+            .where(Decision.user_id == (user.id if user_id is None else user_id), Decision.stage.in_(earlier),
+                   Decision.decision == "approve", Decision.voided.is_(False),
+                   Decision.revision_number == Draft.current_revision, Draft.state.in_(states)))
 
 
 def _waiting_for(user: User, states: list[str]):
     """The WHERE of a queue: waiting in `states`, by others, and not already approved by `user` at an earlier
     stage of the same revision (a non-correlated IN over the person's own approvals, through their index)."""
-    approved = _approved_by(user, states)
-    where = (Draft.state.in_(states), Draft.author_id != user.id)
+    return _waiting_where(states, user.id)
+
+
+def _waiting_where(states: list[str], user_id):
+    approved = _approved_by(None, states, user_id)
+    where = (Draft.state.in_(states), Draft.author_id != user_id)
     return where if approved is None else (*where, Draft.id.not_in(approved))
 
 
@@ -87,20 +93,32 @@ def queue_page(session: Session, user: User, *, after_id: int | None = None,
                limit: int = 50) -> tuple[list[QueueRow], int | None]:
     """One page of review_queue for the queue page, in one statement: the columns shown, the current revision's
     text cut to `preview` characters. Keyset-paged on (stage_entered_at, id); returns (rows, next cursor)."""
-    states = [s.value for s in wf.waiting_states_for(user.roles)]
+    states = tuple(s.value for s in wf.waiting_states_for(user.roles))
     if not states:
         return [], None
+    q = _queue_statement(states, after_id is not None)
+    rows = session.connection().execute(q, {"user_id": user.id, "after_id": after_id, "limit": limit + 1}).all()
+    page = [QueueRow(*r) for r in rows[:limit]]
+    return page, (page[-1].id if len(rows) > limit else None)
+
+
+_USER_ID = bindparam("user_id")
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_statement(states: tuple, paged: bool):
+    """The queue page's SELECT for people waiting on `states`, built once per process (every queue page runs
+    it; building it cost more than SQLite answering it). The person, cursor and limit are bound parameters."""
     q = (select(Draft.id, Draft.state, Draft.channels, Draft.stage_entered_at, User.name,
                 func.substr(Revision.body, 1, PREVIEW_CHARS))
          .join(User, User.id == Draft.author_id)
          .join(Revision, and_(Revision.draft_id == Draft.id, Revision.number == Draft.current_revision))
-         .where(*_waiting_for(user, states)))
-    if after_id is not None:
+         .where(*_waiting_where(list(states), _USER_ID)))
+    if paged:
+        after_id = bindparam("after_id")
         at = select(Draft.stage_entered_at).where(Draft.id == after_id).scalar_subquery()
         q = q.where(or_(Draft.stage_entered_at > at, and_(Draft.stage_entered_at == at, Draft.id > after_id)))
-    rows = session.execute(q.order_by(Draft.stage_entered_at.asc(), Draft.id.asc()).limit(limit + 1)).all()
-    page = [QueueRow(*r) for r in rows[:limit]]
-    return page, (page[-1].id if len(rows) > limit else None)
+    return q.order_by(Draft.stage_entered_at.asc(), Draft.id.asc()).limit(bindparam("limit"))
 
 
 def approver_queue(session: Session, user: User) -> list[Draft]:
@@ -110,12 +128,13 @@ def approver_queue(session: Session, user: User) -> list[Draft]:
     return review_queue(session, user)
 
 
+_STAGE_COUNTS = (select(Draft.state, func.count()).where(Draft.state.in_([s.state.value for s in wf.STAGES]))
+                 .group_by(Draft.state))  # built once: the queue page and the API's queue run it
+
+
 def stage_counts(session: Session) -> dict[str, int]:
     """How many drafts wait in each stage (for the queue header)."""
-    pending = [s.state.value for s in wf.STAGES]
-    rows = session.execute(select(Draft.state, func.count()).where(Draft.state.in_(pending))
-                           .group_by(Draft.state)).all()
-    counts = dict(rows)
+    counts = dict(session.connection().execute(_STAGE_COUNTS).all())
     return {s.name: counts.get(s.state.value, 0) for s in wf.STAGES}
 
 
@@ -126,14 +145,21 @@ def count_waiting(session: Session, user: User) -> int:
     earlier stage of the same revision (driven by their own decisions, so both
     counts use an index; a correlated NOT EXISTS took seconds on SQLite).
     """
-    states = [s.value for s in wf.waiting_states_for(user.roles)]
+    states = tuple(s.value for s in wf.waiting_states_for(user.roles))
     if not states:
         return 0
-    waiting = (Draft.state.in_(states), Draft.author_id != user.id)
-    total = session.scalar(select(func.count()).select_from(Draft).where(*waiting))
-    approved_ids = _approved_by(user, states)
+    total_q, approved_q = _count_statements(states)
+    conn, p = session.connection(), {"user_id": user.id}
+    total = conn.execute(total_q, p).scalar_one()
+    return total if approved_q is None else total - conn.execute(approved_q, p).scalar_one()
+
+
+@functools.lru_cache(maxsize=64)
+def _count_statements(states: tuple):
+    """count_waiting's two COUNTs for `states`, built once per process (the person is a bound parameter)."""
+    total = select(func.count()).select_from(Draft).where(Draft.state.in_(states), Draft.author_id != _USER_ID)
+    approved_ids = _approved_by(None, list(states), _USER_ID)
     if approved_ids is None:
-        return total
-    mine = approved_ids.where(Draft.author_id != user.id).subquery()
-    approved = session.scalar(select(func.count(func.distinct(mine.c.draft_id))))
-    return total - approved
+        return total, None
+    mine = approved_ids.where(Draft.author_id != _USER_ID).subquery()
+    return total, select(func.count(func.distinct(mine.c.draft_id)))

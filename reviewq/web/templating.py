@@ -11,7 +11,7 @@ import difflib
 import re
 from datetime import timezone
 
-from flask import current_app, g, url_for
+from flask import current_app, g, has_request_context, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -54,12 +54,39 @@ def queue_count() -> int:
 
 def template_globals() -> dict:
     return {"STATE_LABELS": STATE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS, "CHANNELS": CHANNELS,
-            "ROLE_LABELS": ROLE_LABELS, "STAGES": STAGES, "current_user": current_user,
+            "ROLE_LABELS": ROLE_LABELS, "STAGES": STAGES,
+            # The user itself, not the proxy: a page reads it a few dozen times, each through flask_login.
+            "current_user": current_user._get_current_object(),
             "DECISION_LABELS": DECISION_LABELS, "SEVERITY_LABELS": SEVERITY_LABELS,
             "org_timezone": current_app.config["REVIEWQ"].timezone, "freeze": _freeze_state(),
             "nav_url": nav_url, "queue_count": queue_count, "channel_limits": channel_limits,
             "can_read_consents": lambda u: u.is_authenticated and can_read_consents(u),
             "policy_review_stale": policy_review_stale}
+
+
+_urls: dict[tuple, str] = {}
+
+
+def cached_url_for(endpoint: str, **values) -> str:
+    """url_for for templates, remembered per process: the nav alone builds about twenty URLs a page.
+
+    Only relative URLs without options (no `_external`, `_anchor`…) are kept; they depend on the
+    endpoint, its values and the script root alone (reviewq has no url_defaults). Anything else is
+    built each time.
+    """
+    if any(k.startswith("_") for k in values) or endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    try:
+        key = (request.script_root, endpoint, *sorted(values.items()))
+        hit = _urls.get(key)
+    except TypeError:  # an unhashable value
+        return url_for(endpoint, **values)
+    if hit is None:
+        hit = url_for(endpoint, **values)
+        if len(_urls) > 4096:
+            _urls.clear()
+        _urls[key] = hit
+    return hit
 
 
 def policy_review_stale() -> bool:
@@ -130,6 +157,7 @@ def diff_words(old: str, new: str) -> Markup:
 
 
 def register_filters(app) -> None:
+    app.jinja_env.globals["url_for"] = cached_url_for
     app.jinja_env.filters["local"] = local
     app.jinja_env.filters["local_input"] = local_input
     app.jinja_env.filters["state_label"] = lambda s: STATE_LABELS.get(s, s)

@@ -477,18 +477,35 @@ def test_calendar_api_is_one_query_for_the_range(app, client, factory, session, 
         _scheduled(factory, session, team, hours=30 + i)
     api = api_for(client, factory, team["comms"])
     start, end = now_utc(), now_utc() + timedelta(days=5)
-    _api_cal(api, start, end)                  # the token's last use is written at most once a minute
-    seen = []
-    listener = lambda *a: seen.append(a[2])    # noqa: E731
-    event.listen(session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind(),
-                 "before_cursor_execute", listener)
-    try:
-        assert len(_api_cal(api, start, end).get_json()["entries"]) == 6
-    finally:
-        event.remove(session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind(),
-                     "before_cursor_execute", listener)
-    drafts = [s for s in seen if "FROM drafts" in s and "api_tokens" not in s]
-    assert len(drafts) == 2, drafts            # the ETag's aggregate and the rows, nothing per post
+    _api_cal(api, start - timedelta(hours=1), end)  # the token's last use is written at most once a minute
+    engine = session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind()
+
+    def reads():
+        seen = []
+        listener = lambda *a: seen.append(a[2])    # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            assert len(_api_cal(api, start, end).get_json()["entries"]) == 6
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return [s for s in seen if "FROM drafts" in s and "api_tokens" not in s]
+    first = reads()
+    assert len(first) == 2, first              # the ETag's aggregate and the rows, nothing per post
+    again = reads()
+    assert len(again) == 1, again              # unchanged marker: the body built for this ETag is reused
+
+
+def test_calendar_api_answer_follows_an_edit(app, client, factory, session, team):
+    from tests.integration.api_helpers import api_for
+    d = _scheduled(factory, session, team, hours=30)
+    api = api_for(client, factory, team["comms"])
+    start, end = now_utc(), now_utc() + timedelta(days=5)
+    before = _api_cal(api, start, end)
+    d.title = "A new title"
+    session.commit()
+    after = _api_cal(api, start, end)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert [e["title"] for e in after.get_json()["entries"]] == ["A new title"]
 
 
 def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, login, factory, session, team):
@@ -497,24 +514,73 @@ def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, lo
     login(team["comms"])
     day = (now_utc() + timedelta(days=2)).date().isoformat()
 
-    def statements():
+    def statements(tag):
+        # A query string of its own: its own ETag, so the page is rendered, not answered from the page cache.
         seen = []
         listener = lambda *a: seen.append(a[2])    # noqa: E731
         event.listen(engine, "before_cursor_execute", listener)
         try:
-            assert client.get(f"/calendar?view=week&date={day}").status_code == 200
+            assert client.get(f"/calendar?view=week&date={day}&n={tag}").status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", listener)
         return seen
 
     _scheduled(factory, session, team, hours=48)
     factory.approved_draft(approvers=team)
-    statements()                                # the first request also touches the session, caches settings
-    few = statements()
+    statements(0)                               # the first request also touches the session, caches settings
+    few = statements(1)
     for i in range(6):
         _scheduled(factory, session, team, hours=49 + i)
         factory.approved_draft(approvers=team)
-    many = statements()
+    many = statements(2)
     assert len(many) == len(few), "\n".join(s[:70] for s in few + ["----"] + many)
     assert len(many) <= 12
     assert sum("JOIN revisions" in s or "OUTER JOIN revisions" in s for s in many) == 2   # the range, the tray
+    again = statements(2)                       # nothing changed: the page rendered for this ETag is answered
+    assert len(again) < len(many) and not any("JOIN revisions" in s for s in again), again
+
+
+def test_calendar_page_follows_a_change_after_being_kept(client, login, factory, session, team):
+    login(team["comms"])
+    day = (now_utc() + timedelta(days=2)).date().isoformat()
+    d = _scheduled(factory, session, team, hours=48)
+    first = client.get(f"/calendar?view=week&date={day}")
+    assert client.get(f"/calendar?view=week&date={day}").data == first.data
+    d.title = "Renamed"
+    schedule_release(session, team["comms"], d.id, release_at=now_utc() + timedelta(hours=50), now=now_utc())
+    session.commit()
+    moved = client.get(f"/calendar?view=week&date={day}")
+    assert moved.headers["ETag"] != first.headers["ETag"] and moved.data != first.data
+
+
+_OLD_ENTRY_MACRO = '''{% macro thumb(d) %}{% if d.thumb %}<img class="cal-thumb" src="{{ d.thumb }}" alt="" width="32" height="32" loading="lazy">{% endif %}{% endmacro %}
+{% macro entry(d, full=False) %}
+{# comment #}
+<a class="cal-entry ch-{{ d.channels[0] if d.channels else 'none' }} st-{{ d.state }}{% if d.held or d.will_hold %} is-held{% endif %}" href="{{ d.href }}"
+   {% if can_move and d.state == 'scheduled' %}draggable="true" data-draft-id="{{ d.id }}" data-move-url="{{ d.move_url }}" data-time="{{ d.hhmm }}"{% endif %}>
+  {% if d.thumb %}{{ thumb(d) }}{% endif %}
+  <time class="rq-dual" datetime="{{ d.iso }}">{{ d.hhmm }}</time>
+  <span class="cal-chans">{% for c in d.channels %}<span class="chip ch-{{ c }}">{{ CHANNEL_LABELS.get(c, c) }}</span>{% endfor %}</span>
+  {% if d.held %}<span class="cal-held"><span aria-hidden="true">⏸</span> On hold</span>
+  {% elif d.will_hold %}<span class="cal-held"><span aria-hidden="true">⏸</span> Will be held ({{ d.will_hold }})</span>{% endif %}
+  <span class="cal-title{% if full %} cal-title-full{% endif %}">#{{ d.id }} {{ d.body }}</span>
+  {% if d.state == 'published' %}<span class="pill pill-approved">Published</span>{% elif d.retrying %}<span class="pill pill-rejected">Retrying</span>{% endif %}
+</a>
+{% endmacro %}{{ entry(d, full=full) }}'''
+
+
+@pytest.mark.parametrize("state", ["scheduled", "published"])
+@pytest.mark.parametrize("held,will_hold,thumb,retrying", [(False, "", "", False), (True, "", "/t/1/2", False),
+                                                          (False, "blackout <b>", "", True), (True, "x", "", True)])
+@pytest.mark.parametrize("can_move,full", [(True, False), (False, True), (True, True)])
+def test_calendar_entry_markup_is_the_macro_it_replaced(app, state, held, will_hold, thumb, retrying, can_move, full):
+    from datetime import datetime, timezone
+    from reviewq.core.roles import CHANNEL_LABELS
+    from reviewq.web.calendar.views import Entry, entry_html
+    at = datetime(2026, 5, 4, 9, 30, tzinfo=timezone.utc)
+    d = Entry(7, state, 'Say "hi" & <wave>', ("facebook", "x"), "Ann", at, None, at.isoformat(), "/drafts/7",
+              "/calendar/drafts/7/move", thumb, held, will_hold, retrying)
+    with app.test_request_context():
+        old = app.jinja_env.from_string(_OLD_ENTRY_MACRO).render(d=d, full=full, can_move=can_move,
+                                                                CHANNEL_LABELS=CHANNEL_LABELS)
+    assert str(entry_html(d, can_move, full)) == old[1:]   # the template's leading newline is the macro line's

@@ -314,3 +314,20 @@ def test_a_face_is_linked_to_the_persons_photo_consent(session, factory):
     factory.submit(d, justifications=None)
     face_findings = [f for f in d.revision.findings if f.get("policy") == "attachment.face"]
     assert face_findings[0]["severity"] == "info" and face_findings[0]["consent_id"] == photo.id
+
+
+def test_the_read_only_draft_answer_lists_linked_consents_as_the_orm_one(session, factory, client):
+    """GET /api/v1/drafts/{id} reads Core rows; every other answer with a draft reads ORM objects: same JSON."""
+    from reviewq.api import serialize
+    from reviewq.models import Draft
+    staff = factory.user("staff")
+    d = factory.draft(staff, body=EDNA)
+    link(session, factory, d, edna_consent(session, factory), "Edna Morales")
+    link(session, factory, d, edna_consent(session, factory, subject_name="Edna Morales", covers=["name"]))
+    session.commit()
+    got = api_for(client, factory, staff).get(f"/drafts/{d.id}").json
+    assert len(got["consents"]) == 2
+    with factory.app.test_request_context():
+        expected = serialize.draft_full(session, session.get(Draft, d.id))
+    assert got["consents"] == expected["consents"]
+    assert got == expected

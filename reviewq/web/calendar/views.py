@@ -8,6 +8,7 @@ media links are reviewq.web.releases.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from calendar import monthrange
@@ -16,17 +17,20 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Response, flash, jsonify, make_response, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
 from reviewq.clock import now_utc
 from reviewq.core.errors import ReviewqError, ValidationError
 from reviewq.core.ids import as_id
-from reviewq.core.roles import CHANNELS
+from reviewq.core.roles import CHANNEL_LABELS, CHANNELS
 from reviewq.extensions import db
 from reviewq.releases.holds import release_held_post
 from reviewq.releases.operations import schedule_release, unschedule_release
 from reviewq.releases.permissions import can_control_releases, can_schedule_releases
 from reviewq.releases.calendar import CalendarFilter, marker
 from reviewq.releases.queries import calendar_view, release_panel
+from reviewq.stored_settings import cache_generation
+from reviewq.web.answer_cache import cached_body, keep_body
 from reviewq.web.calendar import bp
 from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import attempt
@@ -92,6 +96,10 @@ def index():
     etag = _page_etag(_utc(start, tz), _utc(end, tz), channels, states, author_id, today)
     if etag is not None and request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag})
+    key = (etag, str(db.session.get_bind().engine.url), cache_generation()) if etag is not None else None
+    body = cached_body(key) if key is not None else None
+    if body is not None:  # the page this process rendered for this very ETag (reviewq.web.answer_cache)
+        return Response(body, mimetype="text/html", headers={"ETag": etag})
     can_move = can_schedule_releases(current_user)
     page = calendar_view(db.session, current_user, _utc(start, tz), _utc(end, tz), channels=channels,
                          states=states, author_id=author_id, with_tray=can_move)
@@ -112,9 +120,11 @@ def index():
         prev=prev, nxt=nxt, today=today, windows=windows, blocked=blocked, blocked_slots=blocked_slots,
         holds=page.holds, tray=tray, tray_total=page.tray_total,
         channels=channels, states=states, author_id=author_id, authors=authors, tz=tz, can_move=can_move,
-        can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS, count=len(drafts)))
+        can_freeze=can_control_releases(current_user), CALENDAR_CHANNELS=CHANNELS, count=len(drafts),
+        entry_html=functools.partial(entry_html, can_move=can_move)))
     if etag is not None:
         resp.headers["ETag"] = etag
+        keep_body(key, resp.get_data())
     return resp
 
 
@@ -140,6 +150,41 @@ class Entry:
     @property
     def hhmm(self) -> str:
         return self.local.strftime("%H:%M") if self.local else ""
+
+
+def entry_html(d: Entry, can_move: bool, full: bool = False) -> Markup:
+    """One post in the grid or the agenda, as the template's markup once was (a macro called for each of
+    hundreds of posts was most of a month's rendering). The whole text is in the link (its accessible
+    name); the month grid clips it to one line and shows it all on hover and on keyboard focus
+    (calendar.css), the week view and the agenda always show it. Every value is escaped."""
+    e = _esc
+    held = " is-held" if d.held or d.will_hold else ""
+    drag = (f'draggable="true" data-draft-id="{d.id}" data-move-url="{e(d.move_url)}" data-time="{e(d.hhmm)}"'
+            if can_move and d.state == "scheduled" else "")
+    thumb = (f'<img class="cal-thumb" src="{e(d.thumb)}" alt="" width="32" height="32" loading="lazy">'
+             if d.thumb else "")
+    chips = _chips(d.channels)
+    flag = ('<span class="cal-held"><span aria-hidden="true">⏸</span> On hold</span>\n  ' if d.held else
+            f'<span class="cal-held"><span aria-hidden="true">⏸</span> Will be held ({e(d.will_hold)})</span>'
+            if d.will_hold else "")
+    pill = ('<span class="pill pill-approved">Published</span>' if d.state == "published" else
+            '<span class="pill pill-rejected">Retrying</span>' if d.retrying else "")
+    return Markup(
+        f'\n\n<a class="cal-entry ch-{e(d.channels[0]) if d.channels else "none"} st-{e(d.state)}{held}" '
+        f'href="{e(d.href)}"\n   {drag}>\n  {thumb}\n  <time class="rq-dual" datetime="{e(d.iso)}">{e(d.hhmm)}</time>'
+        f'\n  <span class="cal-chans">{chips}</span>\n  {flag}\n  '
+        f'<span class="cal-title{" cal-title-full" if full else ""}">#{d.id} {e(d.body)}</span>\n  {pill}\n</a>\n')
+
+
+def _esc(value) -> str:
+    """markupsafe.escape's output as a plain str (the same five entities), without a Markup per value."""
+    return (str(value).replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;")
+            .replace("'", "&#39;").replace('"', "&#34;"))
+
+
+@functools.lru_cache(maxsize=256)
+def _chips(channels: tuple) -> str:
+    return "".join(f'<span class="chip ch-{_esc(c)}">{_esc(CHANNEL_LABELS.get(c, c))}</span>' for c in channels)
 
 
 def _links() -> tuple[str, str, str]:

@@ -7,8 +7,12 @@ explains refusals next to the form.
 """
 from __future__ import annotations
 
+import functools
+from typing import NamedTuple
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from reviewq.clock import now_utc
 from reviewq.core.errors import ConflictError, StaleRevisionError, ValidationError
@@ -23,7 +27,7 @@ from reviewq.web.drafts.pictures import attachment_images, image_findings, previ
 from reviewq.web.forms import ConfirmForm
 from reviewq.web.review.forms import DecisionForm
 from reviewq.web.local_time import waited
-from reviewq.web.templating import diff_words, text_findings
+from reviewq.web.templating import CHANNEL_LABELS, STATE_LABELS, diff_words, text_findings
 from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("review", __name__)
@@ -37,10 +41,35 @@ DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; 
 def queue():
     now = now_utc()
     rows, more = queue_page(db.session, current_user, after_id=as_id(request.args.get("after")), limit=PAGE_SIZE)
-    items = [(d, waited(d.stage_entered_at, now)) for d in rows]
-    return render_template("review/queue.html", items=items, counts=stage_counts(db.session),
+    return render_template("review/queue.html", items=queue_items(rows, now), counts=stage_counts(db.session),
                            stages=stages_for(current_user), next_cursor=more,
                            first_page=not request.args.get("after"))
+
+
+class QueueItem(NamedTuple):
+    """One queue row ready to print (a tuple: Jinja reads its fields as attributes, the fast way)."""
+
+    id: int
+    href: str
+    body: str
+    author_name: str
+    chips: Markup
+    state: str
+    state_label: str
+    wait: str
+
+
+def queue_items(rows, now) -> list[QueueItem]:
+    """What each queue row shows: one url_for for the page, not one per row, and no macro calls."""
+    prefix = url_for("drafts.view", draft_id=1)[:-1]
+    return [QueueItem(d.id, f"{prefix}{d.id}", d.body, d.author_name, _chips(tuple(d.channels or ())),
+                      d.state, STATE_LABELS.get(d.state, d.state), waited(d.stage_entered_at, now)) for d in rows]
+
+
+@functools.lru_cache(maxsize=256)
+def _chips(channels: tuple) -> Markup:
+    chip = Markup('<span class="chip">%s</span>')
+    return Markup("").join(chip % CHANNEL_LABELS.get(c, c) for c in channels)
 
 
 def _compare(draft):
