@@ -1,7 +1,7 @@
 """K-fold cross-validation of the checks with their two learned signals, by training FILE.
 
     python3 training/crossval.py [--folds 4] [--data training/data] [--augment 1500] [--json OUT]
-                                 [--shipped] [--show N]
+                                 [--shipped] [--show N] [--models DIR] [--save-predictions OUT]
 
 Splits the `*.jsonl` files of --data into --folds groups (file i goes to fold i mod k, files in name
 order), trains the tagger and the story classifier on the other folds (+ the generated posts) with
@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT / "training"))
 
 import augment  # noqa: E402
 import train  # noqa: E402
-from reviewq.checks import model, run_all  # noqa: E402
+from reviewq.checks import agreement, model, run_all  # noqa: E402
 
 SCORE_PY = ROOT.parent / "shared" / "corpus" / "score.py"
 FLAG = {"block", "warn"}
@@ -59,9 +59,12 @@ def train_fold(posts: list[dict], out: pathlib.Path) -> None:
     train.train_story(posts, out)
 
 
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
 def source_key(f: dict) -> str:
     """The rule and model signal behind a finding, numbers dropped ("model:story p=0.93" → "model:story p=")."""
-    return f"{f['check']}/{f['category']} {re.sub(r'\d+(?:\.\d+)?', '', f.get('source', '')).strip()}"
+    return f"{f['check']}/{f['category']} {_NUMBER.sub('', f.get('source', '')).strip()}"
 
 
 def false_block_sources(recs, preds) -> tuple[collections.Counter, collections.Counter]:
@@ -102,9 +105,15 @@ def main(argv=None) -> int:
     ap.add_argument("--shipped", action="store_true", help="score with the shipped models, no training")
     ap.add_argument("--show", type=int, default=15, help="false-block sources to list")
     ap.add_argument("--examples", type=int, default=0, help="print N false-block post ids per top source")
+    ap.add_argument("--rules-alone", action="store_true",
+                    help="without the models' agreement on context findings (the figures before it)")
+    ap.add_argument("--models", help="keep the fold models in DIR/fold<k> and reuse them when there "
+                    "(only while training and features are unchanged: delete DIR after changing them)")
+    ap.add_argument("--save-predictions", help="write the held-out findings here (JSON Lines {id, findings})")
     ap.add_argument("--json", help="write the pooled and per-fold figures here")
     args = ap.parse_args(argv)
     score = load_score()
+    agreement.ENABLED = not args.rules_alone
     files = sorted(pathlib.Path(args.data).glob("*.jsonl"), key=lambda p: [int(t) if t.isdigit() else t
                                                                           for t in re.split(r"(\d+)", p.name)])
     folds = [[f for i, f in enumerate(files) if i % args.folds == k] for k in range(args.folds)]
@@ -116,11 +125,12 @@ def main(argv=None) -> int:
         if args.shipped:
             preds = predict(recs)
         else:
-            posts = [r for f in files if f not in held for r in read(f)] + generated
             with tempfile.TemporaryDirectory() as tmp:
-                train_fold(posts, pathlib.Path(tmp))
-                with model.use_models(tagger=pathlib.Path(tmp) / "tagger.crfsuite",
-                                      story=pathlib.Path(tmp) / "story.json"):
+                where = pathlib.Path(args.models) / f"fold{k}" if args.models else pathlib.Path(tmp)
+                if not (where / "story.json").is_file():
+                    where.mkdir(parents=True, exist_ok=True)
+                    train_fold([r for f in files if f not in held for r in read(f)] + generated, where)
+                with model.use_models(tagger=where / "tagger.crfsuite", story=where / "story.json"):
                     preds = predict(recs)
         s = summary(score.score_corpus(recs, preds, FLAG))
         per_fold.append(s)
@@ -140,6 +150,10 @@ def main(argv=None) -> int:
                                                       else not r["labels"]["phi"])
                        and key in {source_key(f) for f in all_preds[r["id"]] if f["severity"] == "block"}]
                 print("         " + " ".join(ids[:args.examples]))
+    if args.save_predictions:
+        with open(args.save_predictions, "w", encoding="utf-8") as f:
+            for r in all_recs:
+                f.write(json.dumps({"id": r["id"], "findings": all_preds[r["id"]]}, ensure_ascii=False) + "\n")
     if args.json:
         pathlib.Path(args.json).write_text(json.dumps({"pooled": pooled, "folds": per_fold,
                                                        "clean_block_sources": dict(clean),

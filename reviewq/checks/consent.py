@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from reviewq.checks import agreement
 from reviewq.checks.base import Finding
 
 RULE = "consent.patient_story"
@@ -306,8 +307,14 @@ def check(post) -> list[Finding]:
     missing = [p for p, c in zip(people, matched) if c is None]
     if missing:  # point at the first person still without a consent, naming who needs one
         s, e = missing[0].start, missing[0].end
-    return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX,
-                         source=source)]
+    msg = f"{MESSAGE} Needed: {need}."
+    if source.startswith("model:"):  # the classifier alone decided: nothing to agree with
+        return [post.finding("consent", "patient_story", "block", s, e, msg, RULE, FIX, source=source)]
+    rule_source = source.partition(", model:")[0]
+    verdict = agreement.consent(post, "block")
+    return [post.finding("consent", "patient_story", verdict.severity, s, e,
+                         msg + agreement.explain(rule_source, verdict), RULE, FIX,
+                         source=agreement.source(rule_source, verdict))]
 
 
 def _fold_name(name: str) -> list[str]:

@@ -245,10 +245,14 @@ _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
 def story_features(lower: str) -> list[str]:
-    """Bag of words and word pairs, numbers collapsed, plus a few shape cues."""
+    """Bag of words, word pairs and 4-letter word pieces, numbers collapsed, plus a few shape cues.
+
+    The pieces ("<dis", "disc", …, "ged>") carry what a word shares with its inflections and with the
+    languages the training posts seldom use ("operasyon", "operación"), which whole words cannot."""
     words = ["0" if w.isdigit() else w for w in _WORD.findall(lower)]
     feats = [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+    feats += [f"p:{piece}" for w in set(words) if len(w) > 3 for piece in _pieces(w)]
     if "!" in lower:
         feats.append("cue:!")
     if "@" in lower:
@@ -261,6 +265,12 @@ def _story_weights():
         data = _override["story"]
         return data["bias"], data["weights"]
     return _shipped_story_weights()
+
+
+@lru_cache(maxsize=65536)
+def _pieces(word: str) -> tuple[str, ...]:
+    marked = f"<{word}>"
+    return tuple(marked[i:i + 4] for i in range(len(marked) - 3))
 
 
 @lru_cache(maxsize=1)

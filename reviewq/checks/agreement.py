@@ -1,0 +1,91 @@
+"""Where context decides, a rule needs a learned signal's agreement to block.
+
+A name, a town, a care date, an age, a patient story: whether they are a patient's is a judgment of
+context, and the rules alone block too many posts nobody wrote them for. So a context finding of the
+rules blocks only when the CRF tagger tags the same span (NAME/ADDR/DATE) or the story classifier
+reads the post as a patient's story; otherwise it is a `warn` (still shown, a person looks). A tagger
+sure of the very span raises a context `warn` to `block` (it was trained on patients' names, towns and
+care dates, never staff's). Format identifiers (MRN, SSN, phone, e-mail, …) are
+never asked: their shape decides. Pure: the checks call it with their Post; it decides a severity and
+says why (the text goes into the finding's message and `source`), it never drops a finding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ENABLED = True  # training/crossval.py --rules-alone turns it off to measure the rules without it
+CONTEXT_PHI = frozenset({"name", "address", "date", "age"})
+TAG_OF = {"name": "NAME", "address": "ADDR", "date": "DATE"}
+TAG_AGREE = 0.5  # CRF marginal probability of the span's label that counts as agreement
+STORY_AGREE = 0.5  # story classifier probability that counts as agreement
+TAG_SURE = 0.9  # a rule's context warn becomes a block when the tagger is this sure of the same span
+CONSENT_AGREE = 0.3  # story probability a consent finding of the rules needs to block
+# Chosen by 4-fold cross-validation over the training files (training/crossval.py, docs/checks.md).
+
+
+@dataclass(frozen=True)
+class Verdict:
+    severity: str
+    signal: str  # the model signal, e.g. "crf NAME p=0.93, story p=0.12"
+    changed: bool  # the models moved the rule's severity
+    combined: bool = False  # kept its block because the rules combine two context identifiers
+
+
+def tag_probability(post, start: int, end: int, label: str) -> float | None:
+    """The highest CRF marginal of a `label` run overlapping [start, end) (folded offsets), or None."""
+    ps = [p for s, e, lab, p in post.tags if lab == label and s < end and start < e]
+    return max(ps) if ps else None
+
+
+def phi(post, start: int, end: int, category: str, severity: str, combined=()) -> Verdict:
+    """The severity of a rule's phi finding once the models are asked (context categories only).
+
+    `combined`: the context categories (two or more) the rules block together in this post; a
+    combination identifies by itself, so it keeps its block without the models."""
+    if not ENABLED or category not in CONTEXT_PHI or severity not in ("block", "warn"):
+        return Verdict(severity, "", False)
+    label = TAG_OF.get(category)
+    tag = tag_probability(post, start, end, label) if label else None
+    story = post.story_p
+    signal = (f"crf {label} p={tag:.2f}" if tag is not None else f"crf no {label}" if label else "crf n/a") \
+        + f", story p={story:.2f}"
+    if severity == "block" and not ((tag or 0.0) >= TAG_AGREE or story >= STORY_AGREE):
+        if combined:
+            return Verdict("block", f"{signal}; rules combine {'+'.join(combined)}", False, True)
+        return Verdict("warn", signal, True)
+    if severity == "warn" and (tag or 0.0) >= TAG_SURE:
+        return Verdict("block", signal, True)
+    return Verdict(severity, signal, False)
+
+
+def consent(post, severity: str) -> Verdict:
+    """The severity of the rules' patient-story finding once the story classifier is asked."""
+    if not ENABLED:
+        return Verdict(severity, "", False)
+    signal = f"story p={post.story_p:.2f}"
+    if severity == "block" and post.story_p < CONSENT_AGREE:
+        return Verdict("warn", signal, True)
+    return Verdict(severity, signal, False)
+
+
+def explain(rule_source: str, verdict: Verdict) -> str:
+    """The sentence a finding's message gains when the models moved its severity."""
+    if not verdict.changed:
+        return ""
+    if verdict.severity == "warn":
+        return (f" Warn, not block: the rule ({rule_source}) fired, but neither learned signal reads it as a "
+                f"patient's ({verdict.signal}).")
+    return f" Block: the rule ({rule_source}) said warn, and the tagger is sure it is a patient's ({verdict.signal})."
+
+
+def source(rule_source: str, verdict: Verdict) -> str:
+    """The finding's `source`: the rule, then the model signal and what it did."""
+    if not verdict.signal:
+        return rule_source
+    if verdict.changed:
+        did = {"warn": "no model agreement, warn", "block": "model sure, block"}[verdict.severity]
+    elif verdict.combined:
+        did = "no model agreement, block kept"
+    else:
+        did = "model agrees" if verdict.severity == "block" else "model unsure"
+    return f"{rule_source}; {did}: {verdict.signal}"
