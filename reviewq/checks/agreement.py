@@ -45,8 +45,10 @@ def phi(post, start: int, end: int, category: str, severity: str, combined=()) -
     if not ENABLED or category not in CONTEXT_PHI or severity not in ("block", "warn"):
         return Verdict(severity, "", False)
     label = TAG_OF.get(category)
-    tag = tag_probability(post, start, end, label) if label else None
     story = post.story_p
+    if severity == "block" and story >= STORY_AGREE:  # agreed: the tagger (the costly signal) is not asked
+        return Verdict("block", f"story p={story:.2f}", False)
+    tag = tag_probability(post, start, end, label) if label else None
     signal = (f"crf {label} p={tag:.2f}" if tag is not None else f"crf no {label}" if label else "crf n/a") \
         + f", story p={story:.2f}"
     if severity == "block" and not ((tag or 0.0) >= TAG_AGREE or story >= STORY_AGREE):

@@ -48,7 +48,7 @@ def test_without_model_agreement_a_context_rule_warns_and_says_why():
 def test_with_the_story_classifier_agreeing_the_rule_blocks():
     fs = findings(STORY_POST, StubTagger(), STORY)
     assert fs[("phi", "name")].severity == "block"
-    assert fs[("phi", "name")].source == "rule:name; model agrees: crf no NAME, story p=1.00"
+    assert fs[("phi", "name")].source == "rule:name; model agrees: story p=1.00"
     assert fs[("consent", "patient_story")].severity == "block"
 
 
