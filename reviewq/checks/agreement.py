@@ -16,6 +16,9 @@ from dataclasses import dataclass
 ENABLED = True  # training/crossval.py --rules-alone turns it off to measure the rules without it
 CONTEXT_PHI = frozenset({"name", "address", "date", "age"})
 TAG_OF = {"name": "NAME", "address": "ADDR", "date": "DATE"}
+# Two of these the rules block in one post identify someone by their combination (a date does not count:
+# an event's date beside an event's name is the commonest innocent pair).
+COMBINING = frozenset({"name", "address", "age"})
 TAG_AGREE = 0.5  # CRF marginal probability of the span's label that counts as agreement
 STORY_AGREE = 0.5  # story classifier probability that counts as agreement
 TAG_SURE = 0.9  # a rule's context warn becomes a block when the tagger is this sure of the same span

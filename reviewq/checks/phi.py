@@ -121,10 +121,10 @@ def _rule_severities(cands, block: bool, care: bool) -> list[tuple[int, int, str
 
 def _findings(post, decided) -> list[Finding]:
     """The findings, once the models are asked about the rules' context ones (reviewq/checks/agreement.py)."""
-    # Two context identifiers the rules block together (a name and an age over 89, a name and a care
-    # date) identify someone by their combination: that is the rules' evidence, not one word's context.
+    # Two context identifiers the rules block together (a name and an age over 89, a name and a street)
+    # identify someone by their combination: that is the rules' evidence, not one word's context.
     combined = sorted({cat for _, _, cat, strength, sev, src in decided if sev == "block"
-                       and cat in agreement.CONTEXT_PHI and not src.startswith("model:")})
+                       and cat in agreement.COMBINING and not src.startswith("model:")})
     findings = []
     for s, e, cat, strength, sev, source in decided:
         verdict = None

@@ -89,3 +89,10 @@ def test_use_models_restores_the_shipped_models():
     with model.use_models(story=NOT_STORY):
         assert model.story_probability("happy 100th birthday to our patient edna!") < 0.001
     assert model.story_probability("happy 100th birthday to our patient edna!") == before
+
+
+def test_a_name_and_a_date_do_not_combine_without_a_model():
+    # an event's date beside a name-like word is the commonest innocent pair
+    fs = findings("Gus the Goose is coming to the playroom on November 3! 🎉", StubTagger(), NOT_STORY)
+    assert fs[("phi", "name")].severity == fs[("phi", "date")].severity == "warn"
+    assert "no model agreement, warn" in fs[("phi", "date")].source
