@@ -11,7 +11,7 @@ says why (the text goes into the finding's message and `source`), it never drops
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 ENABLED = True  # training/crossval.py --rules-alone turns it off to measure the rules without it
 CONTEXT_PHI = frozenset({"name", "address", "date", "age"})
@@ -23,6 +23,7 @@ TAG_AGREE = 0.5  # CRF marginal probability of the span's label that counts as a
 STORY_AGREE = 0.5  # story classifier probability that counts as agreement
 TAG_SURE = 0.9  # a rule's context warn becomes a block when the tagger is this sure of the same span
 CONSENT_AGREE = 0.3  # story probability a consent finding of the rules needs to block
+CONSENT_DOUBT = 0.1  # below it, in a post nothing else blocks, the rules' story cues are only `info`
 # Chosen by 4-fold cross-validation over the training files (training/crossval.py, docs/checks.md).
 
 
@@ -94,3 +95,24 @@ def source(rule_source: str, verdict: Verdict) -> str:
     else:
         did = "model agrees" if verdict.severity == "block" else "model unsure"
     return f"{rule_source}; {did}: {verdict.signal}"
+
+
+def settle_consent(post, findings: list) -> list:
+    """`findings` with a rules-only consent warn turned `info` when the classifier reads no patient story.
+
+    Only where no other finding of the post blocks and no two context identifiers are flagged together: a
+    post that names someone with an identifier of theirs keeps every flag. The finding stays (shown, explained); `info` asks nobody for a consent record."""
+    if not ENABLED or post.story_p >= CONSENT_DOUBT or any(f.severity == "block" for f in findings):
+        return findings
+    if len({f.category for f in findings if f.check == "phi" and f.severity == "warn"
+            and f.category in CONTEXT_PHI}) >= 2:
+        return findings  # two identifiers flagged together (a name and a care date): a person must look
+    out = []
+    for f in findings:
+        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source:
+            f = replace(f, severity="info", fix="", source=f.source.replace("no model agreement, warn",
+                                                                            "story classifier doubts, info"),
+                        message=f"{f.message} Info only: nothing else in the post identifies a patient, and the "
+                                f"story classifier reads none (story p={post.story_p:.2f}).")
+        out.append(f)
+    return out

@@ -35,14 +35,26 @@ def findings(text, tagger, story):
         return {(f.check, f.category): f for f in run_all(text, ["facebook"])}
 
 
+UNSURE_STORY = {"bias": -1.3863, "weights": {}}  # p = 0.20
+
+
 def test_without_model_agreement_a_context_rule_warns_and_says_why():
-    fs = findings(STORY_POST, StubTagger(), NOT_STORY)
+    fs = findings(STORY_POST, StubTagger(), UNSURE_STORY)
     name, consent = fs[("phi", "name")], fs[("consent", "patient_story")]
     assert name.severity == "warn" and consent.severity == "warn"
-    assert name.source.startswith("rule:name; no model agreement, warn: crf no NAME, story p=0.00")
-    assert "rule:name" in name.message and "story p=0.00" in name.message
-    assert consent.source == "rule:consent.score; no model agreement, warn: story p=0.00"
+    assert name.source.startswith("rule:name; no model agreement, warn: crf no NAME, story p=0.20")
+    assert "rule:name" in name.message and "story p=0.20" in name.message
+    assert consent.source == "rule:consent.score; no model agreement, warn: story p=0.20"
     assert "Warn, not block" in consent.message
+
+
+def test_a_story_the_classifier_doubts_is_info_unless_something_else_blocks():
+    consent = findings(STORY_POST, StubTagger(), NOT_STORY)[("consent", "patient_story")]
+    assert consent.severity == "info"
+    assert consent.source == "rule:consent.score; story classifier doubts, info: story p=0.00"
+    assert "Info only" in consent.message
+    with_mrn = "Our patient Dana Whitfield (MRN 00482913) went home today after surgery. Happy trails!"
+    assert findings(with_mrn, StubTagger(), NOT_STORY)[("consent", "patient_story")].severity == "warn"
 
 
 def test_with_the_story_classifier_agreeing_the_rule_blocks():
