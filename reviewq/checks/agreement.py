@@ -6,7 +6,8 @@ rules blocks only when the CRF tagger tags the same span (NAME/ADDR/DATE) or the
 reads the post as a patient's story; otherwise it is a `warn` (still shown, a person looks). A tagger
 sure of the very span raises a context `warn` to `block` (it was trained on patients' names, towns and
 care dates, never staff's). Format identifiers (MRN, SSN, phone, e-mail, …) are
-never asked: their shape decides. Pure: the checks call it with their Post; it decides a severity and
+never asked: their shape decides. A rules-only consent finding the classifier reads as no story at all
+is `info` where nothing else in the post blocks (settle_consent). Pure: the checks call it with their Post; it decides a severity and
 says why (the text goes into the finding's message and `source`), it never drops a finding.
 """
 from __future__ import annotations
@@ -101,7 +102,8 @@ def settle_consent(post, findings: list) -> list:
     """`findings` with a rules-only consent warn turned `info` when the classifier reads no patient story.
 
     Only where no other finding of the post blocks and no two context identifiers are flagged together: a
-    post that names someone with an identifier of theirs keeps every flag. The finding stays (shown, explained); `info` asks nobody for a consent record."""
+    post that names someone with an identifier of theirs keeps every flag. The finding stays (shown,
+    explained); `info` asks nobody for a consent record."""
     if not ENABLED or post.story_p >= CONSENT_DOUBT or any(f.severity == "block" for f in findings):
         return findings
     if len({f.category for f in findings if f.check == "phi" and f.severity == "warn"
