@@ -5,10 +5,11 @@ context, and the rules alone block too many posts nobody wrote them for. So a co
 rules blocks only when the CRF tagger tags the same span (NAME/ADDR/DATE) or the story classifier
 reads the post as a patient's story; otherwise it is a `warn` (still shown, a person looks). A tagger
 sure of the very span raises a context `warn` to `block` (it was trained on patients' names, towns and
-care dates, never staff's). Format identifiers (MRN, SSN, phone, e-mail, …) are
-never asked: their shape decides. A rules-only consent finding the classifier reads as no story at all
-is `info` where nothing else in the post blocks (settle_consent). Pure: the checks call it with their Post; it decides a severity and
-says why (the text goes into the finding's message and `source`), it never drops a finding.
+care dates, never staff's). Format identifiers (MRN, SSN, phone, e-mail, …) are never asked: their
+shape decides. A rules-only consent finding the classifier reads as no story at all is `info` where
+nothing else in the post blocks (settle_consent). Pure: the checks call it with their Post; it decides
+a severity and says why (the text goes into the finding's message and `source`), it never drops a
+finding.
 """
 from __future__ import annotations
 
