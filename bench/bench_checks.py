@@ -40,7 +40,9 @@ def _protection(posts, run_all) -> None:
     phi_posts = caught = stopped = warn_only = model_fired = 0
     for p in posts:
         fs = run_all(p["text"], p.get("channels", []))
-        model_fired += any(f.source.startswith("model:") or ", model:" in f.source for f in fs)
+        # a model's own finding, or one whose severity a model decided (agreement.py: "; model agrees: …")
+        model_fired += any(f.source.startswith("model:") or "; model " in f.source
+                           or "no model agreement" in f.source for f in fs)
         if not p["labels"].get("phi"):
             continue
         phi_posts += 1

@@ -7,7 +7,7 @@ adds --augment generated posts (training/augment.py). Writes:
 * tagger.crfsuite: CRF over sequence_features (reviewq/checks/model.py), labels NAME/ADDR/DATE/O from
   the gold PHI spans (name, address, date); c1/c2 elastic net, 80 iterations of L-BFGS.
 * story.json: logistic regression on story_features, target `needs_consent`; batch gradient descent
-  with L2 (1,200 steps), features seen in fewer than 2 posts dropped, weights rounded to 4 decimals.
+  with L2 3e-4 (1,200 steps), features seen in fewer than 2 posts dropped, weights rounded to 4 decimals.
 Prints the training figures. The held-out corpora are never read here.
 """
 from __future__ import annotations
@@ -78,7 +78,7 @@ def write_attributes(out: pathlib.Path) -> None:
     (out / "tagger.attributes").write_text("".join(a + "\n" for a in attrs), encoding="utf-8")
 
 
-def train_story(posts, out: pathlib.Path, epochs: int = 1200, lr: float = 1.0, l2: float = 1e-3) -> None:
+def train_story(posts, out: pathlib.Path, epochs: int = 1200, lr: float = 1.0, l2: float = 3e-4) -> None:
     feats = [set(story_features(fold(p["text"]).lower)) for p in posts]
     y = np.array([1.0 if p["labels"].get("needs_consent") else 0.0 for p in posts])
     counts: dict[str, int] = {}

@@ -14,6 +14,7 @@ import re
 from dataclasses import replace
 from datetime import datetime, timezone
 
+from reviewq.checks import agreement
 from reviewq.checks.base import Finding
 
 RULE = "consent.patient_story"
@@ -214,6 +215,15 @@ def _subject(text: str, lower: str):
     return None
 
 
+# The post is about many people or credits a non-patient: the classifier alone must not make it one
+# patient's story ("to every dad who let us share his story", "shared with permission from the artist").
+NOT_ONE_PATIENT = re.compile(
+    r"\b(?:every|each) (?:\w+ )?(?:dad|mom|mother|father|parent|patient|family|veteran|survivor|nurse|one of you)\b"
+    r"|\ball (?:the |our )?(?:\w+ )?(?:dads|moms|mothers|fathers|parents|patients|families|veterans|survivors)\b"
+    r"|\b(?:permission|consent|blessing) (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|"
+    r"illustrators?|creators?|designers?|publishers?|owners?|museum|band|musicians?|journal)\b")
+
+
 def permission_like(lower: str) -> bool:
     return "permission" in lower or "permiso" in lower or "pahintulot" in lower
 
@@ -284,6 +294,8 @@ def check(post) -> list[Finding]:
         elif not (post.story_p >= STORY_MODEL_SURE or (score >= 2 and post.story_p >= STORY_MODEL_MIN
                                                         and not INTERNAL.search(lower))):
             return []  # the classifier decides when the rules see someone (who) but weigh the story cues low
+        elif not people and NOT_ONE_PATIENT.search(lower):
+            return []  # the classifier alone, on a post about many people or a non-patient's work
         else:
             source = f"model:story p={post.story_p:.2f}"  # no rule fired; the classifier reads a patient story
     if subject is None and not people:
@@ -306,8 +318,14 @@ def check(post) -> list[Finding]:
     missing = [p for p, c in zip(people, matched) if c is None]
     if missing:  # point at the first person still without a consent, naming who needs one
         s, e = missing[0].start, missing[0].end
-    return [post.finding("consent", "patient_story", "block", s, e, f"{MESSAGE} Needed: {need}.", RULE, FIX,
-                         source=source)]
+    msg = f"{MESSAGE} Needed: {need}."
+    if source.startswith("model:"):  # the classifier alone decided: nothing to agree with
+        return [post.finding("consent", "patient_story", "block", s, e, msg, RULE, FIX, source=source)]
+    rule_source = source.partition(", model:")[0]
+    verdict = agreement.consent(post, "block")
+    return [post.finding("consent", "patient_story", verdict.severity, s, e,
+                         msg + agreement.explain(rule_source, verdict), RULE, FIX,
+                         source=agreement.source(rule_source, verdict))]
 
 
 def _fold_name(name: str) -> list[str]:

@@ -109,6 +109,11 @@ class Post:
         """CRF NAME/ADDR/DATE spans (folded offsets), only for posts that may be about a patient."""
         if not (self.patient_context or self.story_p >= 0.3):
             return []  # the tagger costs more than every rule together: run it where context decides
+        return self.tags
+
+    @cached_property
+    def tags(self) -> list[tuple[int, int, str, float]]:
+        """Every CRF NAME/ADDR/DATE span (folded offsets): asked when a rule's context finding needs it."""
         from reviewq.checks.model import tag_people
         return tag_people(self.folded.text)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from contextlib import contextmanager
 from functools import lru_cache
 from importlib import resources
 
@@ -103,8 +104,43 @@ def sequence_features(tokens: list[tuple[int, int, str]]) -> list[list[str]]:
     return out
 
 
-@lru_cache(maxsize=1)
+# Models set by use_models() (cross-validation trains them in memory); None: the shipped files.
+_override: dict = {"tagger": None, "story": None}
+
+
+@contextmanager
+def use_models(tagger=None, story=None):
+    """Run the checks with these models instead of the shipped ones, inside the `with` block.
+
+    `tagger`: a path to a .crfsuite file or an open pycrfsuite.Tagger; `story`: a dict like story.json
+    ({"bias", "weights"}) or a path to one. Either may be None (the shipped model is kept). Not
+    thread-safe: meant for training/crossval.py and tests, never the app.
+    """
+    saved = dict(_override)
+    if isinstance(tagger, (str, bytes)) or hasattr(tagger, "__fspath__"):
+        import pycrfsuite
+        path, tagger = str(tagger), pycrfsuite.Tagger()
+        tagger.open(path)
+    if story is not None and not isinstance(story, dict):
+        with open(story, encoding="utf-8") as f:
+            story = json.load(f)
+    _override.update({"tagger": saved["tagger"] if tagger is None else tagger,
+                      "story": saved["story"] if story is None else story})
+    _word_known.cache_clear()
+    try:
+        yield
+    finally:
+        _override.update(saved)
+        _word_known.cache_clear()
+
+
 def _tagger():
+    t = _override["tagger"]
+    return t if t is not None else _shipped_tagger()
+
+
+@lru_cache(maxsize=1)
+def _shipped_tagger():
     import pycrfsuite
     t = pycrfsuite.Tagger()
     with resources.as_file(resources.files("reviewq.checks") / "models" / "tagger.crfsuite") as path:
@@ -112,15 +148,26 @@ def _tagger():
     return t
 
 
-@lru_cache(maxsize=1)
 def _known_attributes() -> frozenset[str]:
     """The attributes the trained CRF has a weight for; CRFsuite ignores every other one.
 
     Written beside the model by training/train.py; without that file, read from CRFsuite's dump (slower)."""
+    if _override["tagger"] is not None:
+        return _attributes_of(_override["tagger"])
+    return _shipped_attributes()
+
+
+@lru_cache(maxsize=4)
+def _attributes_of(tagger) -> frozenset[str]:
+    return frozenset(attr for attr, _ in tagger.info().state_features)
+
+
+@lru_cache(maxsize=1)
+def _shipped_attributes() -> frozenset[str]:
     listed = resources.files("reviewq.checks") / "models" / "tagger.attributes"
     if listed.is_file():
         return frozenset(listed.read_text(encoding="utf-8").split("\n")) - {""}
-    return frozenset(attr for attr, _ in _tagger().info().state_features)
+    return frozenset(attr for attr, _ in _shipped_tagger().info().state_features)
 
 
 @lru_cache(maxsize=65536)
@@ -198,10 +245,14 @@ _WORD = re.compile(r"[^\W\d_]+|\d+", re.UNICODE)
 
 
 def story_features(lower: str) -> list[str]:
-    """Bag of words and word pairs, numbers collapsed, plus a few shape cues."""
+    """Bag of words, word pairs and 4-letter word pieces, numbers collapsed, plus a few shape cues.
+
+    The pieces ("<dis", "disc", …, "ged>") carry what a word shares with its inflections and with the
+    languages the training posts seldom use ("operasyon", "operación"), which whole words cannot."""
     words = ["0" if w.isdigit() else w for w in _WORD.findall(lower)]
     feats = [f"w:{w}" for w in words]
     feats += [f"b:{a}_{b}" for a, b in zip(words, words[1:])]
+    feats += [f"p:{piece}" for w in set(words) if len(w) > 3 for piece in _pieces(w)]
     if "!" in lower:
         feats.append("cue:!")
     if "@" in lower:
@@ -209,8 +260,21 @@ def story_features(lower: str) -> list[str]:
     return feats
 
 
-@lru_cache(maxsize=1)
 def _story_weights():
+    if _override["story"] is not None:
+        data = _override["story"]
+        return data["bias"], data["weights"]
+    return _shipped_story_weights()
+
+
+@lru_cache(maxsize=65536)
+def _pieces(word: str) -> tuple[str, ...]:
+    marked = f"<{word}>"
+    return tuple(marked[i:i + 4] for i in range(len(marked) - 3))
+
+
+@lru_cache(maxsize=1)
+def _shipped_story_weights():
     data = json.loads((resources.files("reviewq.checks") / "models" / "story.json").read_text(encoding="utf-8"))
     return data["bias"], data["weights"]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from reviewq.checks import agreement
 from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
@@ -97,7 +98,12 @@ def check(post) -> list[Finding]:
         inside = [(k.start, k.end) for k in post.links]
         cands = [c for c in cands if c[2] not in _SHAPE_CATEGORIES or
                  not any(a <= c[0] and c[1] <= b for a, b in inside)]
-    findings, taken = [], []
+    return _findings(post, _rule_severities(cands, block, care))
+
+
+def _rule_severities(cands, block: bool, care: bool) -> list[tuple[int, int, str, str, str, str]]:
+    """(start, end, category, strength, the rules' severity, source) of each candidate that no earlier one overlaps."""
+    decided, taken = [], []
     for c in sorted(cands):
         s, e, cat, strength = c[:4]
         if s >= e or any(s < b and a < e for a, b in taken):
@@ -109,10 +115,28 @@ def check(post) -> list[Finding]:
             sev = "block"  # a post about someone's care: a likely identifier protects the patient first
         else:
             sev = "block" if (block and strength != "weak") or cat in ("ssn", "mrn", "health_plan", "biometric") else "warn"
+        decided.append((s, e, cat, strength, sev, c[4] if len(c) > 4 else f"rule:{cat}"))
+    return decided
+
+
+def _findings(post, decided) -> list[Finding]:
+    """The findings, once the models are asked about the rules' context ones (reviewq/checks/agreement.py)."""
+    # Two context identifiers the rules block together (a name and an age over 89, a name and a street)
+    # identify someone by their combination: that is the rules' evidence, not one word's context.
+    combined = sorted({cat for _, _, cat, strength, sev, src in decided if sev == "block"
+                       and cat in agreement.COMBINING and not src.startswith("model:")})
+    findings = []
+    for s, e, cat, strength, sev, source in decided:
+        verdict = None
+        if strength != "shape" and not source.startswith("model:"):  # the model's own spans: already its call
+            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else ())
+            sev = verdict.severity
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
                f"{WHY[1:]} If it is staff or our own, say so in your justification.")
-        source = c[4] if len(c) > 4 else f"rule:{cat}"
+        if verdict is not None:
+            msg += agreement.explain(source, verdict)
+            source = agreement.source(source, verdict)
         findings.append(post.finding("phi", cat, sev, s, e, msg, RULE, FIX, source=source))
     return findings
 

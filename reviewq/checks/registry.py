@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from reviewq.checks import conduct, consent, disclosure, phi, platform, sourcing
+from reviewq.checks import agreement, conduct, consent, disclosure, phi, platform, sourcing
 from reviewq.checks.base import AttachmentInfo, ConsentInfo, Finding
 from reviewq.checks.context import Post
 from reviewq.checks.policy import Policy, default_policy
@@ -40,6 +40,6 @@ def run_all(text: str, channels: Sequence[str], attachments: Sequence[Attachment
         if name not in post.policy.disabled_checks:
             findings.extend(fn(post))
     if "consent" not in post.policy.disabled_checks:
-        findings = consent.apply_consents(post, findings)
+        findings = agreement.settle_consent(post, consent.apply_consents(post, findings))
     findings.sort(key=lambda f: (f.start is None, f.start or 0, f.end or 0, f.check))
     return findings

@@ -1,0 +1,121 @@
+"""Where context decides, a rule needs a learned signal's agreement to block.
+
+A name, a town, a care date, an age, a patient story: whether they are a patient's is a judgment of
+context, and the rules alone block too many posts nobody wrote them for. So a context finding of the
+rules blocks only when the CRF tagger tags the same span (NAME/ADDR/DATE) or the story classifier
+reads the post as a patient's story; otherwise it is a `warn` (still shown, a person looks). A tagger
+sure of the very span raises a context `warn` to `block` (it was trained on patients' names, towns and
+care dates, never staff's). Format identifiers (MRN, SSN, phone, e-mail, …) are never asked: their
+shape decides. A rules-only consent finding the classifier reads as no story at all is `info` where
+nothing else in the post blocks (settle_consent). Pure: the checks call it with their Post; it decides
+a severity and says why (the text goes into the finding's message and `source`), it never drops a
+finding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+ENABLED = True  # training/crossval.py --rules-alone turns it off to measure the rules without it
+CONTEXT_PHI = frozenset({"name", "address", "date", "age"})
+TAG_OF = {"name": "NAME", "address": "ADDR", "date": "DATE"}
+# Two of these the rules block in one post identify someone by their combination (a date does not count:
+# an event's date beside an event's name is the commonest innocent pair).
+COMBINING = frozenset({"name", "address", "age"})
+TAG_AGREE = 0.5  # CRF marginal probability of the span's label that counts as agreement
+STORY_AGREE = 0.5  # story classifier probability that counts as agreement
+TAG_SURE = 0.9  # a rule's context warn becomes a block when the tagger is this sure of the same span
+CONSENT_AGREE = 0.3  # story probability a consent finding of the rules needs to block
+CONSENT_DOUBT = 0.1  # below it, in a post nothing else blocks, the rules' story cues are only `info`
+# Chosen by 4-fold cross-validation over the training files (training/crossval.py, docs/checks.md).
+
+
+@dataclass(frozen=True)
+class Verdict:
+    severity: str
+    signal: str  # the model signal, e.g. "crf NAME p=0.93, story p=0.12"
+    changed: bool  # the models moved the rule's severity
+    combined: bool = False  # kept its block because the rules combine two context identifiers
+
+
+def tag_probability(post, start: int, end: int, label: str) -> float | None:
+    """The highest CRF marginal of a `label` run overlapping [start, end) (folded offsets), or None."""
+    ps = [p for s, e, lab, p in post.tags if lab == label and s < end and start < e]
+    return max(ps) if ps else None
+
+
+def phi(post, start: int, end: int, category: str, severity: str, combined=()) -> Verdict:
+    """The severity of a rule's phi finding once the models are asked (context categories only).
+
+    `combined`: the context categories (two or more) the rules block together in this post; a
+    combination identifies by itself, so it keeps its block without the models."""
+    if not ENABLED or category not in CONTEXT_PHI or severity not in ("block", "warn"):
+        return Verdict(severity, "", False)
+    label = TAG_OF.get(category)
+    story = post.story_p
+    if severity == "block" and story >= STORY_AGREE:  # agreed: the tagger (the costly signal) is not asked
+        return Verdict("block", f"story p={story:.2f}", False)
+    tag = tag_probability(post, start, end, label) if label else None
+    signal = (f"crf {label} p={tag:.2f}" if tag is not None else f"crf no {label}" if label else "crf n/a") \
+        + f", story p={story:.2f}"
+    if severity == "block" and not ((tag or 0.0) >= TAG_AGREE or story >= STORY_AGREE):
+        if combined:
+            return Verdict("block", f"{signal}; rules combine {'+'.join(combined)}", False, True)
+        return Verdict("warn", signal, True)
+    if severity == "warn" and (tag or 0.0) >= TAG_SURE:
+        return Verdict("block", signal, True)
+    return Verdict(severity, signal, False)
+
+
+def consent(post, severity: str) -> Verdict:
+    """The severity of the rules' patient-story finding once the story classifier is asked."""
+    if not ENABLED:
+        return Verdict(severity, "", False)
+    signal = f"story p={post.story_p:.2f}"
+    if severity == "block" and post.story_p < CONSENT_AGREE:
+        return Verdict("warn", signal, True)
+    return Verdict(severity, signal, False)
+
+
+def explain(rule_source: str, verdict: Verdict) -> str:
+    """The sentence a finding's message gains when the models moved its severity."""
+    if not verdict.changed:
+        return ""
+    if verdict.severity == "warn":
+        return (f" Warn, not block: the rule ({rule_source}) fired, but neither learned signal reads it as a "
+                f"patient's ({verdict.signal}).")
+    return f" Block: the rule ({rule_source}) said warn, and the tagger is sure it is a patient's ({verdict.signal})."
+
+
+def source(rule_source: str, verdict: Verdict) -> str:
+    """The finding's `source`: the rule, then the model signal and what it did."""
+    if not verdict.signal:
+        return rule_source
+    if verdict.changed:
+        did = {"warn": "no model agreement, warn", "block": "model sure, block"}[verdict.severity]
+    elif verdict.combined:
+        did = "no model agreement, block kept"
+    else:
+        did = "model agrees" if verdict.severity == "block" else "model unsure"
+    return f"{rule_source}; {did}: {verdict.signal}"
+
+
+def settle_consent(post, findings: list) -> list:
+    """`findings` with a rules-only consent warn turned `info` when the classifier reads no patient story.
+
+    Only where no other finding of the post blocks and no two context identifiers are flagged together: a
+    post that names someone with an identifier of theirs keeps every flag. The finding stays (shown,
+    explained); `info` asks nobody for a consent record."""
+    if not ENABLED or post.story_p >= CONSENT_DOUBT or any(f.severity == "block" for f in findings):
+        return findings
+    if len({f.category for f in findings if f.check == "phi" and f.severity == "warn"
+            and f.category in CONTEXT_PHI}) >= 2:
+        return findings  # two identifiers flagged together (a name and a care date): a person must look
+    out = []
+    for f in findings:
+        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source:
+            f = replace(f, severity="info", fix="", source=f.source.replace("no model agreement, warn",
+                                                                            "story classifier doubts, info"),
+                        message=f"{f.message} Info only: nothing else in the post identifies a patient, and the "
+                                f"story classifier reads none (story p={post.story_p:.2f}).")
+        out.append(f)
+    return out

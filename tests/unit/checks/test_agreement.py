@@ -1,0 +1,110 @@
+"""Context findings need a learned signal's agreement to block (reviewq/checks/agreement.py).
+
+The posts are real text; the models are stand-ins set with model.use_models, so each test says exactly
+which signal agrees: a story classifier that is sure (bias +10) or sure not (bias -10), a tagger that
+tags nothing or tags every token NAME.
+"""
+import pytest
+
+from reviewq.checks import model, run_all
+
+
+class StubTagger:
+    """A pycrfsuite.Tagger stand-in: every token gets `label` at marginal probability `p`."""
+
+    def __init__(self, label="O", p=0.0):
+        self.label, self.p = label, p
+
+    def tag(self, features):
+        return [self.label] * len(features)
+
+    def marginal(self, label, i):
+        return self.p
+
+    def info(self):
+        return type("Info", (), {"state_features": {}})()
+
+
+STORY = {"bias": 10.0, "weights": {}}
+NOT_STORY = {"bias": -10.0, "weights": {}}
+STORY_POST = "Our patient Dana Whitfield went home today after surgery. Happy trails!"
+
+
+def findings(text, tagger, story):
+    with model.use_models(tagger=tagger, story=story):
+        return {(f.check, f.category): f for f in run_all(text, ["facebook"])}
+
+
+UNSURE_STORY = {"bias": -1.3863, "weights": {}}  # p = 0.20
+
+
+def test_without_model_agreement_a_context_rule_warns_and_says_why():
+    fs = findings(STORY_POST, StubTagger(), UNSURE_STORY)
+    name, consent = fs[("phi", "name")], fs[("consent", "patient_story")]
+    assert name.severity == "warn" and consent.severity == "warn"
+    assert name.source.startswith("rule:name; no model agreement, warn: crf no NAME, story p=0.20")
+    assert "rule:name" in name.message and "story p=0.20" in name.message
+    assert consent.source == "rule:consent.score; no model agreement, warn: story p=0.20"
+    assert "Warn, not block" in consent.message
+
+
+def test_a_story_the_classifier_doubts_is_info_unless_something_else_blocks():
+    consent = findings(STORY_POST, StubTagger(), NOT_STORY)[("consent", "patient_story")]
+    assert consent.severity == "info"
+    assert consent.source == "rule:consent.score; story classifier doubts, info: story p=0.00"
+    assert "Info only" in consent.message
+    with_mrn = "Our patient Dana Whitfield (MRN 00482913) went home today after surgery. Happy trails!"
+    assert findings(with_mrn, StubTagger(), NOT_STORY)[("consent", "patient_story")].severity == "warn"
+
+
+def test_with_the_story_classifier_agreeing_the_rule_blocks():
+    fs = findings(STORY_POST, StubTagger(), STORY)
+    assert fs[("phi", "name")].severity == "block"
+    assert fs[("phi", "name")].source == "rule:name; model agrees: story p=1.00"
+    assert fs[("consent", "patient_story")].severity == "block"
+
+
+def test_with_the_tagger_agreeing_on_the_span_the_rule_blocks():
+    fs = findings(STORY_POST, StubTagger("NAME", 0.95), NOT_STORY)
+    assert fs[("phi", "name")].severity == "block"
+    assert "model agrees: crf NAME p=0.95" in fs[("phi", "name")].source
+    assert fs[("consent", "patient_story")].severity == "warn"  # consent asks the story classifier
+
+
+def test_a_sure_tagger_raises_a_rules_warn_to_block():
+    text = "Thank you Rosa Pruitt for the lovely letter about our shuttle drivers"
+    assert findings(text, StubTagger(), NOT_STORY)[("phi", "name")].severity == "warn"
+    raised = findings(text, StubTagger("NAME", 0.95), NOT_STORY)[("phi", "name")]
+    assert raised.severity == "block"
+    assert raised.source == "rule:name; model sure, block: crf NAME p=0.95, story p=0.00"
+    assert "the tagger is sure" in raised.message
+
+
+def test_two_context_identifiers_the_rules_combine_keep_their_block():
+    fs = findings("Happy 100th birthday to Edna Marsh! The whole unit sang for her.", StubTagger(), NOT_STORY)
+    assert fs[("phi", "name")].severity == fs[("phi", "age")].severity == "block"
+    assert "rules combine age+name" in fs[("phi", "name")].source
+
+
+@pytest.mark.parametrize("text, category", [
+    ("Patient SSN 123-45-6789 was left on the fax cover sheet, please shred.", "ssn"),
+    ("Found a wristband in the lobby, MRN 00482913. Please bring it to the desk.", "mrn"),
+])
+@pytest.mark.parametrize("tagger, story", [(StubTagger(), NOT_STORY), (StubTagger("NAME", 0.95), STORY)])
+def test_format_identifiers_block_whatever_the_models_say(text, category, tagger, story):
+    f = findings(text, tagger, story)[("phi", category)]
+    assert f.severity == "block" and f.source == f"rule:{category}"
+
+
+def test_use_models_restores_the_shipped_models():
+    before = model.story_probability("happy 100th birthday to our patient edna!")
+    with model.use_models(story=NOT_STORY):
+        assert model.story_probability("happy 100th birthday to our patient edna!") < 0.001
+    assert model.story_probability("happy 100th birthday to our patient edna!") == before
+
+
+def test_a_name_and_a_date_do_not_combine_without_a_model():
+    # an event's date beside a name-like word is the commonest innocent pair
+    fs = findings("Gus the Goose is coming to the playroom on November 3! 🎉", StubTagger(), NOT_STORY)
+    assert fs[("phi", "name")].severity == fs[("phi", "date")].severity == "warn"
+    assert "no model agreement, warn" in fs[("phi", "date")].source
