@@ -24,6 +24,7 @@ COMBINING = frozenset({"name", "address", "age"})
 TAG_AGREE = 0.5  # CRF marginal probability of the span's label that counts as agreement
 STORY_AGREE = 0.5  # story classifier probability that counts as agreement
 TAG_SURE = 0.9  # a rule's context warn becomes a block when the tagger is this sure of the same span
+LIST_NAMES = 3  # this many names with nothing tying them to care: a roll call (a cohort, a team), not raised
 CONSENT_AGREE = 0.3  # story probability a consent finding of the rules needs to block
 CONSENT_DOUBT = 0.1  # below it, in a post nothing else blocks, the rules' story cues are only `info`
 # Chosen by 4-fold cross-validation over the training files (training/crossval.py, docs/checks.md).
@@ -43,11 +44,13 @@ def tag_probability(post, start: int, end: int, label: str) -> float | None:
     return max(ps) if ps else None
 
 
-def phi(post, start: int, end: int, category: str, severity: str, combined=()) -> Verdict:
+def phi(post, start: int, end: int, category: str, severity: str, combined=(), listed: bool = False) -> Verdict:
     """The severity of a rule's phi finding once the models are asked (context categories only).
 
     `combined`: the context categories (two or more) the rules block together in this post; a
-    combination identifies by itself, so it keeps its block without the models."""
+    combination identifies by itself, so it keeps its block without the models. `listed`: the rules
+    found LIST_NAMES or more names in the post and none tied to care (a class, a team, the month's
+    volunteers): the tagger, trained on patients' names, is sure of any name, so it raises none of them."""
     if not ENABLED or category not in CONTEXT_PHI or severity not in ("block", "warn"):
         return Verdict(severity, "", False)
     label = TAG_OF.get(category)
@@ -61,7 +64,7 @@ def phi(post, start: int, end: int, category: str, severity: str, combined=()) -
         if combined:
             return Verdict("block", f"{signal}; rules combine {'+'.join(combined)}", False, True)
         return Verdict("warn", signal, True)
-    if severity == "warn" and (tag or 0.0) >= TAG_SURE:
+    if severity == "warn" and (tag or 0.0) >= TAG_SURE and not listed:
         return Verdict("block", signal, True)
     return Verdict(severity, signal, False)
 

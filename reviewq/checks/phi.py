@@ -119,17 +119,36 @@ def _rule_severities(cands, block: bool, care: bool) -> list[tuple[int, int, str
     return decided
 
 
+def _roll_call(post, decided) -> bool:
+    """Several people's names and nothing else the rules flag, none tied to care: a roll call (a cohort, a
+    team, the month's volunteers). A name said twice ("Don Eusebio Tarango … Don Eusebio") is one person,
+    and an age, a date or a place beside the names makes it a person's details, not a list."""
+    people: list[set[str]] = []
+    for s, e, cat, _, sev, _ in decided:
+        if cat != "name":
+            if cat in agreement.CONTEXT_PHI or cat == "other_id":
+                return False
+            continue
+        if sev != "warn":
+            return False
+        words = {w for w in post.folded.lower[s:e].split() if len(w.strip(".")) > 3} or {str(s)}  # not "don", "mrs."
+        if not any(words & p for p in people):
+            people.append(words)
+    return len(people) >= agreement.LIST_NAMES
+
+
 def _findings(post, decided) -> list[Finding]:
     """The findings, once the models are asked about the rules' context ones (reviewq/checks/agreement.py)."""
     # Two context identifiers the rules block together (a name and an age over 89, a name and a street)
     # identify someone by their combination: that is the rules' evidence, not one word's context.
     combined = sorted({cat for _, _, cat, strength, sev, src in decided if sev == "block"
                        and cat in agreement.COMBINING and not src.startswith("model:")})
+    listed = _roll_call(post, decided)
     findings = []
     for s, e, cat, strength, sev, source in decided:
         verdict = None
         if strength != "shape" and not source.startswith("model:"):  # the model's own spans: already its call
-            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else ())
+            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed)
             sev = verdict.severity
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"

@@ -80,6 +80,21 @@ def test_a_sure_tagger_raises_a_rules_warn_to_block():
     assert "the tagger is sure" in raised.message
 
 
+def test_a_roll_call_of_names_is_not_raised_by_a_sure_tagger():
+    text = "Congrats to the spring cohort! Aaliyah Brooks, Tomasz Nowak, Priya Raman and Hannah Oyelaran did it"
+    names = [f for f in run_all_with(text, StubTagger("NAME", 0.99), NOT_STORY) if f.category == "name"]
+    assert len(names) >= 3 and {f.severity for f in names} == {"warn"}
+    # one person named twice is not a list: the sure tagger still raises it
+    one = "Thank you Rosa Pruitt for the letter. Rosa, the drivers loved it, and so did Pruitt's neighbours"
+    assert {f.severity for f in run_all_with(one, StubTagger("NAME", 0.99), NOT_STORY)
+            if f.category == "name"} == {"block"}
+
+
+def run_all_with(text, tagger, story):
+    with model.use_models(tagger=tagger, story=story):
+        return [f for f in run_all(text, ["facebook"]) if f.check == "phi"]
+
+
 def test_two_context_identifiers_the_rules_combine_keep_their_block():
     fs = findings("Happy 100th birthday to Edna Marsh! The whole unit sang for her.", StubTagger(), NOT_STORY)
     assert fs[("phi", "name")].severity == fs[("phi", "age")].severity == "block"
