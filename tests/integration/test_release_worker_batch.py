@@ -61,7 +61,7 @@ def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(a
     assert [d.state for d in states] == ["published", "scheduled", "published", "scheduled"]
     for d in (states[1], states[3]):
         assert d.release_attempts == 1 and "HTTP 503" in d.release_error and d.release_claimed_until is None
-        assert t + timedelta(seconds=2) <= d.next_attempt_at < t + timedelta(seconds=5)   # the first retry is quick
+        assert t + timedelta(seconds=1) <= d.next_attempt_at < t + timedelta(seconds=3)   # the first retry is quick
         assert _actions(session, d.id)[-1] == "release.fail"
     assert states[0].publisher_ref.startswith("post-release-") and states[0].release_error is None
     receiver.fail_drafts = set()
