@@ -87,12 +87,14 @@ def bulk_set(s: Session, table, rows: list[dict], **always) -> None:
         s.execute(stmt, [{"b_id": r["id"], **{f"b_{c}": r[c] for c in cols}} for r in items])
 
 
-def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None) -> None:
+def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None, *,
+                 masking: bool | None = None) -> None:
     """Store [(claim, PublishResult or None when not started)], then send one signal per post.
 
     The worker calls it with one outcome as soon as that post's answer arrives
     (and once with the posts it did not start). Each post's row is locked, and
     its new values are written by an UPDATE fenced on the claim's token.
+    `masking`: whether errors are masked (read once per batch by the worker; default: read here).
     """
     if not outcomes:
         return
@@ -100,7 +102,7 @@ def record_batch(s: Session, outcomes: list, now: datetime, why_not: str | None)
     drafts = {d.id: d for d in s.execute(select(Draft).where(Draft.id.in_(ids)).order_by(Draft.id)
                                          .options(lazyload(Draft.author)).with_for_update(of=Draft)
                                          .execution_options(populate_existing=True)).scalars()}
-    on = masking_on(s)
+    on = masking_on(s) if masking is None else masking
     attempts, changes, events = [], [], []
     for claim, result in outcomes:
         draft = drafts.get(claim.draft_id)
