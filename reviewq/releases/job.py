@@ -233,9 +233,12 @@ def claim_due(db, now: datetime, rules: dict) -> list[Claim]:
         if not rows:
             return []
         keys = [S.idempotency_key(r.id, r.current_revision, r.release_at) for r in rows]
-        attempt_ids = s.scalars(insert(ReleaseAttempt).returning(ReleaseAttempt.id, sort_by_parameter_order=True), [
+        # RETURNING the draft id too, not in parameter order: SQLite then inserts the rows in one statement
+        # instead of one each (a claim holds each post once, so the draft id names its attempt).
+        made = dict(s.execute(insert(ReleaseAttempt).returning(ReleaseAttempt.draft_id, ReleaseAttempt.id), [
             {"draft_id": r.id, "revision": r.current_revision, "idempotency_key": key, "release_at": r.release_at,
-             "worker": WORKER_ID, "started_at": now, "outcome": "claimed"} for r, key in zip(rows, keys)]).all()
+             "worker": WORKER_ID, "started_at": now, "outcome": "claimed"} for r, key in zip(rows, keys)]).all())
+        attempt_ids = [made[r.id] for r in rows]
         t = Draft.__table__
         s.execute(update(t).where(t.c.id == bindparam("b_id"))
                   .values(release_claimed_until=lease_until, release_claim=bindparam("b_claim"),
@@ -307,8 +310,9 @@ def _record_and_check(db, gate: PublishGate, lease: Lease, answers: list, group:
     try:
         with db.transaction() as s:
             now = clock()
-            record_batch(s, [(r.claim, result) for r, result in answers], now, None, masking=masking)
+            # The read first: the record ends with the audit append, which holds the chain's one lock till commit.
             ours = held_claims(s, [r.claim.attempt_id for r in group], now)
+            record_batch(s, [(r.claim, result) for r, result in answers], now, None, masking=masking)
     except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
         log.error("%s", e)
         ours = gate.check_many([r.claim for r in group]) or set() if group else set()
