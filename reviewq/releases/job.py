@@ -9,8 +9,9 @@ with today's policy and consents; a failing post is held, the others go on)
 and build the payloads; (3) publish — one call per post, a few at a time from
 a thread pool, each started only while the lease is ours (re-read from the
 database right before the call) and the calendar is not frozen — and record
-each answer as soon as it arrives, in its own short transaction, through an
-UPDATE that matches the claim's token. A heartbeat thread renews the batch's
+each answer as soon as it arrives, through an UPDATE that matches the claim's
+token: one short transaction per turn of the loop records the answers that
+arrived together and reads the claims of the calls about to start. A heartbeat thread renews the batch's
 leases while the worker lives.
 
 A worker killed mid-batch loses only the posts whose answer it had not yet
