@@ -316,7 +316,7 @@ def _record_and_check(db, gate: PublishGate, lease: Lease, answers: list, group:
             record_batch(s, [(r.claim, result) for r, result in answers], now, None, masking=masking)
     except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
         log.error("%s", e)
-        ours = gate.check_many([r.claim for r in group]) or set() if group else set()
+        ours = (gate.check_many([r.claim for r in group]) if group else None) or set()
     for r, _ in answers:
         lease.settle(r.claim.attempt_id)
     return ours
