@@ -101,16 +101,40 @@ def _append_queued(session: Session, queued: list[tuple]) -> None:
     if not queued:
         return
     n = len(queued)
-    head, key = _advance_head(session, n)
-    seq, prev, rows = head.seq - n + 1, head.last_hash, []
+    cfg = keys.current()
+    # One statement takes the head row's write lock, reserves the seqs and reads the last hash
+    # (an UPDATE … RETURNING: no ORM object for the head), so the lock is held for three statements.
+    row = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n)
+                          .returning(AuditHead.seq, AuditHead.last_hash, AuditHead.keyed_from, AuditHead.key_id)
+                          .execution_options(synchronize_session=False)).first()
+    if row is None:   # the very first append: the ORM path creates the head row
+        head, key = _advance_head(session, n)
+        row = (head.seq, head.last_hash, head.keyed_from, head.key_id)
+    else:
+        key = cfg.key
+        if row.key_id is not None and row.key_id != cfg.key_id:
+            raise AuditConfigError(f"the audit chain is sealed with key {row.key_id}, but the configured "
+                                   f"REVIEWQ_AUDIT_KEY is key {cfg.key_id}: restore the original key")
+        if row.seq // cfg.checkpoint_every > (row.seq - n) // cfg.checkpoint_every:
+            session.info[CHECKPOINT_DUE] = True   # written after commit (reviewq.audit.jobs)
+    last_seq = row[0]
+    seq, prev, rows = last_seq - n + 1, row[1], []
     for action, actor_id, draft_id, data, at in queued:
         digest = event_hash(prev, seq, at, actor_id, action, draft_id, data)
         rows.append({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "draft_id": draft_id,
                      "data": data, "prev_hash": prev, "hash": digest, "mac": seal(key, digest)})
         seq, prev = seq + 1, digest
     session.execute(insert(AuditEvent), rows)   # an executemany (pipelined on PostgreSQL)
-    head.last_hash = prev
-    session.flush()
+    values = {"last_hash": prev}
+    if row[2] is None:   # the first keyed append; older events keep the legacy formula
+        values["keyed_from"] = last_seq - n + 1
+    if row[3] is None:
+        values["key_id"] = cfg.key_id
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(**values)
+                    .execution_options(synchronize_session=False))
+    head = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if head is not None:   # an AuditHead loaded earlier in this session must not write stale values back
+        session.expire(head)
 
 
 def append_event(session: Session, action: str, *, actor_id=None, draft_id=None, data=None,

@@ -9,8 +9,9 @@ with today's policy and consents; a failing post is held, the others go on)
 and build the payloads; (3) publish — one call per post, a few at a time from
 a thread pool, each started only while the lease is ours (re-read from the
 database right before the call) and the calendar is not frozen — and record
-each answer as soon as it arrives, in its own short transaction, through an
-UPDATE that matches the claim's token. A heartbeat thread renews the batch's
+each answer as soon as it arrives, through an UPDATE that matches the claim's
+token: one short transaction per turn of the loop records the answers that
+arrived together and reads the claims of the calls about to start. A heartbeat thread renews the batch's
 leases while the worker lives.
 
 A worker killed mid-batch loses only the posts whose answer it had not yet
@@ -34,6 +35,7 @@ from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from reviewq.core import schedule as S
+from reviewq.drafts.masking import masking_on
 from reviewq.drafts.transitions import State
 from reviewq.models import Draft, ReleaseAttempt
 from reviewq.models.audit import appending_in_bulk
@@ -232,9 +234,12 @@ def claim_due(db, now: datetime, rules: dict) -> list[Claim]:
         if not rows:
             return []
         keys = [S.idempotency_key(r.id, r.current_revision, r.release_at) for r in rows]
-        attempt_ids = s.scalars(insert(ReleaseAttempt).returning(ReleaseAttempt.id, sort_by_parameter_order=True), [
+        # RETURNING the draft id too, not in parameter order: SQLite then inserts the rows in one statement
+        # instead of one each (a claim holds each post once, so the draft id names its attempt).
+        made = dict(s.execute(insert(ReleaseAttempt).returning(ReleaseAttempt.draft_id, ReleaseAttempt.id), [
             {"draft_id": r.id, "revision": r.current_revision, "idempotency_key": key, "release_at": r.release_at,
-             "worker": WORKER_ID, "started_at": now, "outcome": "claimed"} for r, key in zip(rows, keys)]).all()
+             "worker": WORKER_ID, "started_at": now, "outcome": "claimed"} for r, key in zip(rows, keys)]).all())
+        attempt_ids = [made[r.id] for r in rows]
         t = Draft.__table__
         s.execute(update(t).where(t.c.id == bindparam("b_id"))
                   .values(release_claimed_until=lease_until, release_claim=bindparam("b_claim"),
@@ -247,10 +252,13 @@ def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, tim
                   lease_length: timedelta | None = None, concurrency: int | None = None) -> tuple[int, bool]:
     """Re-check, publish and record one claimed batch: (posts handled, whether every post was tried).
 
-    This thread does all the database work: it reads each claim again right
-    before handing its call to a free publishing thread (at most `concurrency`
-    calls in flight), records each answer in its own transaction as soon as it
-    arrives, and renews the leases of the posts not recorded yet while it waits.
+    This thread does all the database work, one short transaction per turn of
+    its loop: it records every answer that has arrived since the last turn (as
+    soon as they arrive: the loop waits for the first answer, never for a set)
+    and, in the same transaction, reads the claims of the posts it is about to
+    hand to the free publishing threads (at most `concurrency` calls in
+    flight); a call starts only after that read, on a claim still ours. While
+    it waits it renews the leases of the posts not recorded yet.
     """
     lease = Lease(db, claims, lease_length or (claims[0].lease_until - clock()), clock)
     concurrency = concurrency or getattr(pool, "_max_workers", 1)
@@ -260,51 +268,68 @@ def release_batch(db, settings, publisher, pool, claims: list[Claim], clock, tim
         db.session.expire_all()
         with db.transaction() as s:
             ready, held = prepare_batch(s, settings, claims, clock())
+            masking = masking_on(s)
     except Exception as e:  # a broken batch must not stop the worker; its leases expire and it is retried
         log.error("release of %d posts failed before publishing: %s", len(claims), type(e).__name__)
         return 0, False
     if ready is None:
         return 0, False
     gate = PublishGate(db, clock, lease, timeout)
-    waiting, flying, not_started, handled = list(reversed(ready)), {}, [], held
-
-    def record(outcomes: list, why_not=None) -> None:
-        try:
-            with db.transaction() as s:
-                record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not)
-        except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
-            log.error("%s", e)
-        for r, _ in outcomes:
-            lease.settle(r.claim.attempt_id)
-
-    while waiting or flying:
+    waiting, flying, not_started, answers, handled = list(reversed(ready)), {}, [], [], held
+    while waiting or flying or answers:
         free = min(concurrency - len(flying), len(waiting))
-        if free > 0 and gate.why_not is None:
-            group = [waiting.pop() for _ in range(free)]
-            ours = gate.check_many([r.claim for r in group])   # read right before the calls start
-            if ours is None:
-                not_started.extend(group)
-            else:
-                for r in group:
-                    if r.claim.attempt_id in ours:
-                        flying[pool.submit(call, publisher, r.payload, r.claim.key)] = r
-                lost = [(r, None) for r in group if r.claim.attempt_id not in ours]
-                if lost:
-                    record(lost, "lease lost before the call: not sent")
-                    handled += len(lost)
+        group = [waiting.pop() for _ in range(free)] if free > 0 and gate.may_start() else []
         if gate.why_not is not None:
-            not_started.extend(reversed(waiting))
-            waiting = []
+            not_started.extend(group + list(reversed(waiting)))
+            group, waiting = [], []
+        ours = _record_and_check(db, gate, lease, answers, group, clock, masking)
+        handled += len(answers)
+        for r in group:
+            if r.claim.attempt_id in ours:
+                flying[pool.submit(call, publisher, r.payload, r.claim.key)] = r
+        lost = [(r, None) for r in group if r.claim.attempt_id not in ours]
+        if lost:
+            _record(db, lease, lost, clock, masking, "lease lost before the call: not sent")
+            handled += len(lost)
+        answers = []
         if flying:
             done, _ = wait(flying, timeout=lease.interval, return_when=FIRST_COMPLETED)
-            if done:   # every answer that has arrived, recorded now in one short transaction
-                record([(flying.pop(f), f.result()) for f in done])
-                handled += len(done)
+            answers = [(flying.pop(f), f.result()) for f in done]   # recorded at the top of the next turn
         lease.beat()
     if not_started:
         with db.transaction() as s:
-            record_batch(s, [(r.claim, None) for r in not_started], clock(), gate.why_not)
+            record_batch(s, [(r.claim, None) for r in not_started], clock(), gate.why_not, masking=masking)
     return handled, not not_started
+
+
+def _record_and_check(db, gate: PublishGate, lease: Lease, answers: list, group: list[Ready], clock,
+                      masking: bool) -> set[int]:
+    """Record `answers` [(Ready, PublishResult)] and read which claims of `group` are still ours, in one
+    transaction: the attempt ids that may be sent now."""
+    if not answers and not group:
+        return set()
+    try:
+        with db.transaction() as s:
+            now = clock()
+            # The read first: the record ends with the audit append, which holds the chain's one lock till commit.
+            ours = held_claims(s, [r.claim.attempt_id for r in group], now)
+            record_batch(s, [(r.claim, result) for r, result in answers], now, None, masking=masking)
+    except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
+        log.error("%s", e)
+        ours = (gate.check_many([r.claim for r in group]) if group else None) or set()
+    for r, _ in answers:
+        lease.settle(r.claim.attempt_id)
+    return ours
+
+
+def _record(db, lease: Lease, outcomes: list, clock, masking: bool, why_not=None) -> None:
+    try:
+        with db.transaction() as s:
+            record_batch(s, [(r.claim, result) for r, result in outcomes], clock(), why_not, masking=masking)
+    except FenceBroken as e:   # nothing recorded; the leases run out and the posts are retried
+        log.error("%s", e)
+    for r, _ in outcomes:
+        lease.settle(r.claim.attempt_id)
 
 
 def prepare_batch(s: Session, settings, claims: list[Claim], now: datetime) -> tuple[list[Ready] | None, int]:

@@ -84,25 +84,31 @@ def test_heartbeat_renews_only_the_leases_still_held(app, factory, session, team
     assert _fresh(session, b).release_claim == cb2.attempt_id
 
 
-def test_first_retry_is_quick_then_backs_off(app, factory, session, team, receiver):
+def test_first_retries_are_quick_then_back_off(app, factory, session, team, receiver):
     d = _due(factory, session, team)
     receiver.fail_drafts = {d.id}
     t = factory.now + timedelta(minutes=10)
     assert release_due(db, app.config["REVIEWQ"], t) == 1
     first = _fresh(session, d)
     assert first.state == "scheduled" and first.release_attempts == 1
-    assert t + timedelta(seconds=2) <= first.next_attempt_at < t + timedelta(seconds=4)
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=1)) == 0   # not yet
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=4)) == 1   # retried seconds later
+    assert t + timedelta(seconds=1) <= first.next_attempt_at < t + timedelta(seconds=2)       # 1 s
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=0.5)) == 0   # not yet
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=2)) == 1     # retried a second later
     second = _fresh(session, d)
-    assert second.release_attempts == 2 and second.next_attempt_at >= t + timedelta(seconds=14)   # then 10 s
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=13)) == 0
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=20)) == 1
+    assert second.release_attempts == 2
+    assert t + timedelta(seconds=4) <= second.next_attempt_at < t + timedelta(seconds=5)      # then 2 s
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=3.5)) == 0
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=5)) == 1
     third = _fresh(session, d)
-    assert third.release_attempts == 3 and third.next_attempt_at >= t + timedelta(seconds=50)     # then 30 s
+    assert third.release_attempts == 3 and third.next_attempt_at >= t + timedelta(seconds=15)     # then 10 s
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=14)) == 0
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=16)) == 1
+    fourth = _fresh(session, d)
+    assert fourth.release_attempts == 4 and fourth.next_attempt_at >= t + timedelta(seconds=46)   # then 30 s
     receiver.fail_drafts = set()
-    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=60)) == 1
-    assert _fresh(session, d).state == "published" and len(receiver.requests) == 4
+    assert release_due(db, app.config["REVIEWQ"], t + timedelta(seconds=50)) == 1
+    assert _fresh(session, d).state == "published" and len(receiver.requests) == 5
+    assert len({h["Idempotency-Key"] for h, _ in receiver.requests}) == 1   # one key for every try
 
 
 @pytest.mark.commits  # the worker runs as a subprocess on its own connection

@@ -34,6 +34,7 @@ class Receiver:
     def __init__(self):
         self.requests, self.accepted, self.script = [], {}, []
         self.fail_drafts: set[int] = set()   # always answer 503 for these drafts
+        self.delay_drafts: dict[int, float] = {}   # answer these drafts this many seconds late
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -43,7 +44,7 @@ class Receiver:
                 status, delay = outer.script.pop(0) if outer.script else (200, 0)
                 if json.loads(body)["draft_id"] in outer.fail_drafts:
                     status = 503
-                time.sleep(delay)
+                time.sleep(delay + outer.delay_drafts.get(json.loads(body)["draft_id"], 0))
                 key = self.headers["Idempotency-Key"]
                 if 200 <= status < 300:  # honour the key like a real publisher: one post per key
                     outer.accepted[key] = outer.accepted.get(key, 0) + 1

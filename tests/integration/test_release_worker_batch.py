@@ -7,10 +7,10 @@ from concurrent.futures import Future
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from reviewq.extensions import db
-from reviewq.models import AuditEvent, Consent, ReleaseAttempt, ReleaseHold, draft_consents
+from reviewq.models import AuditEvent, Consent, Draft, ReleaseAttempt, ReleaseHold, draft_consents
 from reviewq.models.audit import verify_chain
 from reviewq.publishers import publisher_for
 from reviewq.releases import freeze
@@ -61,7 +61,7 @@ def test_webhook_failing_for_some_posts_keeps_only_those_scheduled_for_a_retry(a
     assert [d.state for d in states] == ["published", "scheduled", "published", "scheduled"]
     for d in (states[1], states[3]):
         assert d.release_attempts == 1 and "HTTP 503" in d.release_error and d.release_claimed_until is None
-        assert t + timedelta(seconds=2) <= d.next_attempt_at < t + timedelta(seconds=5)   # the first retry is quick
+        assert t + timedelta(seconds=1) <= d.next_attempt_at < t + timedelta(seconds=3)   # the first retry is quick
         assert _actions(session, d.id)[-1] == "release.fail"
     assert states[0].publisher_ref.startswith("post-release-") and states[0].release_error is None
     receiver.fail_drafts = set()
@@ -170,3 +170,46 @@ def test_claims_are_capped_on_sqlite(app, factory, session, team):
     claims = claim_due(db, factory.now + timedelta(minutes=10), release_rules(session))
     assert len(claims) == (SQLITE_MAX_BATCH + 5 if db.is_postgres else SQLITE_MAX_BATCH)
     assert len({c.attempt_id for c in claims}) == len(claims)
+
+
+class _TakesOverTheNext:
+    """The real webhook publisher; while its first call is out, another worker takes the next post's claim over."""
+
+    def __init__(self, settings, next_draft_id: int):
+        self.inner, self.next_draft_id, self.calls = publisher_for(settings), next_draft_id, 0
+
+    def publish(self, payload, key):
+        self.calls += 1
+        result = self.inner.publish(payload, key)
+        if self.calls == 1:
+            with db.transaction() as s:
+                s.execute(update(Draft).where(Draft.id == self.next_draft_id).values(release_claim=-1))
+        return result
+
+
+def test_a_claim_taken_over_before_its_call_is_never_sent(app, factory, session, team, receiver):
+    first, second = _due(factory, session, team), _due(factory, session, team)
+    t = factory.now + timedelta(minutes=10)
+    claims = claim_due(db, t, release_rules(session))
+    publisher = _TakesOverTheNext(app.config["REVIEWQ"], second.id)
+    done, complete = release_batch(db, app.config["REVIEWQ"], publisher, _Inline(), claims, lambda: t, 10.0)
+    assert (done, complete) == (2, True) and publisher.calls == 1
+    assert [int(h["Idempotency-Key"].split("-")[1]) for h, _ in receiver.requests] == [first.id]
+    assert _fresh(session, first).state == "published"
+    taken = _fresh(session, second)   # left to the worker holding it now: nothing written by this one
+    assert taken.state == "scheduled" and taken.release_claim == -1 and taken.release_attempts == 0
+    errors = dict(session.execute(select(ReleaseAttempt.draft_id, ReleaseAttempt.error)).all())
+    assert errors == {first.id: None, second.id: "lease lost before the call: not sent"}
+
+
+@pytest.mark.commits  # the publishing threads and the worker's thread each use their own connection
+def test_each_answer_is_recorded_as_it_arrives_not_when_the_batch_ends(app, factory, session, team, receiver):
+    slow, fast = _due(factory, session, team), _due(factory, session, team)
+    receiver.delay_drafts = {slow.id: 1.5}
+    assert release_due(db, app.config["REVIEWQ"], factory.now + timedelta(minutes=10)) == 2
+    slow, fast = _fresh(session, slow), _fresh(session, fast)
+    assert slow.state == fast.state == "published"
+    # The clock of a pass moves on with real time: the fast post was recorded while the slow call was out.
+    assert slow.published_at - fast.published_at >= timedelta(seconds=1)
+    finished = dict(session.execute(select(ReleaseAttempt.draft_id, ReleaseAttempt.finished_at)).all())
+    assert finished[slow.id] - finished[fast.id] >= timedelta(seconds=1)

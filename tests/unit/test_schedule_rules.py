@@ -140,3 +140,12 @@ def test_core_schedule_is_pure():
     imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     assert not {m.split(".")[0] for m in imported if m} & {"flask", "sqlalchemy", "reviewq.models"}
     assert all(not m.startswith(("reviewq.models", "reviewq.services")) for m in imported if m)
+
+
+def test_release_retries_are_quick_at_first_then_back_off():
+    from reviewq.releases.record import release_backoff
+    waits = [release_backoff(n).total_seconds() for n in range(1, 9)]
+    assert waits == [1, 2, 10, 30, 60, 120, 240, 480]
+    # Two failures in a row are retried within 3 s of the first: inside the 5 s release-lag target.
+    assert sum(waits[:2]) <= 3
+    assert release_backoff(40).total_seconds() == 3600
