@@ -12,7 +12,7 @@ import logging
 import math
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
@@ -31,6 +31,7 @@ class TextLine:
     confidence: float
     angle: float = 0.0   # degrees of the text's baseline, from the OCR box
     height: float = 0.0  # text height in the original image's pixels
+    under: str = ""      # the header cells of the table columns this line sits under ("Patient", "MRN"), if any
 
 
 @dataclass
@@ -177,6 +178,42 @@ LABEL_ONLY = re.compile(r"^\s*(pt|patient|name|pt\s*name|patient\s*name|dob|d\.?
                         r"member\s*id|admit(ted)?|dos)\s*[:#.]?\s*$", re.I)
 
 
+# A table's header cell: column titles of patient lists, census boards and chart screens.
+HEADER_CELL = re.compile(r"^\W*((pt|patient|name|rm|room|bed|mrn|dob|d\.?o\.?b\.?|age|sex|rn|nurse|md|notes?|"
+                         r"attending|dx|diagnosis|status|acct|fin|admit(ted)?|los|code|diet|iso|team)\W*)+$", re.I)
+# At least one title that only a list of patients has, so a staff or department table is no patient table.
+PATIENT_HEADER = re.compile(r"\b(pt|patient|mrn|dob|d\.?o\.?b)\b", re.I)
+
+
+def _mark_columns(rows) -> None:
+    """Set `under` on every box below a header row ("Room | Patient | MRN | DOB") to the column titles above it.
+
+    Columns run from one header cell's start to the next one's, along the rows; a box belongs to every column
+    it covers a quarter of (or that covers a quarter of it). A header row needs two cells or more, most of them
+    titles, one a patient title; the table ends at the next header row.
+    """
+    headers = []
+    for i, row in enumerate(rows):
+        titles = [p for p in row if HEADER_CELL.match(p[1].text)]
+        if len(titles) >= 2 and 2 * len(titles) > len(row) and any(PATIENT_HEADER.search(p[1].text) for p in titles):
+            headers.append((i, sorted(titles, key=lambda p: p[0][0] - p[0][3] / 2)))
+    for n, (i, cells) in enumerate(headers):
+        end = headers[n + 1][0] if n + 1 < len(headers) else len(rows)
+        starts = [f[0] - f[3] / 2 - 0.5 * f[2] for f, _ in cells]
+        bounds = [(-math.inf if k == 0 else starts[k], starts[k + 1] if k + 1 < len(starts) else math.inf)
+                  for k in range(len(starts))]
+        for row in rows[i + 1:end]:
+            for f, line in row:
+                s, e = f[0] - f[3] / 2, f[0] + f[3] / 2
+                hit = []
+                for (lo, hi), (_, title) in zip(bounds, cells):
+                    cover = min(e, hi) - max(s, lo)
+                    width = min(e - s, (hi - lo) if hi - lo < math.inf else e - s)
+                    if cover > 0.25 * max(width, 1.0):
+                        hit.append(title.text.strip())
+                line.under = " ".join(hit)
+
+
 def group_lines(lines: list[TextLine]) -> list[TextLine]:
     """Join OCR boxes that sit on one row into lines, and a lone label with the value beside it.
 
@@ -187,6 +224,7 @@ def group_lines(lines: list[TextLine]) -> list[TextLine]:
     """
     if len(lines) < 2:
         return list(lines)
+    lines = [replace(line, under="") for line in lines]  # columns are marked on copies: the caller's boxes stay as given
     angles = sorted(line.angle for line in lines)
     a = math.radians(angles[len(angles) // 2])
     ux, uy, nx, ny = math.cos(a), math.sin(a), -math.sin(a), math.cos(a)
@@ -206,6 +244,7 @@ def group_lines(lines: list[TextLine]) -> list[TextLine]:
             rows[-1].append((f, line))
         else:
             rows.append([(f, line)])
+    _mark_columns(rows)
     out: list[TextLine] = []
     for row in rows:
         row.sort(key=lambda p: p[0][0])
@@ -231,5 +270,6 @@ def _join(group) -> TextLine:
     y0 = min(p.box[1] for p in parts)
     x1 = max(p.box[0] + p.box[2] for p in parts)
     y1 = max(p.box[1] + p.box[3] for p in parts)
+    under = " ".join(dict.fromkeys(w for p in parts for w in p.under.split()))
     return TextLine(" ".join(p.text for p in parts), (x0, y0, x1 - x0, y1 - y0), min(p.confidence for p in parts),
-                    parts[0].angle, max(p.height for p in parts))
+                    parts[0].angle, max(p.height for p in parts), under)

@@ -33,13 +33,24 @@ BATCH = 20
 # Text read in an image, after OCR: glued words are split back ("ROOM595", "PATEL,EILEEN", "DOB07/01/1977").
 _GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
 _NAME = r"[A-Z][A-Za-z'’\-]+"
-# Wristband and chart order: "LAST, FIRST" (an optional middle initial), alone on its line.
-_LAST_FIRST = re.compile(rf"^\W*({_NAME})\s*,\s*({_NAME})(?:\s+[A-Z]\.?)?\W*$")
+# Wristband and chart order: "LAST, FIRST" or "Last, F" (an optional middle initial), alone on its line; "Mc Allister"
+# is "McAllister" split by ungl.
+_LAST_FIRST = re.compile(rf"^\W*((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|[A-Z]\.?)(?:\s+[A-Z]\.?)?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#)\s*[:#.]?\s*[A-Z]?\d[\d\- ]{3,}\d", re.I)
-_DATE_VALUE = re.compile(r"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*"
-                         r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}", re.I)
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|acc(ession)?\s*(no|#)?)\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d",
+                       re.I)
+# Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
+_DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
+         r"\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*\d{2,4})")
+_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*{_DATE}", re.I)
+# A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
+_TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
+# A room or bed number alone on its line ("817", "912-B", "318A"): a door plate when a patient's name is beside it.
+_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?\W*$")
+# What a table column's title says its cells are (imaging.group_lines sets `under`).
+_COLUMN = (("name", re.compile(r"\b(pt|patient|name)\b", re.I)), ("mrn", re.compile(r"\b(mrn|acct|fin)\b", re.I)),
+           ("date", re.compile(r"\b(dob|d\.?o\.?b)\b", re.I)), ("address", re.compile(r"\b(rm|room|bed)\b", re.I)))
 _NAME_VALUE = re.compile(rf"\b(?:(?i:pt|patient|pt\s*name|patient\s*name|name)\s*[:\-]|(?i:pt)\.?)\s*({_NAME})"
                          rf"(?:\s*,)?(?:\s+({_NAME}|[A-Z]\.?))?")
 _ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b", re.I)
@@ -69,7 +80,10 @@ def label_phi(text: str) -> str | None:
     if m and m.group(1).lower() not in _NOT_A_NAME:
         return "name"
     m = _LAST_FIRST.match(t)
-    if m and not (m.group(1).lower() in ENGLISH and m.group(2).lower() in ENGLISH):
+    if m and not (m.group(1).lower() in ENGLISH and (len(m.group(2).rstrip(".")) == 1 or m.group(2).lower() in ENGLISH)):
+        return "name"
+    m = _TITLED.search(t)
+    if m and m.group(1).lower() not in ENGLISH:
         return "name"
     for m in _ROOM_VALUE.finditer(t):
         value = m.group(2).strip()
@@ -105,8 +119,14 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             "information and needs the patient's written photo consent.",
                             "Link the person's photo consent, crop or blur the face, or explain who this is "
                             "(for example a staff member who agreed).", "attachment.face", box=list(box)))
-    for line in report.lines:
-        out.extend(_text_findings(line, att_id, policy))
+    texts = [_text_findings(line, att_id, policy) for line in report.lines]
+    named = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "name" for f in found)]
+    for line, found in zip(report.lines, texts):
+        if not found and named and _BARE_ROOM.match(ungl(line.text)) and any(_beside(line.box, b) for b in named):
+            found = [_finding(att_id, "address", "block", "A room number beside a patient's name, as on a door "
+                              "plate or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
+                              box=list(line.box), text=line.text)]
+        out.extend(found)
     for what in report.unavailable:
         out.append(_finding(att_id, "other_id", "warn",
                             f"This image could not be checked for {'faces' if what == 'faces' else 'readable text'} "
@@ -127,13 +147,28 @@ def _text_findings(line, att_id, policy) -> list[dict]:
                          f"Text in the image looks like patient information ({', '.join(cats)}).",
                          "Crop or cover that part of the image (charts, wristbands, screens, whiteboards).",
                          "attachment.text_phi", box=list(line.box), text=line.text)]
-    category = label_phi(line.text)
+    category = label_phi(line.text) or _column_phi(line)
     if category:
         return [_finding(att_id, category, "block",
                          "Text in the image looks like a label on a chart, wristband, whiteboard or screen with "
                          "a patient's details.", "Crop or cover that part of the image.", "attachment.text_phi",
                          box=list(line.box), text=line.text)]
     return []
+
+
+def _column_phi(line) -> str | None:
+    """The category of a table cell under a patient column ("Patient", "MRN", "DOB", "Room"), else None."""
+    if not line.under or len(re.sub(r"\W", "", line.text)) < 2:
+        return None
+    return next((category for category, title in _COLUMN if title.search(line.under)), None)
+
+
+def _beside(a, b) -> bool:
+    """Two boxes within about three text heights of each other, above, below or along the row."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    reach = 3 * max(min(ah, bh), 1)
+    return ax - reach < bx + bw and bx - reach < ax + aw and ay - reach < by + bh and by - reach < ay + ah
 
 
 def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) -> None:
