@@ -150,7 +150,8 @@ def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
         box = (int(x), int(y), int((max(xs) - min(xs)) / scale), int((max(ys) - min(ys)) / scale))
         (x0, y0), (x1, y1), _, (x3, y3) = quad[:4]
         angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
-        report.lines.append(TextLine(str(text), box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
+        text = _ZERO_IN_WORD.sub(lambda m: "o" if m.string[m.start() - 1].islower() else "O", str(text))
+        report.lines.append(TextLine(text, box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
 
 
 def _read_second_scale(im: Image.Image, report: ImageReport) -> None:
@@ -175,7 +176,9 @@ def _overlap(a, b) -> float:
 # A label printed alone ("MRN:", "Name:") whose value sits further along the same row, as on screens.
 LABEL_ONLY = re.compile(r"^\s*(pt|patient|name|pt\s*name|patient\s*name|dob|d\.?o\.?b\.?|date\s*of\s*birth|mrn|"
                         r"m\.?r\.?n\.?|med(ical)?\s*rec(ord)?\s*(no|#)?|rm|room|bed|acct|account|fin|ssn|"
-                        r"member\s*id|admit(ted)?|dos)\s*[:#.]?\s*$", re.I)
+                        r"member\s*id|admit(ted)?|dos|location|loc)\s*[:#.]*\s*$", re.I)
+# OCR reads an "o" as a zero inside words ("Ro0m 628A", "Raym0nd"): put the letter back, in the word's case.
+_ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
 
 
 # A table's header cell: column titles of patient lists, census boards and chart screens.

@@ -34,11 +34,13 @@ BATCH = 20
 _GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
 _NAME = r"[A-Z][A-Za-z'’\-]+"
 # Wristband and chart order: "LAST, FIRST" or "Last, F" (an optional middle initial), alone on its line; "Mc Allister"
-# is "McAllister" split by ungl.
-_LAST_FIRST = re.compile(rf"^\W*((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|[A-Z]\.?)(?:\s+[A-Z]\.?)?\W*$")
+# is "McAllister" split by ungl; a bed letter may come first ("B  PATTERSON, BEATRIZ" on a door plate) and one
+# word in capitals after it ("ALLERGY" printed beside the name on a wristband).
+_LAST_FIRST = re.compile(rf"^\W*(?:[A-F]\s+)?((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|[A-Z]\.?)(?:\s+[A-Z]\.?)?"
+                         r"(?:\s+[A-Z]{3,})?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#|acc(ession)?\s*(no|#)?)\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d",
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d",
                        re.I)
 # Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
 _DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
@@ -57,10 +59,18 @@ _ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b
 # A room that is a venue, not where a patient lies: "Conference Room B", "Room 204 Training Session".
 _VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|class|break|community|family|"
                            r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
-                           r"ball|dining|living|rest|show|press|media|control|escape)\s*$", re.I)
-_VENUE_AFTER = re.compile(r"\b(training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
+                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*)\s*$",
+                           re.I)
+_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
                           r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# A home address after its label, a chart's bed location, a family member's phone on a sticky note.
+_ADDRESS_VALUE = re.compile(r"\b(home\s*)?address\s*[:#.]?\s*\d{1,6}\s+[A-Za-z]", re.I)
+_LOCATION_VALUE = re.compile(r"\b(location|loc)\s*[:#.]?\s*[A-Z\d]*\d[A-Z\d]*(?:[-/ ][A-Z\d]{1,4}){0,3}\W*$", re.I)
+_FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
+                           r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b", re.I)
+# A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
+_FIRST_INITIAL = re.compile(rf"^\W*{_NAME}\s+[A-Z]\.\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
                         "experience safety care portal information info family advocate relations".split())
 
@@ -85,6 +95,10 @@ def label_phi(text: str) -> str | None:
     m = _TITLED.search(t)
     if m and m.group(1).lower() not in ENGLISH:
         return "name"
+    if _ADDRESS_VALUE.search(t) or _LOCATION_VALUE.search(t):
+        return "address"
+    if _FAMILY_PHONE.search(t):
+        return "phone"
     for m in _ROOM_VALUE.finditer(t):
         value = m.group(2).strip()
         if value.isalpha() and m.group(1).lower() != "bed":
@@ -121,6 +135,13 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             "(for example a staff member who agreed).", "attachment.face", box=list(box)))
     texts = [_text_findings(line, att_id, policy) for line in report.lines]
     named = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "name" for f in found)]
+    rooms = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "address" for f in found)]
+    for n, (line, found) in enumerate(zip(report.lines, texts)):
+        if not found and rooms and _FIRST_INITIAL.match(ungl(line.text)) and any(_beside(line.box, b) for b in rooms):
+            texts[n] = [_finding(att_id, "name", "block", "A name beside a patient's room number, as on a door plate "
+                                 "or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
+                                 box=list(line.box), text=line.text)]
+            named.append(line.box)
     for line, found in zip(report.lines, texts):
         if not found and named and _BARE_ROOM.match(ungl(line.text)) and any(_beside(line.box, b) for b in named):
             found = [_finding(att_id, "address", "block", "A room number beside a patient's name, as on a door "
