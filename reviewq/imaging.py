@@ -20,6 +20,7 @@ from PIL import ExifTags, Image, ImageOps
 log = logging.getLogger("reviewq.imaging")
 MAX_SIDE = 1600  # larger images are scaled down first: detectors gain nothing above this
 UPSCALE_BELOW = 720  # small images (screenshots, crops) are read a second time at twice the size
+FEW_BOXES = 8  # a label or wristband alone in a photo: its text is read again, cropped and enlarged
 _lock = threading.Lock()
 _face, _ocr = None, None
 
@@ -66,6 +67,8 @@ def analyse(path: Path, *, ocr: bool = True, faces: bool = True) -> ImageReport:
             _read_text(small, scale, report)
             if max(width, height) < UPSCALE_BELOW and "ocr" not in report.unavailable:
                 _read_second_scale(im, report)
+            if 0 < len(report.lines) <= FEW_BOXES:
+                _read_cropped(im, report)
             report.lines = group_lines(report.lines)
     return report
 
@@ -137,7 +140,7 @@ def _find_faces(im: Image.Image, scale: float, report: ImageReport) -> None:
     report.faces = [tuple(int(v / scale) for v in b) for b in boxes]
 
 
-def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
+def _read_text(im: Image.Image, scale: float, report: ImageReport, offset: tuple[float, float] = (0, 0)) -> None:
     _, ocr = _models()
     if not ocr:
         report.unavailable.append("ocr")
@@ -146,7 +149,7 @@ def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
     result, _ = ocr(np.asarray(im)[:, :, ::-1])
     for quad, text, conf in result or ():
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        x, y = min(xs) / scale, min(ys) / scale
+        x, y = min(xs) / scale + offset[0], min(ys) / scale + offset[1]
         box = (int(x), int(y), int((max(xs) - min(xs)) / scale), int((max(ys) - min(ys)) / scale))
         (x0, y0), (x1, y1), _, (x3, y3) = quad[:4]
         angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
@@ -161,6 +164,39 @@ def _read_second_scale(im: Image.Image, report: ImageReport) -> None:
     _read_text(im.resize((im.width * 2, im.height * 2), Image.LANCZOS), 2.0, report)
     extra = [line for line in report.lines if not any(_overlap(line.box, f.box) > 0.3 for f in first)]
     report.lines = first + extra
+
+
+def _read_cropped(im: Image.Image, report: ImageReport) -> None:
+    """Few boxes: the text is small in a large frame (a sticker, a wristband). Read the region around them again,
+    enlarged up to 2x (MAX_SIDE at most); a box read there replaces the first read's box it overlaps when it is
+    read with more confidence and no fewer characters, and new boxes are added."""
+    first = report.lines
+    pad = 2 * max(line.height for line in first)
+    x0 = max(0, int(min(line.box[0] for line in first) - pad))
+    y0 = max(0, int(min(line.box[1] for line in first) - pad))
+    x1 = min(im.width, int(max(line.box[0] + line.box[2] for line in first) + pad))
+    y1 = min(im.height, int(max(line.box[1] + line.box[3] for line in first) + pad))
+    k = min(2.0, MAX_SIDE / max(1, x1 - x0, y1 - y0))
+    if x1 - x0 < 8 or y1 - y0 < 8 or k < 1.2 * min(1.0, MAX_SIDE / max(im.size)):
+        return  # no sharper than the first read
+    report.lines = []
+    crop = im.crop((x0, y0, x1, y1))
+    _read_text(crop.resize((max(1, int(crop.width * k)), max(1, int(crop.height * k))), Image.LANCZOS), k, report,
+               (x0, y0))
+    again, report.lines = report.lines, []
+    for line in first:
+        better = [a for a in again if _iou(a.box, line.box) > 0.4 and a.confidence > line.confidence
+                  and len(re.sub(r"\W", "", a.text)) >= len(re.sub(r"\W", "", line.text))]  # never drop a label
+        report.lines.append(line if not better else max(better, key=lambda a: a.confidence))
+    kept = {id(line) for line in report.lines}
+    report.lines = list({id(line): line for line in report.lines}.values())
+    report.lines += [a for a in again if id(a) not in kept and not any(_overlap(a.box, f.box) > 0.3 for f in first)]
+
+
+def _iou(a, b) -> float:
+    """Intersection over union of two boxes: 1 for the same box, whatever their sizes."""
+    inter = _overlap(a, b) * min(a[2] * a[3], b[2] * b[3])
+    return inter / max(1, a[2] * a[3] + b[2] * b[3] - inter)
 
 
 def _overlap(a, b) -> float:

@@ -66,7 +66,7 @@ _VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|training|session|meeting|cl
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 # A home address after its label, a chart's bed location, a family member's phone on a sticky note.
 _ADDRESS_VALUE = re.compile(r"\b(home\s*)?address\s*[:#.]?\s*\d{1,6}\s+[A-Za-z]", re.I)
-_LOCATION_VALUE = re.compile(r"\b(location|loc)\s*[:#.]?\s*[A-Z\d]*\d[A-Z\d]*(?:[-/ ][A-Z\d]{1,4}){0,3}\W*$", re.I)
+_LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)[A-Z\d]{1,6}(?:[-/ ][A-Z\d]{1,6}){0,3}\W*$")
 _FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
                            r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b", re.I)
 # A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
