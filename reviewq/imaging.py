@@ -20,7 +20,8 @@ from PIL import ExifTags, Image, ImageOps
 log = logging.getLogger("reviewq.imaging")
 MAX_SIDE = 1600  # larger images are scaled down first: detectors gain nothing above this
 UPSCALE_BELOW = 720  # small images (screenshots, crops) are read a second time at twice the size
-FEW_BOXES = 8  # a label or wristband alone in a photo: its text is read again, cropped and enlarged
+FEW_BOXES = 8  # a label or wristband alone in a photo, with a box read unsurely (below SURE): read again, cropped
+SURE = 0.9     # and enlarged
 _lock = threading.Lock()
 _face, _ocr = None, None
 
@@ -67,7 +68,7 @@ def analyse(path: Path, *, ocr: bool = True, faces: bool = True) -> ImageReport:
             _read_text(small, scale, report)
             if max(width, height) < UPSCALE_BELOW and "ocr" not in report.unavailable:
                 _read_second_scale(im, report)
-            if 0 < len(report.lines) <= FEW_BOXES:
+            if 0 < len(report.lines) <= FEW_BOXES and min(line.confidence for line in report.lines) < SURE:
                 _read_cropped(im, report)
             report.lines = group_lines(report.lines)
     return report

@@ -167,3 +167,26 @@ def test_hostile_ocr_output_neither_crashes_nor_blocks_by_accident():
     for text in ("MRN: " + "1 " * 20000, "Pt: " + "A" * 20000, "Room " * 5000, "," * 10000, "\ufffd" * 1000):
         label_phi(text)  # linear-time patterns: returns at once
     assert label_phi("Room " * 5000) is None
+
+
+def test_few_boxes_are_read_again_cropped_and_enlarged(tmp_path, monkeypatch):
+    import reviewq.imaging as imaging
+
+    calls = []
+
+    def quad(x0, y0, x1, y1):
+        return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+    def fake_ocr(pixels):  # a misread name in the whole frame; the crop reads it right and finds the MRN below
+        calls.append(pixels.shape[:2])
+        if len(calls) == 1:
+            return [[quad(400, 400, 600, 420), "PETROV, ARTUR0", 0.7]], None
+        return [[quad(80, 80, 480, 120), "PETROV, ARTURO", 0.95], [quad(80, 140, 400, 170), "MRN: 4894460012", 0.9],
+                [quad(80, 80, 200, 120), "PET", 0.99]], None
+
+    monkeypatch.setattr(imaging, "_models", lambda: (False, fake_ocr))
+    Image.new("RGB", (1000, 1000), "white").save(tmp_path / "band.png")
+    report = analyse(tmp_path / "band.png", faces=False)
+    assert calls == [(1000, 1000), (200, 560)]  # crop 280 x 100 around the box (2 text heights each side), at 2x
+    assert sorted((t.text, t.box) for t in report.lines) == [("MRN: 4894460012", (400, 430, 160, 15)),
+                                                            ("PETROV, ARTURO", (400, 400, 200, 20))]
