@@ -190,3 +190,18 @@ def test_few_boxes_are_read_again_cropped_and_enlarged(tmp_path, monkeypatch):
     assert calls == [(1000, 1000), (200, 560)]  # crop 280 x 100 around the box (2 text heights each side), at 2x
     assert sorted((t.text, t.box) for t in report.lines) == [("MRN: 4894460012", (400, 430, 160, 15)),
                                                             ("PETROV, ARTURO", (400, 400, 200, 20))]
+
+
+def test_a_sure_read_of_few_boxes_is_not_read_again(tmp_path, monkeypatch):
+    import reviewq.imaging as imaging
+
+    calls = []
+
+    def fake_ocr(pixels):
+        calls.append(pixels.shape[:2])
+        return [[[[400, 400], [600, 400], [600, 420], [400, 420]], "Rm 595 Pt: Kenji D.", 0.98]], None
+
+    monkeypatch.setattr(imaging, "_models", lambda: (False, fake_ocr))
+    Image.new("RGB", (1000, 1000), "white").save(tmp_path / "board.png")
+    assert [t.text for t in analyse(tmp_path / "board.png", faces=False).lines] == ["Rm 595 Pt: Kenji D."]
+    assert calls == [(1000, 1000)]
