@@ -264,7 +264,7 @@ def group_lines(lines: list[TextLine]) -> list[TextLine]:
     """
     if len(lines) < 2:
         return list(lines)
-    lines = [replace(line, under="") for line in lines]  # columns are marked on copies: the caller's boxes stay as given
+    lines = [replace(line, under="") for line in lines]  # columns are marked on copies, not the caller's boxes
     angles = sorted(line.angle for line in lines)
     a = math.radians(angles[len(angles) // 2])
     ux, uy, nx, ny = math.cos(a), math.sin(a), -math.sin(a), math.cos(a)

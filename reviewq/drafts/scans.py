@@ -40,8 +40,8 @@ _LAST_FIRST = re.compile(rf"^\W*(?:[A-F]\s+)?((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|
                          r"(?:\s+[A-Z]{3,})?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d",
-                       re.I)
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)"
+                       r"\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d", re.I)
 # Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
 _DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
          r"\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*\d{2,4})")
@@ -61,14 +61,17 @@ _VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|c
                            r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
                            r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*)\s*$",
                            re.I)
-_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
+_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|"
+                          r"training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
                           r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
 # A home address after its label, a chart's bed location, a family member's phone on a sticky note.
 _ADDRESS_VALUE = re.compile(r"\b(home\s*)?address\s*[:#.]?\s*\d{1,6}\s+[A-Za-z]", re.I)
-_LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)[A-Z\d]{1,6}(?:[-/ ][A-Z\d]{1,6}){0,3}\W*$")
+_LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)"
+                             r"[A-Z\d]{1,6}(?:[-/ ][A-Z\d]{1,6}){0,3}\W*$")
 _FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
-                           r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b", re.I)
+                           r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b",
+                           re.I)
 # A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
 _FIRST_INITIAL = re.compile(rf"^\W*{_NAME}\s+[A-Z]\.\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
@@ -90,7 +93,8 @@ def label_phi(text: str) -> str | None:
     if m and m.group(1).lower() not in _NOT_A_NAME:
         return "name"
     m = _LAST_FIRST.match(t)
-    if m and not (m.group(1).lower() in ENGLISH and (len(m.group(2).rstrip(".")) == 1 or m.group(2).lower() in ENGLISH)):
+    initial = len(m.group(2).rstrip(".")) == 1 if m else False
+    if m and not (m.group(1).lower() in ENGLISH and (initial or m.group(2).lower() in ENGLISH)):
         return "name"
     m = _TITLED.search(t)
     if m and m.group(1).lower() not in ENGLISH:
