@@ -12,7 +12,7 @@ import logging
 import math
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageOps
@@ -20,6 +20,8 @@ from PIL import ExifTags, Image, ImageOps
 log = logging.getLogger("reviewq.imaging")
 MAX_SIDE = 1600  # larger images are scaled down first: detectors gain nothing above this
 UPSCALE_BELOW = 720  # small images (screenshots, crops) are read a second time at twice the size
+FEW_BOXES = 8  # a label or wristband alone in a photo, with a box read unsurely (below SURE): read again, cropped
+SURE = 0.9     # and enlarged
 _lock = threading.Lock()
 _face, _ocr = None, None
 
@@ -31,6 +33,7 @@ class TextLine:
     confidence: float
     angle: float = 0.0   # degrees of the text's baseline, from the OCR box
     height: float = 0.0  # text height in the original image's pixels
+    under: str = ""      # the header cells of the table columns this line sits under ("Patient", "MRN"), if any
 
 
 @dataclass
@@ -65,6 +68,8 @@ def analyse(path: Path, *, ocr: bool = True, faces: bool = True) -> ImageReport:
             _read_text(small, scale, report)
             if max(width, height) < UPSCALE_BELOW and "ocr" not in report.unavailable:
                 _read_second_scale(im, report)
+            if 0 < len(report.lines) <= FEW_BOXES and min(line.confidence for line in report.lines) < SURE:
+                _read_cropped(im, report)
             report.lines = group_lines(report.lines)
     return report
 
@@ -136,7 +141,7 @@ def _find_faces(im: Image.Image, scale: float, report: ImageReport) -> None:
     report.faces = [tuple(int(v / scale) for v in b) for b in boxes]
 
 
-def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
+def _read_text(im: Image.Image, scale: float, report: ImageReport, offset: tuple[float, float] = (0, 0)) -> None:
     _, ocr = _models()
     if not ocr:
         report.unavailable.append("ocr")
@@ -145,11 +150,12 @@ def _read_text(im: Image.Image, scale: float, report: ImageReport) -> None:
     result, _ = ocr(np.asarray(im)[:, :, ::-1])
     for quad, text, conf in result or ():
         xs, ys = [p[0] for p in quad], [p[1] for p in quad]
-        x, y = min(xs) / scale, min(ys) / scale
+        x, y = min(xs) / scale + offset[0], min(ys) / scale + offset[1]
         box = (int(x), int(y), int((max(xs) - min(xs)) / scale), int((max(ys) - min(ys)) / scale))
         (x0, y0), (x1, y1), _, (x3, y3) = quad[:4]
         angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
-        report.lines.append(TextLine(str(text), box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
+        text = _ZERO_IN_WORD.sub(lambda m: "o" if m.string[m.start() - 1].islower() else "O", str(text))
+        report.lines.append(TextLine(text, box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
 
 
 def _read_second_scale(im: Image.Image, report: ImageReport) -> None:
@@ -159,6 +165,39 @@ def _read_second_scale(im: Image.Image, report: ImageReport) -> None:
     _read_text(im.resize((im.width * 2, im.height * 2), Image.LANCZOS), 2.0, report)
     extra = [line for line in report.lines if not any(_overlap(line.box, f.box) > 0.3 for f in first)]
     report.lines = first + extra
+
+
+def _read_cropped(im: Image.Image, report: ImageReport) -> None:
+    """Few boxes: the text is small in a large frame (a sticker, a wristband). Read the region around them again,
+    enlarged up to 2x (MAX_SIDE at most); a box read there replaces the first read's box it overlaps when it is
+    read with more confidence and no fewer characters, and new boxes are added."""
+    first = report.lines
+    pad = 2 * max(line.height for line in first)
+    x0 = max(0, int(min(line.box[0] for line in first) - pad))
+    y0 = max(0, int(min(line.box[1] for line in first) - pad))
+    x1 = min(im.width, int(max(line.box[0] + line.box[2] for line in first) + pad))
+    y1 = min(im.height, int(max(line.box[1] + line.box[3] for line in first) + pad))
+    k = min(2.0, MAX_SIDE / max(1, x1 - x0, y1 - y0))
+    if x1 - x0 < 8 or y1 - y0 < 8 or k < 1.2 * min(1.0, MAX_SIDE / max(im.size)):
+        return  # no sharper than the first read
+    report.lines = []
+    crop = im.crop((x0, y0, x1, y1))
+    _read_text(crop.resize((max(1, int(crop.width * k)), max(1, int(crop.height * k))), Image.LANCZOS), k, report,
+               (x0, y0))
+    again, report.lines = report.lines, []
+    for line in first:
+        better = [a for a in again if _iou(a.box, line.box) > 0.4 and a.confidence > line.confidence
+                  and len(re.sub(r"\W", "", a.text)) >= len(re.sub(r"\W", "", line.text))]  # never drop a label
+        report.lines.append(line if not better else max(better, key=lambda a: a.confidence))
+    kept = {id(line) for line in report.lines}
+    report.lines = list({id(line): line for line in report.lines}.values())
+    report.lines += [a for a in again if id(a) not in kept and not any(_overlap(a.box, f.box) > 0.3 for f in first)]
+
+
+def _iou(a, b) -> float:
+    """Intersection over union of two boxes: 1 for the same box, whatever their sizes."""
+    inter = _overlap(a, b) * min(a[2] * a[3], b[2] * b[3])
+    return inter / max(1, a[2] * a[3] + b[2] * b[3] - inter)
 
 
 def _overlap(a, b) -> float:
@@ -174,7 +213,45 @@ def _overlap(a, b) -> float:
 # A label printed alone ("MRN:", "Name:") whose value sits further along the same row, as on screens.
 LABEL_ONLY = re.compile(r"^\s*(pt|patient|name|pt\s*name|patient\s*name|dob|d\.?o\.?b\.?|date\s*of\s*birth|mrn|"
                         r"m\.?r\.?n\.?|med(ical)?\s*rec(ord)?\s*(no|#)?|rm|room|bed|acct|account|fin|ssn|"
-                        r"member\s*id|admit(ted)?|dos)\s*[:#.]?\s*$", re.I)
+                        r"member\s*id|admit(ted)?|dos|location|loc)\s*[:#.]*\s*$", re.I)
+# OCR reads an "o" as a zero inside words ("Ro0m 628A", "Raym0nd"): put the letter back, in the word's case.
+_ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
+
+
+# A table's header cell: column titles of patient lists, census boards and chart screens.
+HEADER_CELL = re.compile(r"^\W*((pt|patient|name|rm|room|bed|mrn|dob|d\.?o\.?b\.?|age|sex|rn|nurse|md|notes?|"
+                         r"attending|dx|diagnosis|status|acct|fin|admit(ted)?|los|code|diet|iso|team)\W*)+$", re.I)
+# At least one title that only a list of patients has, so a staff or department table is no patient table.
+PATIENT_HEADER = re.compile(r"\b(pt|patient|mrn|dob|d\.?o\.?b)\b", re.I)
+
+
+def _mark_columns(rows) -> None:
+    """Set `under` on every box below a header row ("Room | Patient | MRN | DOB") to the column titles above it.
+
+    Columns run from one header cell's start to the next one's, along the rows; a box belongs to every column
+    it covers a quarter of (or that covers a quarter of it). A header row needs two cells or more, most of them
+    titles, one a patient title; the table ends at the next header row.
+    """
+    headers = []
+    for i, row in enumerate(rows):
+        titles = [p for p in row if HEADER_CELL.match(p[1].text)]
+        if len(titles) >= 2 and 2 * len(titles) > len(row) and any(PATIENT_HEADER.search(p[1].text) for p in titles):
+            headers.append((i, sorted(titles, key=lambda p: p[0][0] - p[0][3] / 2)))
+    for n, (i, cells) in enumerate(headers):
+        end = headers[n + 1][0] if n + 1 < len(headers) else len(rows)
+        starts = [f[0] - f[3] / 2 - 0.5 * f[2] for f, _ in cells]
+        bounds = [(-math.inf if k == 0 else starts[k], starts[k + 1] if k + 1 < len(starts) else math.inf)
+                  for k in range(len(starts))]
+        for row in rows[i + 1:end]:
+            for f, line in row:
+                s, e = f[0] - f[3] / 2, f[0] + f[3] / 2
+                hit = []
+                for (lo, hi), (_, title) in zip(bounds, cells):
+                    cover = min(e, hi) - max(s, lo)
+                    width = min(e - s, (hi - lo) if hi - lo < math.inf else e - s)
+                    if cover > 0.25 * max(width, 1.0):
+                        hit.append(title.text.strip())
+                line.under = " ".join(hit)
 
 
 def group_lines(lines: list[TextLine]) -> list[TextLine]:
@@ -187,6 +264,7 @@ def group_lines(lines: list[TextLine]) -> list[TextLine]:
     """
     if len(lines) < 2:
         return list(lines)
+    lines = [replace(line, under="") for line in lines]  # columns are marked on copies, not the caller's boxes
     angles = sorted(line.angle for line in lines)
     a = math.radians(angles[len(angles) // 2])
     ux, uy, nx, ny = math.cos(a), math.sin(a), -math.sin(a), math.cos(a)
@@ -206,6 +284,7 @@ def group_lines(lines: list[TextLine]) -> list[TextLine]:
             rows[-1].append((f, line))
         else:
             rows.append([(f, line)])
+    _mark_columns(rows)
     out: list[TextLine] = []
     for row in rows:
         row.sort(key=lambda p: p[0][0])
@@ -231,5 +310,6 @@ def _join(group) -> TextLine:
     y0 = min(p.box[1] for p in parts)
     x1 = max(p.box[0] + p.box[2] for p in parts)
     y1 = max(p.box[1] + p.box[3] for p in parts)
+    under = " ".join(dict.fromkeys(w for p in parts for w in p.under.split()))
     return TextLine(" ".join(p.text for p in parts), (x0, y0, x1 - x0, y1 - y0), min(p.confidence for p in parts),
-                    parts[0].angle, max(p.height for p in parts))
+                    parts[0].angle, max(p.height for p in parts), under)

@@ -33,23 +33,47 @@ BATCH = 20
 # Text read in an image, after OCR: glued words are split back ("ROOM595", "PATEL,EILEEN", "DOB07/01/1977").
 _GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
 _NAME = r"[A-Z][A-Za-z'’\-]+"
-# Wristband and chart order: "LAST, FIRST" (an optional middle initial), alone on its line.
-_LAST_FIRST = re.compile(rf"^\W*({_NAME})\s*,\s*({_NAME})(?:\s+[A-Z]\.?)?\W*$")
+# Wristband and chart order: "LAST, FIRST" or "Last, F" (an optional middle initial), alone on its line; "Mc Allister"
+# is "McAllister" split by ungl; a bed letter may come first ("B  PATTERSON, BEATRIZ" on a door plate) and one
+# word in capitals after it ("ALLERGY" printed beside the name on a wristband).
+_LAST_FIRST = re.compile(rf"^\W*(?:[A-F]\s+)?((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|[A-Z]\.?)(?:\s+[A-Z]\.?)?"
+                         r"(?:\s+[A-Z]{3,})?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#)\s*[:#.]?\s*[A-Z]?\d[\d\- ]{3,}\d", re.I)
-_DATE_VALUE = re.compile(r"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*"
-                         r"\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}", re.I)
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)"
+                       r"\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d", re.I)
+# Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
+_DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
+         r"\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*\d{2,4})")
+_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*{_DATE}", re.I)
+# A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
+_TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
+# A room or bed number alone on its line ("817", "912-B", "318A"): a door plate when a patient's name is beside it.
+_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?\W*$")
+# What a table column's title says its cells are (imaging.group_lines sets `under`).
+_COLUMN = (("name", re.compile(r"\b(pt|patient|name)\b", re.I)), ("mrn", re.compile(r"\b(mrn|acct|fin)\b", re.I)),
+           ("date", re.compile(r"\b(dob|d\.?o\.?b)\b", re.I)), ("address", re.compile(r"\b(rm|room|bed)\b", re.I)))
 _NAME_VALUE = re.compile(rf"\b(?:(?i:pt|patient|pt\s*name|patient\s*name|name)\s*[:\-]|(?i:pt)\.?)\s*({_NAME})"
                          rf"(?:\s*,)?(?:\s+({_NAME}|[A-Z]\.?))?")
 _ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b", re.I)
 # A room that is a venue, not where a patient lies: "Conference Room B", "Room 204 Training Session".
 _VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|class|break|community|family|"
                            r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
-                           r"ball|dining|living|rest|show|press|media|control|escape)\s*$", re.I)
-_VENUE_AFTER = re.compile(r"\b(training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
+                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*)\s*$",
+                           re.I)
+_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|"
+                          r"training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
                           r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
+# A home address after its label, a chart's bed location, a family member's phone on a sticky note.
+_ADDRESS_VALUE = re.compile(r"\b(home\s*)?address\s*[:#.]?\s*\d{1,6}\s+[A-Za-z]", re.I)
+_LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)"
+                             r"[A-Z\d]{1,6}(?:[-/ ][A-Z\d]{1,6}){0,3}\W*$")
+_FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
+                           r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b",
+                           re.I)
+# A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
+_FIRST_INITIAL = re.compile(rf"^\W*{_NAME}\s+[A-Z]\.\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
                         "experience safety care portal information info family advocate relations".split())
 
@@ -69,8 +93,16 @@ def label_phi(text: str) -> str | None:
     if m and m.group(1).lower() not in _NOT_A_NAME:
         return "name"
     m = _LAST_FIRST.match(t)
-    if m and not (m.group(1).lower() in ENGLISH and m.group(2).lower() in ENGLISH):
+    initial = len(m.group(2).rstrip(".")) == 1 if m else False
+    if m and not (m.group(1).lower() in ENGLISH and (initial or m.group(2).lower() in ENGLISH)):
         return "name"
+    m = _TITLED.search(t)
+    if m and m.group(1).lower() not in ENGLISH:
+        return "name"
+    if _ADDRESS_VALUE.search(t) or _LOCATION_VALUE.search(t):
+        return "address"
+    if _FAMILY_PHONE.search(t):
+        return "phone"
     for m in _ROOM_VALUE.finditer(t):
         value = m.group(2).strip()
         if value.isalpha() and m.group(1).lower() != "bed":
@@ -105,8 +137,21 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             "information and needs the patient's written photo consent.",
                             "Link the person's photo consent, crop or blur the face, or explain who this is "
                             "(for example a staff member who agreed).", "attachment.face", box=list(box)))
-    for line in report.lines:
-        out.extend(_text_findings(line, att_id, policy))
+    texts = [_text_findings(line, att_id, policy) for line in report.lines]
+    named = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "name" for f in found)]
+    rooms = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "address" for f in found)]
+    for n, (line, found) in enumerate(zip(report.lines, texts)):
+        if not found and rooms and _FIRST_INITIAL.match(ungl(line.text)) and any(_beside(line.box, b) for b in rooms):
+            texts[n] = [_finding(att_id, "name", "block", "A name beside a patient's room number, as on a door plate "
+                                 "or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
+                                 box=list(line.box), text=line.text)]
+            named.append(line.box)
+    for line, found in zip(report.lines, texts):
+        if not found and named and _BARE_ROOM.match(ungl(line.text)) and any(_beside(line.box, b) for b in named):
+            found = [_finding(att_id, "address", "block", "A room number beside a patient's name, as on a door "
+                              "plate or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
+                              box=list(line.box), text=line.text)]
+        out.extend(found)
     for what in report.unavailable:
         out.append(_finding(att_id, "other_id", "warn",
                             f"This image could not be checked for {'faces' if what == 'faces' else 'readable text'} "
@@ -127,13 +172,28 @@ def _text_findings(line, att_id, policy) -> list[dict]:
                          f"Text in the image looks like patient information ({', '.join(cats)}).",
                          "Crop or cover that part of the image (charts, wristbands, screens, whiteboards).",
                          "attachment.text_phi", box=list(line.box), text=line.text)]
-    category = label_phi(line.text)
+    category = label_phi(line.text) or _column_phi(line)
     if category:
         return [_finding(att_id, category, "block",
                          "Text in the image looks like a label on a chart, wristband, whiteboard or screen with "
                          "a patient's details.", "Crop or cover that part of the image.", "attachment.text_phi",
                          box=list(line.box), text=line.text)]
     return []
+
+
+def _column_phi(line) -> str | None:
+    """The category of a table cell under a patient column ("Patient", "MRN", "DOB", "Room"), else None."""
+    if not line.under or len(re.sub(r"\W", "", line.text)) < 2:
+        return None
+    return next((category for category, title in _COLUMN if title.search(line.under)), None)
+
+
+def _beside(a, b) -> bool:
+    """Two boxes within about three text heights of each other, above, below or along the row."""
+    ax, ay, aw, ah = a
+    bx, by, bw, bh = b
+    reach = 3 * max(min(ah, bh), 1)
+    return ax - reach < bx + bw and bx - reach < ax + aw and ay - reach < by + bh and by - reach < ay + ah
 
 
 def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) -> None:

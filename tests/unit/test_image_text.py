@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import math
 
 import pytest
 from PIL import ExifTags, Image, ImageDraw, ImageFont
@@ -45,6 +46,8 @@ def test_pairing_follows_a_tilted_photo():
     ("MRN: 44878749", "mrn"), ("MRN38219499", "mrn"), ("DOB07/01/1977", "date"), ("Pt: Kenji D.", "name"),
     ("Rm567Pt:GraceN.", "name"), ("Name: Brennan, Amara", "name"), ("ALVAREZ, CLAIRE", "name"),
     ("PATEL,EILEEN", "name"), ("ROOM 801", "address"), ("Rm 234A", "address"), ("Bed B", "address"),
+    ("YAMAMOTO, D", "name"), ("McAllister, H", "name"), ("Acc# L26-321952", "mrn"), ("DOB 28 MAY 1996 F", "date"),
+    ("DOB 1984-06-28", "date"), ("Ms. Fairbanks", "name"), ("Mr.Petrov", "name"),
 ])
 def test_labelled_patient_details_are_phi(text, category):
     assert label_phi(text) == category
@@ -52,10 +55,53 @@ def test_labelled_patient_details_are_phi(text, category):
 
 @pytest.mark.parametrize("text", [
     "Conference Room B", "ConferenceRoomB", "Board Room A", "Room 204 Training Session", "Patient Experience Week",
-    "Thank you, Friends", "Name tags at the desk", "Nurses Week 2026", "Room B",
+    "Thank you, Friends", "Name tags at the desk", "Nurses Week 2026", "Room B", "Dr. Chen", "Floor 6, Suite 614",
+    "Thank you, A",
 ])
 def test_venues_and_flyer_text_are_not_phi(text):
     assert label_phi(text) is None
+
+
+def _blocked(lines) -> list[str]:
+    report = ImageReport(1200, 900, lines=group_lines(lines))
+    return sorted(f["text"] for f in findings_for(report, 1, default_policy()) if f["severity"] == "block")
+
+
+def _board(header, rows, angle=0.0, x0=40, y0=60, step=60, widths=(80, 200, 150, 120)):
+    """Boxes of a table drawn at `angle` degrees: one cell per column, columns 300 px apart."""
+    a = math.radians(angle)
+    out = []
+    for r, cells in enumerate([header, *rows]):
+        for c, text in enumerate(cells):
+            x, y = x0 + 300 * c, y0 + step * r
+            out.append(_line(text, int(x * math.cos(a) - y * math.sin(a)) + 200,
+                             int(x * math.sin(a) + y * math.cos(a)), widths[c], 30, angle))
+    return out
+
+
+def test_cells_under_patient_columns_of_a_census_board_are_phi_and_the_staff_column_is_not():
+    lines = _board(["Rm", "Patient", "RN", "Notes"], [["701", "E. Sorensen", "Rachel", "NPO"],
+                                                      ["702", "CASTELLANO", "Derek", "iso"]])
+    assert _blocked(lines) == ["701", "702", "CASTELLANO", "E. Sorensen"]
+
+
+def test_columns_are_followed_on_a_tilted_photo():
+    lines = _board(["Room", "Patient", "MRN", "Age"], [["727", "WHITAKER, KWAME", "9115894264", "74"],
+                                                       ["730A", "Nguyen Mei", "E3287797", "28"]], angle=12)
+    assert _blocked(lines) == ["727", "730A", "9115894264", "E3287797", "Nguyen Mei", "WHITAKER, KWAME"]
+
+
+def test_a_staff_or_department_table_is_not_a_patient_table():
+    staff = _board(["Name", "Room", "Ext"], [["Rachel Sato", "140", "x4333"], ["Derek Novak", "214", "x2521"]])
+    assert _blocked(staff) == []
+    rows_above = _board(["Rm", "Patient", "RN"], [])  # a header with nothing under it, text above it is not a cell
+    assert _blocked([_line("Unit 6 East", 40, 0, 200), *rows_above]) == []
+
+
+def test_a_bare_room_number_is_phi_only_beside_a_patient_name():
+    door = [_line("817", 100, 100, 90, 40), _line("TANAKA, WEI", 60, 160, 260, 40), _line("Please knock", 60, 600, 200)]
+    assert _blocked(door) == ["817", "TANAKA, WEI"]
+    assert _blocked([_line("817", 100, 100, 90, 40), _line("Please knock", 60, 160, 200, 40)]) == []
 
 
 def test_findings_keep_attachment_and_box_and_gps_is_a_warn():
@@ -121,3 +167,41 @@ def test_hostile_ocr_output_neither_crashes_nor_blocks_by_accident():
     for text in ("MRN: " + "1 " * 20000, "Pt: " + "A" * 20000, "Room " * 5000, "," * 10000, "\ufffd" * 1000):
         label_phi(text)  # linear-time patterns: returns at once
     assert label_phi("Room " * 5000) is None
+
+
+def test_few_boxes_are_read_again_cropped_and_enlarged(tmp_path, monkeypatch):
+    import reviewq.imaging as imaging
+
+    calls = []
+
+    def quad(x0, y0, x1, y1):
+        return [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]
+
+    def fake_ocr(pixels):  # a misread name in the whole frame; the crop reads it right and finds the MRN below
+        calls.append(pixels.shape[:2])
+        if len(calls) == 1:
+            return [[quad(400, 400, 600, 420), "PETROV, ARTUR0", 0.7]], None
+        return [[quad(80, 80, 480, 120), "PETROV, ARTURO", 0.95], [quad(80, 140, 400, 170), "MRN: 4894460012", 0.9],
+                [quad(80, 80, 200, 120), "PET", 0.99]], None
+
+    monkeypatch.setattr(imaging, "_models", lambda: (False, fake_ocr))
+    Image.new("RGB", (1000, 1000), "white").save(tmp_path / "band.png")
+    report = analyse(tmp_path / "band.png", faces=False)
+    assert calls == [(1000, 1000), (200, 560)]  # crop 280 x 100 around the box (2 text heights each side), at 2x
+    assert sorted((t.text, t.box) for t in report.lines) == [("MRN: 4894460012", (400, 430, 160, 15)),
+                                                            ("PETROV, ARTURO", (400, 400, 200, 20))]
+
+
+def test_a_sure_read_of_few_boxes_is_not_read_again(tmp_path, monkeypatch):
+    import reviewq.imaging as imaging
+
+    calls = []
+
+    def fake_ocr(pixels):
+        calls.append(pixels.shape[:2])
+        return [[[[400, 400], [600, 400], [600, 420], [400, 420]], "Rm 595 Pt: Kenji D.", 0.98]], None
+
+    monkeypatch.setattr(imaging, "_models", lambda: (False, fake_ocr))
+    Image.new("RGB", (1000, 1000), "white").save(tmp_path / "board.png")
+    assert [t.text for t in analyse(tmp_path / "board.png", faces=False).lines] == ["Rm 595 Pt: Kenji D."]
+    assert calls == [(1000, 1000)]
