@@ -26,6 +26,8 @@ class User(UserMixin, Base):
     # E-mail notifications (decisions, approval requests, freezes); the user turns them off on /account.
     email_notifications: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set on every ORM update (a rename, roles, Slack id): ETags of views that show names include its newest.
+    updated_at: Mapped[datetime | None] = mapped_column(default=utcnow, onupdate=utcnow)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

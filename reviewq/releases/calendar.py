@@ -155,6 +155,11 @@ def _sums():
     return (func.count(Draft.id), func.max(Draft.updated_at), func.coalesce(func.sum(Draft.version), 0))
 
 
+def _renamed():
+    """The newest change to any user: the calendar shows authors' names, and a rename changes no draft."""
+    return select(func.max(User.updated_at)).scalar_subquery()
+
+
 def marker(session: Session, user: User, f: CalendarFilter, *, page: bool = False) -> str:
     """A hash that changes whenever what this view shows `user` may have changed; one SELECT.
 
@@ -180,6 +185,7 @@ def marker(session: Session, user: User, f: CalendarFilter, *, page: bool = Fals
              for agg in (func.count(BlackoutWindow.id), func.max(BlackoutWindow.id))]
     cols += [select(agg).select_from(Setting).scalar_subquery()
              for agg in (func.count(), func.max(Setting.updated_at))]
+    cols.append(_renamed())
     values = session.execute(select(*cols).where(visible_clause(user), *range_conditions(f))).one()
     return _digest(user, f, values)
 
@@ -195,7 +201,7 @@ def _api_marker(level: int | None, states: tuple, channels: tuple, with_author: 
         conds.append(or_(*[text.like(f'%"{c}"%') for c in channels]))
     if with_author:
         conds.append(Draft.author_id == bindparam("author_id"))
-    return select(*_sums()).where(visible_where(level, bindparam("user_id")), *conds)
+    return select(*_sums(), _renamed()).where(visible_where(level, bindparam("user_id")), *conds)
 
 
 def _digest(user: User, f: CalendarFilter, values) -> str:

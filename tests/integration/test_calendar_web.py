@@ -508,6 +508,25 @@ def test_calendar_api_answer_follows_an_edit(app, client, factory, session, team
     assert [e["title"] for e in after.get_json()["entries"]] == ["A new title"]
 
 
+def test_calendar_api_answer_follows_an_authors_rename(app, client, factory, session, team):
+    from reviewq.accounts.operations import update_user
+    from tests.integration.api_helpers import api_for
+    d = _scheduled(factory, session, team, hours=30)
+    author = d.author
+    api = api_for(client, factory, team["comms"])
+    start, end = now_utc(), now_utc() + timedelta(days=5)
+    before = _api_cal(api, start, end)
+    assert [e["author"]["name"] for e in before.get_json()["entries"]] == [author.name]
+    admin = factory.user("admin")
+    update_user(session, admin, author.id, name="Renamed Author", roles=sorted(author.roles),
+                slack_user_id=author.slack_user_id, now=now_utc())
+    session.commit()
+    stale = api.get("/calendar", query_string={"from": start.isoformat(), "to": end.isoformat()},
+                    headers={"If-None-Match": before.headers["ETag"]})
+    assert stale.status_code == 200 and stale.headers["ETag"] != before.headers["ETag"]
+    assert [e["author"]["name"] for e in stale.get_json()["entries"]] == ["Renamed Author"]
+
+
 def test_calendar_page_reads_the_range_in_one_query_whatever_its_size(client, login, factory, session, team):
     from sqlalchemy import event
     engine = session.get_bind().engine if hasattr(session.get_bind(), "engine") else session.get_bind()
