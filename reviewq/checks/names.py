@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from reviewq.checks.fastre import gated
 from reviewq.checks.phi_patterns import STREET
 
 
@@ -1006,3 +1007,8 @@ def _merge(text: str, spans):
         else:
             merged.append((s, e, strong))
     return merged
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+(_SENT_END, COMMERCIAL, NAME_LEFT_CUE, _CREW_AFTER, STAFF_POST, _AWARD_AFTER, TITLE_BEFORE, CJK_NAME) = \
+    map(gated, (_SENT_END, COMMERCIAL, NAME_LEFT_CUE, _CREW_AFTER, STAFF_POST, _AWARD_AFTER, TITLE_BEFORE, CJK_NAME))
