@@ -304,5 +304,5 @@ def story_probability(lower: str) -> float:
         feats.add("cue:!")
     if "@" in lower and "cue:@" in w:
         feats.add("cue:@")
-    z = bias + sum(w[f] for f in feats)
+    z = bias + sum(map(w.__getitem__, feats))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

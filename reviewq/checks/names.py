@@ -124,8 +124,13 @@ _SENT_END = re.compile(r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmx)
                        r"(?<!\b[a-z])[.!?]+(?=\s)|\n|[\U0001F300-\U0001FAFF\u2600-\u27BF]+(?=\s)")  # an emoji ends a sentence
 
 
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    return text.lower()  # asked for every name, age and date of a post: lower the post once
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    low = text.lower()
+    low = _lowered(text)
     s = 0
     for m in _SENT_END.finditer(low, max(0, start - 300), start):
         s = m.end()
