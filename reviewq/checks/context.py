@@ -133,3 +133,4 @@ class Post:
 
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 PATIENT_WORDS = gated(PATIENT_WORDS)
+PERSONAL_HANDLE_CONTEXT = gated(PERSONAL_HANDLE_CONTEXT)

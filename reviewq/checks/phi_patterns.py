@@ -147,3 +147,5 @@ PERSONAL_PHONE_BEFORE = re.compile(
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 (IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN) = \
     map(gated, (IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN))
+(VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC) = \
+    map(gated, (VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC))
