@@ -215,12 +215,13 @@ def find_people(post) -> list[Person]:
         spans.extend(_hashtag_names(text))
     if not text.isascii():
         spans.extend(_vietnamese_names(text))
-    if any(k in lower for k in _ROOM_KEYS) and any(c.isdigit() for c in text):
+    has_digit = any(map(str.isdigit, text))
+    if any(k in lower for k in _ROOM_KEYS) and has_digit:
         for m in _NAME_AFTER_ROOM.finditer(text):  # sign-out lists: "room 589 Nowak, 93, CHF"
             w = m.group(1).lower()
             if (w in LAST or w not in ENGLISH) and w not in STOP and w not in PLACE_WORDS:
                 spans.append((m.start(1), m.end(1), True))
-    streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
+    streets = [m.span() for m in STREET.finditer(text)] if has_digit else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
     known = post.policy.compiled.org_names
