@@ -37,7 +37,8 @@ def _char(c: int) -> str:
 
 
 def _is_word_range(a: int, b: int) -> bool:
-    return all(_WORD.match(chr(c)) for c in range(a, b + 1))
+    # the engine's \w is str.isalnum() or "_": one C call for the whole range
+    return "".join(map(chr, range(a, b + 1))).replace("_", "a").isalnum()
 
 
 def _frag(op, av) -> tuple[str, bool]:
