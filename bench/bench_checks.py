@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Throughput and start-up of reviewq.checks on one core.
 
-    python bench/bench_checks.py [--corpus ../shared/corpus/dev.jsonl] [--rounds 8]
+    python bench/bench_checks.py [--corpus ../shared/corpus/dev.jsonl] [--rounds 8] [--chars 1000]
 
 Prints posts/s of run_all() in this process (start-up excluded) and the
 start-up time of `python -m reviewq.checks` on one post. Uses the dev corpus
 when present, else synthetic posts. On a labelled corpus it also prints the
 protection figures: PHI posts caught (any phi flag), stopped (a phi or consent
 block) and the share that could pass with a justification (warn only), and how
-often the learned signals fired.
+often the learned signals fired. `--chars N` times posts of exactly N characters instead (300 of them, each made of
+corpus posts joined by spaces in a seeded random order and cut at N: the scan endpoint's long posts).
 """
 from __future__ import annotations
 
@@ -36,6 +37,17 @@ def synthetic(n: int = 500) -> list[dict]:
              "channels": rnd.sample(["x", "facebook", "instagram", "linkedin"], 2)} for i in range(n)]
 
 
+def long_posts(posts: list[dict], chars: int, n: int = 300) -> list[dict]:
+    rnd = random.Random(1)
+    out = []
+    for i in range(n):
+        text = ""
+        while len(text) < chars:
+            text += (" " if text else "") + rnd.choice(posts)["text"]
+        out.append({"id": f"L{i}", "text": text[:chars], "channels": rnd.choice(posts).get("channels", [])})
+    return out
+
+
 def _protection(posts, run_all) -> None:
     phi_posts = caught = stopped = warn_only = model_fired = 0
     for p in posts:
@@ -61,6 +73,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--rounds", type=int, default=8)
+    ap.add_argument("--chars", type=int, default=0, help="time posts of exactly this many characters")
     args = ap.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
@@ -69,6 +82,8 @@ def main() -> int:
         source = args.corpus
     else:
         posts, source = synthetic(), "synthetic posts (corpus not found)"
+    if args.chars > 0:
+        posts, source = long_posts(posts, args.chars), f"{args.chars}-character posts joined from {source}"
     t0 = time.perf_counter()
     from reviewq.checks import run_all
     run_all("warm up", ["x"])

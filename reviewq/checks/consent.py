@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 
 from reviewq.checks import agreement
 from reviewq.checks.base import Finding
+from reviewq.checks.fastre import gated
 
 RULE = "consent.patient_story"
 # The story classifier (models/story.json) alone makes a post a patient feature at or above STORY_MODEL_MIN;
@@ -432,3 +433,8 @@ def _in_force(c, channels, now: datetime) -> bool:
     if c.revoked or c.valid_from and _aware(c.valid_from) > now or c.valid_until and _aware(c.valid_until) < now:
         return False
     return not c.channels or set(channels) <= set(c.channels)
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+SUBJECT, PERMISSION, _ORG_PATIENT = map(gated, (SUBJECT, PERMISSION, _ORG_PATIENT))
+STORY, NARRATIVE, OPERATIONAL = map(gated, (STORY, NARRATIVE, OPERATIONAL))

@@ -13,6 +13,7 @@ from datetime import datetime
 from functools import cached_property
 
 from reviewq.checks.base import AttachmentInfo, ConsentInfo, Finding
+from reviewq.checks.fastre import gated
 from reviewq.checks.normalize import Folded, fold
 from reviewq.checks.phi_patterns import HANDLE
 from reviewq.checks.policy import Policy
@@ -128,3 +129,8 @@ class Post:
         start, end = self.folded.span(fstart, fend)
         return Finding(check, category, self.policy.severity(policy, severity), start, end,
                        self.text[start:end], message, policy, fix, source=source)
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+PATIENT_WORDS = gated(PATIENT_WORDS)
+PERSONAL_HANDLE_CONTEXT = gated(PERSONAL_HANDLE_CONTEXT)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from reviewq.checks.fastre import gated
+
 # (start, end, category, strength, source); strength "strong" | "weak" | "shape"
 Cand = tuple[int, int, str, str, str]
 
@@ -152,3 +154,7 @@ def _number_category(d: str, default: str) -> str:
     if len(d) == 15 and luhn_ok(d):
         return "device"  # IMEI
     return default
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+CARD = gated(CARD)

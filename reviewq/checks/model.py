@@ -127,11 +127,13 @@ def use_models(tagger=None, story=None):
     _override.update({"tagger": saved["tagger"] if tagger is None else tagger,
                       "story": saved["story"] if story is None else story})
     _word_known.cache_clear()
+    _story_word_known.cache_clear()
     try:
         yield
     finally:
         _override.update(saved)
         _word_known.cache_clear()
+        _story_word_known.cache_clear()
 
 
 def _tagger():
@@ -279,8 +281,28 @@ def _shipped_story_weights():
     return data["bias"], data["weights"]
 
 
+@lru_cache(maxsize=65536)
+def _story_word_known(word: str) -> tuple[str, ...]:
+    """The features one distinct word gives `story_features` ("w:" and its "p:" pieces) that have a weight."""
+    w = _story_weights()[1]
+    feats = (f"w:{word}",) + (tuple(f"p:{piece}" for piece in _pieces(word)) if len(word) > 3 else ())
+    return tuple(f for f in feats if f in w)
+
+
 def story_probability(lower: str) -> float:
-    """P(post features an identifiable patient), from the logistic regression in models/story.json."""
+    """P(post features an identifiable patient), from the logistic regression in models/story.json.
+
+    The same sum as over `set(story_features(lower))`, without building the features no weight exists
+    for (they add 0): a word's own features are looked up once per distinct word and process."""
     bias, w = _story_weights()
-    z = bias + sum(w.get(f, 0.0) for f in set(story_features(lower)))
+    words = ["0" if x.isdigit() else x for x in _WORD.findall(lower)]
+    feats = set()
+    for word in set(words):
+        feats.update(_story_word_known(word))
+    feats.update(f for f in map("b:{}_{}".format, words, words[1:]) if f in w)
+    if "!" in lower and "cue:!" in w:
+        feats.add("cue:!")
+    if "@" in lower and "cue:@" in w:
+        feats.add("cue:@")
+    z = bias + sum(map(w.__getitem__, feats))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from reviewq.checks.fastre import gated
 from reviewq.checks.phi_patterns import STREET
 
 
@@ -123,8 +124,13 @@ _SENT_END = re.compile(r"(?<!\bmr)(?<!\bmrs)(?<!\bms)(?<!\bdr)(?<!\bst)(?<!\bmx)
                        r"(?<!\b[a-z])[.!?]+(?=\s)|\n|[\U0001F300-\U0001FAFF\u2600-\u27BF]+(?=\s)")  # an emoji ends a sentence
 
 
+@lru_cache(maxsize=8)
+def _lowered(text: str) -> str:
+    return text.lower()  # asked for every name, age and date of a post: lower the post once
+
+
 def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    low = text.lower()
+    low = _lowered(text)
     s = 0
     for m in _SENT_END.finditer(low, max(0, start - 300), start):
         s = m.end()
@@ -209,12 +215,13 @@ def find_people(post) -> list[Person]:
         spans.extend(_hashtag_names(text))
     if not text.isascii():
         spans.extend(_vietnamese_names(text))
-    if any(k in lower for k in _ROOM_KEYS) and any(c.isdigit() for c in text):
+    has_digit = any(map(str.isdigit, text))
+    if any(k in lower for k in _ROOM_KEYS) and has_digit:
         for m in _NAME_AFTER_ROOM.finditer(text):  # sign-out lists: "room 589 Nowak, 93, CHF"
             w = m.group(1).lower()
             if (w in LAST or w not in ENGLISH) and w not in STOP and w not in PLACE_WORDS:
                 spans.append((m.start(1), m.end(1), True))
-    streets = [m.span() for m in STREET.finditer(text)] if any(c.isdigit() for c in text) else []
+    streets = [m.span() for m in STREET.finditer(text)] if has_digit else []
     spans = [sp for sp in _merge(text, spans) if not _in_links(post, sp[0], sp[1])
              and not any(a <= sp[0] < b for a, b in streets)]
     known = post.policy.compiled.org_names
@@ -1006,3 +1013,10 @@ def _merge(text: str, spans):
         else:
             merged.append((s, e, strong))
     return merged
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+(_SENT_END, COMMERCIAL, NAME_LEFT_CUE, _CREW_AFTER, STAFF_POST, _AWARD_AFTER, TITLE_BEFORE) = \
+    map(gated, (_SENT_END, COMMERCIAL, NAME_LEFT_CUE, _CREW_AFTER, STAFF_POST, _AWARD_AFTER, TITLE_BEFORE))
+(ROLE_NOUN_BEFORE, STAFF_SENTENCE, PATIENT_SENTENCE, _PLACE_PREP_BEFORE, _CJK_RIGHT_CUE) = \
+    map(gated, (ROLE_NOUN_BEFORE, STAFF_SENTENCE, PATIENT_SENTENCE, _PLACE_PREP_BEFORE, _CJK_RIGHT_CUE))

@@ -15,6 +15,7 @@ from reviewq.checks import identifiers as ID
 from reviewq.checks import phi_patterns as P
 from reviewq.checks.base import Finding
 from reviewq.checks.dates import find_ages, find_dates
+from reviewq.checks.fastre import gated
 from reviewq.checks.names import ENGLISH, FIRST, STOP, _not_a_name, _role, _sentence_bounds
 from reviewq.checks.policy import domain_matches
 
@@ -435,3 +436,8 @@ def _contextual(post, text, subject, cands) -> None:
             continue  # a citation: an article on a blogging site in a post that names no one
         if personal_site or named:
             cands.append((link.start, link.end, "url", "strong"))
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+EVENT_BEFORE = gated(EVENT_BEFORE)
+_PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE = map(gated, (_PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE))

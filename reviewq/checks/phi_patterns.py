@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from reviewq.checks.fastre import gated
+
 # An identifier value after a keyword: letters/digits in groups joined by single - . / or space.
 _VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
 _SEP = (r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:(?:on file|on record|we have|listed|used|"
@@ -140,3 +142,10 @@ PERSONAL_PHONE_BEFORE = re.compile(
     r"fax (?:the|it|them|her|his|their))\b[^.!?]{0,20}$|\bback at\s*$|\bcb\s*:?\s*$"
     r"|\b(?:will|would|can|to|found|he'll|she'll|they'll)(?: (?:please|then|also))? call\s*(?:at|on)?\s*$"
     r"|\b(?:her|his|their)\b[^.!?\d]{0,30}$")
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+(IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN) = \
+    map(gated, (IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN))
+(VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC) = \
+    map(gated, (VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from reviewq.checks.base import Finding
+from reviewq.checks.fastre import gated
 from reviewq.checks.policy import domain_matches
 from reviewq.checks.urls import is_redirector
 
@@ -153,3 +154,8 @@ def check(post) -> list[Finding]:
             findings.append(post.finding("sourcing", "non_authoritative_link", "warn", link.start, link.end,
                                          BAD_LINK, RULE, FIX))
     return findings
+
+
+# Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
+CLAIM_EXTRA, CLAIM_MEANING = map(gated, (CLAIM_EXTRA, CLAIM_MEANING))
+_NOT_A_CURE = gated(_NOT_A_CURE)

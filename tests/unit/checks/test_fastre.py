@@ -1,0 +1,39 @@
+"""fastre.gated: the same matches as the pattern it gates, wherever and however it is searched."""
+import random
+import re
+
+from reviewq.checks import consent, dates, disclosure, names
+from reviewq.checks.fastre import gated
+
+SAMPLES = ["Use code NURSE10 for 10% off! Shop now: www.example.com", "Our patient Ella Moss turns 93 today.",
+           "Dr. Ivan Petrov, RN. Mr. Smith in Room 4B... DOB 01/02/1950!", "shop?ref=abc&tag=x 链接在简介 ok",
+           "", "a", "x.y. z!? \n 🎉 end", "Call (555) 201-8876 or +1 555 201 8876 today"]
+
+
+def _same(a, b, text, rnd):
+    assert [(m.span(), m.groups()) for m in a.finditer(text)] == [(m.span(), m.groups()) for m in b.finditer(text)]
+    for _ in range(20):
+        i = rnd.randrange(len(text) + 1)
+        j = rnd.randrange(i, len(text) + 1)
+        for meth in ("search", "match", "fullmatch"):
+            ma, mb = getattr(a, meth)(text, i, j), getattr(b, meth)(text, i, j)
+            assert (ma and (ma.span(), ma.groups())) == (mb and (mb.span(), mb.groups()))
+
+
+def test_gated_patterns_match_like_the_originals():
+    rnd = random.Random(5)
+    originals = [r"\b(?:shop|buy)\b[^.!?]{0,40}?(?:https?://|www\.)|[?&](?:ref|tag)=|\d{1,2}\s?%\s*off\b",
+                 r"(?<!\bmr)(?<!\b[a-z])[.!?]+(?=\s)|\n|[\U0001F300-\U0001FAFF]+(?=\s)",
+                 r"(?i)\b(?:mr|dr)\.?\s+[A-Z]\w+", r"\b(?:room|bed)\s*(?P<v>\d{1,4}[a-z]?)\b",
+                 disclosure.ENDORSEMENT.pattern, dates.AGE.pattern, names._SENT_END.pattern, consent.SUBJECT.pattern]
+    for pat in originals:
+        rx = re.compile(pat)
+        g = gated(rx)
+        for text in SAMPLES + [s.lower() for s in SAMPLES] + [s.upper() for s in SAMPLES]:
+            _same(rx, g, text, rnd)
+
+
+def test_patterns_that_may_start_anywhere_are_left_alone():
+    for pat in (r"[^.!?]{0,40}$", r"x?", r".foo", r"[^a]b"):
+        rx = re.compile(pat)
+        assert gated(rx) is rx
