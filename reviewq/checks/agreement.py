@@ -115,7 +115,8 @@ def settle_consent(post, findings: list) -> list:
         return findings  # two identifiers flagged together (a name and a care date): a person must look
     out = []
     for f in findings:
-        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source:
+        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source \
+                and not f.source.startswith("rule:consent.permission_assertion"):  # the author says they agreed
             f = replace(f, severity="info", fix="", source=f.source.replace("no model agreement, warn",
                                                                             "story classifier doubts, info"),
                         message=f"{f.message} Info only: nothing else in the post identifies a patient, and the "

@@ -27,7 +27,8 @@ _NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education
                r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
                r"liaisons?|lift|day|week|month|care team|resources?|advisory|council|(?:&|and) family)\b)")
 SUBJECT = re.compile(
-    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
+    r"\b(?:our|a|this|former|proud|the) (?:(?!(?:per|for|of|in|at|to|by|and|or|with|from|on)\b)\w+ ){0,2}?"
+    r"(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
     r"|\b(?:patient|video|audio|written) (?:testimonials?|story|stories|spotlight)\b|^\W*testimonial\b"
     r"|\bthis (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|guy|gentleman|lady|mom|mother|dad|father|grandma|grandpa|"
     r"grandmother|grandfather|survivor|warrior|fighter|champ|champion|hero|kiddo|kid|little one|baby|toddler|"
@@ -42,10 +43,10 @@ SUBJECT = re.compile(
     r"|(?:'s|’s) (?:[\w-]+ ){0,2}(?:recovery|survival|cancer|stroke|transplant|heart|birth) (?:story|journey)\b"
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
-    r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
-    r"|\bun[ao]? (?:[\w-]+ )?pacientes?\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
-    r"sobreviviente|luchador[a]?)\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
-    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
+    r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
+    r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
+    r"sobreviviente|luchador[a]?|mam[áa]|pap[áa]|abuel[oa]|señora|señor|joven|muchach[oa])\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
+    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre (?:[\w-]+ )?patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
 
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
@@ -53,7 +54,11 @@ SUBJECT = re.compile(
     r"|\bgrateful (?:mom|mother|dad|father|parent|parents|family|patient|daughter|son|wife|husband)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
-    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b")
+    r"|\b(?:patient|survivor|mom|mother|dad|father|son|daughter|baby|kid|teen|grandmother|grandfather|veteran|"
+    r"warrior|paciente|pacjent\w*|patiente?|mam[áa]|pap[áa]|sobreviviente|guy|girl|boy|man|woman|lady|one) "
+    r"\((?:[\w ]{0,12})?(?:pictured|photo|in photo|right|left|center|centre|en la foto|na zdj\w+|zdj\w+|sur la photo)\b"
+    r"|[—–] [^.!?]{0,40}\b(?:patient|paciente|pacjent\w*)\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b(?! (?!(?:and|who|is|was|has|turned|just|"
+    r"celebrates|finally)\b)[a-z]+\b)")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"vid[ée]o|v[íi]deo|regardez|mira|panoorin|historia|testimonio|felicidades|cumplea[ñn]os|gracias|orgullo|"
@@ -100,7 +105,7 @@ PERMISSION = re.compile(
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
     r"|\b(?:compartid[oa]s?|publicad[oa]s?|usad[oa]s?) con (?:el )?(?:permiso|consentimiento|autorizaci[óo]n)\b"
     r"|(?:với|được) sự (?:đồng ý|cho phép)"
-    r"|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
+    r"|\bza (?:\w+ )?zgod[ąa]\b|\bavec (?:l'|l’)?(?:accord|autorisation|permission|consentement)\b|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
@@ -175,7 +180,8 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
                  "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
-                 "pasyente", "este ", "esta ", "bệnh nhân")
+                 "pasyente", "este ", "esta ", "bệnh nhân", "pacjent", "notre ", "pictured", "photo", "foto", "zdj",
+                 "(right", "(left", "(cent")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
