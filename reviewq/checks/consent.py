@@ -205,7 +205,7 @@ def _anonymous_subject(text: str, lower: str):
     return m
 
 
-_GENERIC_WHO = re.compile(r"\b(?:every|each|any|all (?:the|our)) [\w-]+ who\b[^.!?]{0,40}$")
+_GENERIC_WHO = re.compile(r"\b(?:every|each|any|all (?:the|our)) [\w-]+ (?:who|by)\b[^.!?]{0,40}$")
 
 
 def _subject(text: str, lower: str):
@@ -214,6 +214,8 @@ def _subject(text: str, lower: str):
     for m in SUBJECT.finditer(lower):
         if _GENERIC_WHO.search(lower, max(0, m.start() - 60), m.start()):
             continue  # "thank you to every mom who let us be part of her story": everyone, no one featured
+        if _NOT_A.search(lower, max(0, m.start() - 8), m.start()):
+            continue  # "This is not a patient. This is Rocky, our therapy dog"
         i = lower.find("patient", m.start(), m.end())
         if i >= 0 and text[i] == "P" and _ORG_PATIENT.match(text, i + 7):
             continue  # a department named after patients, not a patient
@@ -228,6 +230,26 @@ NOT_ONE_PATIENT = re.compile(
     r"|\ball (?:the |our )?(?:\w+ )?(?:dads|moms|mothers|fathers|parents|patients|families|veterans|survivors)\b"
     r"|\b(?:permission|consent|blessing) (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|"
     r"illustrators?|creators?|designers?|publishers?|owners?|museum|band|musicians?|journal)\b")
+
+
+# The person the post features is a volunteer, a staff member honoured or a public figure, said in so many
+# words: their story is theirs to tell, not a patient's ("Volunteer spotlight: <name>, 78 ...", "nuestra
+# voluntaria <name>", "our Daisy Award winner", "on her retirement", "Grammy-winning singer").
+NON_PATIENT_FEATURE = re.compile(
+    r"^\W*(?:volunteer|staff|employee|nurse|team|colleague|caregiver|donor)s? (?:spotlight|story|stories|"
+    r"of the (?:month|year|week|quarter))\b"
+    r"|\bvoluntari[oa] (?:del mes|desde|de (?:la|el|los))\b|\bha(?:s|ve) volunteered\b"
+    r"|\b(?:daisy|bee|sunflower) award\b|\b(?:employee|nurse|volunteer|staff member) of the (?:month|year|quarter)\b"
+    r"|\bon (?:her|his|their) retirement\b|\bretir(?:es|ing|ement) after\b|\b(?:is|are) not (?:a |our )?patients?\b"
+    r"|\b(?:grammy|oscar|emmy|tony|olympic)(?:-| )(?:winning|award-winning|medalist)\b")
+# "Our volunteer Walter ...", "nuestra voluntaria Consuelo", "nuestro voluntario más veterano, Don Aurelio" (the
+# volunteer is the person named; not "our volunteer knitters made a shawl for <patient>").
+_OUR_VOLUNTEER = re.compile(r"\b(?i:our|nuestr[oa]|notre|nossa|nosso) (?:[\w-]+ ){0,2}?(?i:volunteer|voluntari[oa]|"
+                            r"b[ée]n[ée]vole)(?:,? (?:[A-Z]|(?i:del mes|de \d|m[áa]s \w+,? [A-Z])))")
+# A staff honour names its own patient ("a patient's family nominated her"): that patient is not featured.
+_STAFF_HONOUR = re.compile(r"\b(?:daisy|bee|sunflower) award\b|\bon (?:her|his|their) retirement\b|"
+                           r"\bretir(?:es|ing|ement) after\b|\bnominated (?:her|him|them)\b")
+_NOT_A = re.compile(r"\b(?:not|no|isn't|never) $")
 
 
 def permission_like(lower: str) -> bool:
@@ -287,6 +309,8 @@ def check(post) -> list[Finding]:
     handles = post.personal_handles
     if subject is None and handles:
         subject = handles[0]
+    if permission is None and (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and (subject is None or _STAFF_HONOUR.search(lower)):
+        return []  # the post features a volunteer, an honoured colleague or a public figure, said so
     source = "rule:consent.score"
     if permission is not None:
         subject = subject or permission  # the author says the patient agreed: a patient feature, whatever else

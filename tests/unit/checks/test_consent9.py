@@ -1,0 +1,35 @@
+"""Ninth pass: patient stories with no PHI span, and non-patients featured (all examples invented).
+
+Each test names the general rule it holds, with wording, names and places no list contains.
+"""
+import pytest
+
+from tests.unit.checks.helpers import flags
+
+
+# ---- a patient featured without any identifier: a photo, a role, a permission in another language ------
+@pytest.mark.parametrize("text", [
+    "Look at that smile! Our knee replacement patient (left) back on the pickleball court with her coach.",
+    "Young stroke survivor (pictured) cut the ribbon on our new rehab gym this morning.",
+    "Este papá (en la foto) regresó a darle las gracias al equipo que lo atendió.",
+    "Nasza pacjentka (zdjęcie za zgodą) znów tańczy po operacji biodra!",
+    "Notre jeune patiente (photo publiée avec l'accord de sa famille) a soufflé ses bougies à l'hôpital.",
+])
+def test_patient_features_without_identifiers(text):
+    assert flags(text, "consent")
+
+
+# ---- volunteers, honoured colleagues, patients in general, products: no patient featured -------------
+@pytest.mark.parametrize("text", [
+    "Volunteer spotlight: Hortensia Wexley, 83, has greeted visitors at the main lobby since 2009. Thank you!",
+    "Our volunteer Bartholomew Quayle, 88, has folded 10,000 origami cranes for the chemo suite 🕊️",
+    "Nuestra voluntaria Remedios Ibáñez lleva 20 años leyendo cuentos en pediatría. ¡Gracias!",
+    "Congrats to Philippa Oduya, RN, our Daisy Award winner! A patient's daughter nominated her 🌼",
+    "Congrats to Osvaldo Trent on his retirement after 31 years in the pharmacy!",
+    "Gracias a todo el equipo que cuida a nuestros pacientes cada noche. ¡Son lo máximo!",
+    "Our favorite travel mugs for night shift ☕ 20% off with code NIGHTMUG at mugsforrns.shop",
+    "This is not a patient. This is Biscuit, our facility cat, on her 3rd birthday 🐱",
+    "Two visitors at a time per patient room from Monday. Thank you! 💙",
+])
+def test_non_patients_are_not_features(text):
+    assert not flags(text, "consent")
