@@ -131,8 +131,8 @@ def settle_consent(post, findings: list) -> list:
     if not ENABLED:
         return findings
     findings = [_keep_identified(post, findings, f) for f in findings]
-    if post.story_p >= CONSENT_DOUBT or any(f.severity == "block" for f in findings):
-        return findings
+    if post.story_p >= CONSENT_DOUBT or any(f.severity == "block" and f.check in ("phi", "consent") for f in findings):
+        return findings  # (a post over a platform's limit or missing a disclosure identifies nobody by that)
     if len({f.category for f in findings if f.check == "phi" and f.severity == "warn"
             and f.category in CONTEXT_PHI}) >= 2:
         return findings  # two identifiers flagged together (a name and a care date): a person must look

@@ -59,7 +59,8 @@ CREDENTIAL_AFTER = re.compile(
     r"^(?:,\s*|\s+|\s*\()(?:RN|LPN|LVN|CNA|BSN|MSN|DNP|NP|APRN|FNP|FNP-BC|CRNA|CNM|PA|PA-C|PT|DPT|OT|OTR|"
     r"OTR/L|SLP|CCC-SLP|RT|RRT|RD|RDN|LD|LDN|MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|PharmD|RPh|MBA|MPH|MHA|MSHA|"
     r"LCSW|LMSW|MSW|LPC|EMT|EMT-P|NRP|FACS|FACC|FAAP|FACP|CDE|CDCES|IBCLC|CMA|RMA|CST|ATC|DDS|DMD|OD|DC|CNS|"
-    r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN)\b")
+    r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN|PTA|COTA|COTA/L|SLPA|"
+    r"PCT|CCMA|LMT|CHW|AEMT)\b")
 ROLE_AFTER = re.compile(
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:[\w-]+\s+){0,2}?(?:chaplain|nurse|physician|doctor|"
     r"surgeon|therapist|pharmacist|dietitian|volunteer|educator|coordinator|social worker|paramedic|"

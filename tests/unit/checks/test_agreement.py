@@ -138,3 +138,16 @@ def test_a_story_naming_its_patient_with_a_care_date_keeps_the_consent_block():
     gala = findings("Happy trails to our patient Dana Whitfield! See you at the gala on July 5 🎉", StubTagger(),
                     UNSURE_STORY)
     assert gala[("consent", "patient_story")].severity == "warn"
+
+
+def test_a_length_block_does_not_keep_a_doubted_story_a_warn():
+    # only a phi or consent block says someone is identified; a post over a platform's limit does not
+    long = STORY_POST + " " + "We are so proud of the whole rehab gym team and every volunteer. " * 6
+    fs = run_all_with_channels(long, ["x"])
+    assert any(f.check == "platform" and f.severity == "block" for f in fs)
+    assert [f.severity for f in fs if f.check == "consent"] == ["info"]
+
+
+def run_all_with_channels(text, channels):
+    with model.use_models(tagger=StubTagger(), story=NOT_STORY):
+        return run_all(text, channels)

@@ -33,3 +33,8 @@ def test_patient_features_without_identifiers(text):
 ])
 def test_non_patients_are_not_features(text):
     assert not flags(text, "consent")
+
+
+# ---- assistants' credentials make a staff list ---------------------------------------------------------
+def test_assistant_credentials_are_staff():
+    assert not flags("Proud of our rehab crew: Odile Fenwick, PTA and Marcus Oyelaran, COTA! 💪", "consent")
