@@ -106,7 +106,7 @@ def source(rule_source: str, verdict: Verdict) -> str:
 # Beside the consent finding's named person, one of these flagged in the same post is an identifier of theirs (a
 # date only in a post that tells care: an event's date beside an event's name is the commonest innocent pair).
 STORY_DETAILS = frozenset({"date", "age", "address"})
-CARE_TOLD = re.compile(r"\b(?:admitted|discharged?|born|surgery|stay(?:ed)? with us|(?:was|were) with us|nicu|icu|"
+CARE_TOLD = re.compile(r"\b(?:admitted|discharged?|born|brought in|surgery|stay(?:ed)? with us|(?:was|were) with us|nicu|icu|"
                        r"quimio\w*|rehabilitaci[óo]n|quemados|internad[oa]|hospitalizad[oa]|operad[oa]|dad[oa] de alta|"
                        r"alta|naci[óo]|estuvo con nosotros|urodzon[aey]|hospitalis[ée]e?|n[ée]e? le)\b")
 

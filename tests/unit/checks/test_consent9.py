@@ -4,7 +4,9 @@ Each test names the general rule it holds, with wording, names and places no lis
 """
 import pytest
 
-from tests.unit.checks.helpers import flags
+from reviewq.checks import dates
+
+from tests.unit.checks.helpers import blocks, flags, found
 
 
 # ---- a patient featured without any identifier: a photo, a role, a permission in another language ------
@@ -38,3 +40,19 @@ def test_non_patients_are_not_features(text):
 # ---- assistants' credentials make a staff list ---------------------------------------------------------
 def test_assistant_credentials_are_staff():
     assert not flags("Proud of our rehab crew: Odile Fenwick, PTA and Marcus Oyelaran, COTA! 💪", "consent")
+
+
+# ---- care dates in more languages; a relative's number in Spanish ---------------------------------------
+@pytest.mark.parametrize("text, date", [
+    ("urodzona 3 lipca 1931 w Łodzi", "3 lipca 1931"),
+    ("am 14. März nach der Hüft-OP entlassen", "14. März"),
+    ("recebeu alta no dia 9 de setembro", "9 de setembro"),
+    ("oo dhashay 25 Nofeembar", "25 Nofeembar"),
+])
+def test_care_dates_in_more_languages(text, date):
+    assert date.lower() in [m.group() for m in dates.DATE.finditer(text.lower())]
+
+
+def test_a_relatives_number_in_spanish_is_theirs():
+    text = "Hoy despedimos a Yesenia Quintero del piso de pediatría. Su papá nos dejó su número: +52 33 4812 7730"
+    assert "phone" in {f.category for f in blocks(text) if f.check == "phi"}
