@@ -46,6 +46,8 @@ SUBJECT = re.compile(
     r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
     r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
     r"sobreviviente|luchador[a]?|mam[áa]|pap[áa]|abuel[oa]|señora|señor|joven|muchach[oa])\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
+    r"|\bun[ao]? (?:[\w-]+ ){0,3}?(?:que|quien) (?:sufri[óo]|lleg[óo]|venci[óo]|super[óo]|recibi[óo]|naci[óo]|"
+    r"luch[óo]|fue (?:operad|diagnosticad|trasplantad|atendid|hospitalizad)[oa])\b"
     r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre (?:[\w-]+ )?patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
 
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
@@ -180,7 +182,7 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
                  "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
-                 "pasyente", "este ", "esta ", "bệnh nhân", "pacjent", "notre ", "pictured", "photo", "foto", "zdj",
+                 "pasyente", "este ", "esta ", "bệnh nhân", " que ", " quien ", "pacjent", "notre ", "pictured", "photo", "foto", "zdj",
                  "(right", "(left", "(cent")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 

@@ -228,9 +228,26 @@ def find_people(post) -> list[Person]:
                 _LIST_JOIN.match(text, people[-1].end, s) and _LIST_JOIN.match(text, people[-1].end, s).end() == s:
             role = people[-1].role  # "donors Mei-Ling Castro and Ruben Adebayo", "Dr. A, B and C"
         people.append(Person(s, e, role, strong))
+    if any(p.role != "person" for p in people) and any(p.role == "person" for p in people):
+        people = _same_as_staff(lower, people)
     if any(p.role == "person" for p in people):
         people = _repeats(text, lower, people)
     return people
+
+
+def _same_as_staff(lower: str, people: list[Person]) -> list[Person]:
+    """A name whose every word is a word of a staff member's (or public figure's) name in the post, or the start
+    of one, is that person again: "nuestra enfermera jefa Maribel Ortega … ¡Te queremos, Mari!"."""
+    staff = {w: p.role for p in people if p.role != "person" for w in _WORD.findall(lower[p.start:p.end]) if len(w) >= 3}
+    out = []
+    for p in people:
+        ws = _WORD.findall(lower[p.start:p.end])
+        roles = [staff.get(w) or next((r for sw, r in staff.items() if len(w) >= 3 and sw.startswith(w)), None)
+                 for w in ws]
+        if p.role == "person" and ws and all(roles):
+            p = Person(p.start, p.end, roles[0], p.strong)
+        out.append(p)
+    return out
 
 
 _VI_TITLE = re.compile(r"(?<![\w])(?:[ôÔ]ng|[bB]à|[cC]ụ|[bB]ác|[cC]ô|[cC]hú) ((?:[^\W\d_]+ ?){1,4})")
@@ -431,6 +448,9 @@ ROLE_NOUN_BEFORE = re.compile(
     r"panelists?|hosts?|emcees?|presenters?|organi[sz]ers?|winners?|finalists?|nominees?|"
     r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
     r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$"
+    # a staff word with its rank after it: "nuestra enfermera jefa", "médico residente", "enfermeira-chefe"
+    r"|\b(?:enfermer[oa]|enfermeir[oa]|m[ée]dic[oa]|doctor[a]?|infirmi[èe]re|t[ée]cnic[oa]|nurse)[- ](?:jef[ea]|en jefe|"
+    r"chefe|cheffe|residente|titular|general|supervisor[a]?|coordinador[a]?|manager|lead)\s*,?\s+$"
     r"|\b(?:judges|panelists|hosts|speakers|presenters|organi[sz]ers|emcees|volunteers|co-?chairs|chairs)\s*:\s+$")
 PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
                           r"^[^.!?]{0,40}turned-patient\b")

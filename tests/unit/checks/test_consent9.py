@@ -56,3 +56,15 @@ def test_care_dates_in_more_languages(text, date):
 def test_a_relatives_number_in_spanish_is_theirs():
     text = "Hoy despedimos a Yesenia Quintero del piso de pediatría. Su papá nos dejó su número: +52 33 4812 7730"
     assert "phone" in {f.category for f in blocks(text) if f.check == "phi"}
+
+
+# ---- a staff member's rank after the staff word, and their nickname later in the post ---------------------
+def test_a_staff_members_nickname_is_staff_too():
+    text = "Feliz cumpleaños a nuestra enfermera jefa Leonor Batiz 🎉 ¡Te queremos, Leo! Hay pastel en la sala 3."
+    assert not found(text, "name")
+    assert not flags(text, "consent")
+
+
+def test_a_spanish_narrative_about_one_person_is_a_feature():
+    text = "Historias que inspiran: una maestra jubilada que venció la leucemia volvió hoy a dar clases de piano. 🎹"
+    assert flags(text, "consent")
