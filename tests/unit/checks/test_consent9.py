@@ -68,3 +68,12 @@ def test_a_staff_members_nickname_is_staff_too():
 def test_a_spanish_narrative_about_one_person_is_a_feature():
     text = "Historias que inspiran: una maestra jubilada que venció la leucemia volvió hoy a dar clases de piano. 🎹"
     assert flags(text, "consent")
+
+
+@pytest.mark.parametrize("text", [
+    "Nuestro voluntario del mes es Don Porfirio Zamudio, que lleva 9 años repartiendo café en urgencias ☕",
+    "Gracias a Doña Herlinda Ocampo, voluntaria desde hace 15 años, por organizar la posada del piso 4. 🎄",
+    "Volunteer story: Philomena has read to the babies in our NICU every Thursday since 2011. 📚",
+])
+def test_volunteers_named_in_so_many_words_are_not_patients(text):
+    assert not found(text, "name")
