@@ -495,6 +495,13 @@ _PUBLIC_BEFORE = re.compile(r"\b(?:legend|celebrity|star|icon|olympian|athlete|s
                             r"quarterback|author|astronaut|governor|mayor|senator)\s*,?\s+$")
 
 
+# A list of staff or volunteers opened by a colon: "Gracias a nuestros voluntarios de la clínica rural: Lupe, …".
+_STAFF_LIST_BEFORE = re.compile(r"\b(?:our|nuestr[oa]s|nossos|nossas|nos) (?:[\w-]+ )?(?:volunteers|voluntari[oa]s|"
+                                r"nurses|enfermer[oa]s|enfermeir[oa]s|b[ée]n[ée]voles|infirmi[èe]res|staff|team|equipo|"
+                                r"techs|doctors|m[ée]dic[oa]s)(?: (?:de|del|of|from|at|on|en|da|do) [^:.!?]{0,30})?\s*:\s+"
+                                r"(?:[^\W\d_]+(?:[ -][^\W\d_]+)?,?\s+(?:y\s+|and\s+|e\s+|et\s+)?)*$")
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
     if _PARTICIPANT_BEFORE.search(lower, max(0, s - 40), s):
         return "person"  # "our oldest vaccine trial volunteer, <name>": a research participant
@@ -515,7 +522,7 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         ra = None  # "Tell Lan the nurses say hi": a plural role after a name without a comma is not hers
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) or ra:
         return "staff"
-    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
+    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) or _STAFF_LIST_BEFORE.search(lower, max(0, s - 60), s):
         return "staff"
     if (_post_flags(lower)[0] and not _post_flags(lower)[2]) or \
             (_post_flags(lower)[1] and not PATIENT_SENTENCE.search(sentence)):

@@ -77,3 +77,8 @@ def test_a_spanish_narrative_about_one_person_is_a_feature():
 ])
 def test_volunteers_named_in_so_many_words_are_not_patients(text):
     assert not found(text, "name")
+
+
+def test_a_colon_list_of_volunteers_is_staff():
+    text = "Gracias a nuestros voluntarios del centro comunitario: Pancho, Toñita y Rigo 🙏 ¡Sin ustedes no hay feria!"
+    assert not [f for f in blocks(text) if f.category == "name"]
