@@ -82,3 +82,13 @@ def test_volunteers_named_in_so_many_words_are_not_patients(text):
 def test_a_colon_list_of_volunteers_is_staff():
     text = "Gracias a nuestros voluntarios del centro comunitario: Pancho, Toñita y Rigo 🙏 ¡Sin ustedes no hay feria!"
     assert not [f for f in blocks(text) if f.category == "name"]
+
+
+@pytest.mark.parametrize("text, cat, value", [
+    ("Buscamos al dueño de un sedán gris, placas RTZ-5512 de Sonora, estacionado en urgencias desde el martes.",
+     "vehicle", "RTZ-5512"),
+    ("Se encontró una cartera en la sala de espera con la licencia de conducir D4410-7723 a nombre de un paciente.",
+     "license", "D4410-7723"),
+])
+def test_plates_and_licences_in_spanish(text, cat, value):
+    assert value in found(text, cat)
