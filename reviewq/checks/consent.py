@@ -251,6 +251,9 @@ _OUR_VOLUNTEER = re.compile(r"\b(?i:our|nuestr[oa]|notre|nossa|nosso) (?:[\w-]+ 
 # A staff honour names its own patient ("a patient's family nominated her"): that patient is not featured.
 _STAFF_HONOUR = re.compile(r"\b(?:daisy|bee|sunflower) award\b|\bon (?:her|his|their) retirement\b|"
                            r"\bretir(?:es|ing|ement) after\b|\bnominated (?:her|him|them)\b")
+# Prefilter: NON_PATIENT_FEATURE and _OUR_VOLUNTEER cannot match unless one of these is in the lower-case text.
+_NON_PATIENT_KEYS = ("volunt", "bénévole", "benevole", "spotlight", "story", "stories", "of the", "award", "retir",
+                     "winning", "medalist", "not a patient", "not our patient", "not patient")
 _NOT_A = re.compile(r"\b(?:not|no|isn't|never) $")
 
 
@@ -311,7 +314,8 @@ def check(post) -> list[Finding]:
     handles = post.personal_handles
     if subject is None and handles:
         subject = handles[0]
-    if permission is None and (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and (subject is None or _STAFF_HONOUR.search(lower)):
+    if permission is None and any(k in lower for k in _NON_PATIENT_KEYS) and \
+            (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and (subject is None or _STAFF_HONOUR.search(lower)):
         return []  # the post features a volunteer, an honoured colleague or a public figure, said so
     source = "rule:consent.score"
     if permission is not None:
