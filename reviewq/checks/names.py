@@ -518,7 +518,8 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
     if _COMMUNITY_AFTER.match(lower, e):
         return "public"  # "Thank you, Wrenfield, for trusting us with your care": a town or community addressed
     ra = ROLE_AFTER.match(lower[e:e + 40])
-    if ra and lower[e:e + 1] != "," and ra.group().endswith("s") and not ra.group().endswith("ss"):
+    if ra and lower[e:e + 1] != "," and ra.group().endswith("s") and not ra.group().endswith("ss") \
+            and not ra.group().lstrip(", ").startswith(("from ", "of ")):  # "Marisol from EVS" is theirs
         ra = None  # "Tell Lan the nurses say hi": a plural role after a name without a comma is not hers
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) or ra:
         return "staff"

@@ -92,3 +92,9 @@ def test_a_colon_list_of_volunteers_is_staff():
 ])
 def test_plates_and_licences_in_spanish(text, cat, value):
     assert value in found(text, cat)
+
+
+def test_a_name_from_a_department_is_staff():
+    text = "Today we celebrate Rosalind from EVS, who turned 60 and has kept 4 North spotless for 22 years ✨ Happy birthday!"
+    assert not [f for f in blocks(text) if f.category == "name"]
+    assert not [f for f in flags(text, "consent") if f.severity == "block"]
