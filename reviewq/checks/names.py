@@ -169,6 +169,12 @@ HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r
                        r"di|du|la|le|al|bin|ibn) )*" + _CAPW + r"){0,2})")
 
 
+# Names an institution, a shop or a team written before its proper name (Spanish, Portuguese, French order).
+_ORG_WORD_BEFORE = re.compile(r"\b(?:hospital|hôpital|h[óo]spital|cl[íi]nica|clinique|sanatorio|farmacias?|pharmacie|"
+                              r"centro (?:m[ée]dico|de salud|comunitario)|colegio|escuela|preparatoria|universidad|"
+                              r"parroquia|iglesia|fundaci[óo]n|funda[çc][ãa]o|equipo(?: de [\w]+)?|club)\s+$")
+
+
 def find_people(post) -> list[Person]:
     """Every person named in the post (folded-text spans), each with a role."""
     text, lower = post.folded.text, post.folded.lower
@@ -224,8 +230,9 @@ def find_people(post) -> list[Person]:
     known = post.policy.compiled.org_names
     people = []
     for s, e, strong in spans:
-        if text[s:e].lower() in known or never_a_name(text[s:e]):
-            continue
+        if text[s:e].lower() in known or never_a_name(text[s:e]) or _ORG_WORD_BEFORE.search(lower, max(0, s - 30), s) \
+                or _ORG_WORD_BEFORE.search(lower[s:e].split(" ", 1)[0] + " "):
+            continue  # "Hospital San Rafael", "Farmacias Guadalajara", "el equipo de béisbol Los Tecolotes"
         role = _role(text, lower, s, e)
         if role == "person" and people and people[-1].role != "person" and \
                 _LIST_JOIN.match(text, people[-1].end, s) and _LIST_JOIN.match(text, people[-1].end, s).end() == s:

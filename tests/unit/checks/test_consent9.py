@@ -98,3 +98,12 @@ def test_a_name_from_a_department_is_staff():
     text = "Today we celebrate Rosalind from EVS, who turned 60 and has kept 4 North spotless for 22 years ✨ Happy birthday!"
     assert not [f for f in blocks(text) if f.category == "name"]
     assert not [f for f in flags(text, "consent") if f.severity == "block"]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("Gracias por 30 años en el Hospital Santa Eulalia, ¡te queremos! 🎉", "Santa Eulalia"),
+    ("Muchas gracias a Farmacias Benavides por patrocinar nuestra feria de salud 🙌 #patrocinado", "Benavides"),
+    ("Gracias al equipo de béisbol Los Halcones por visitar pediatría ⚾", "Los Halcones"),
+])
+def test_an_institution_named_after_its_kind_word_is_not_a_person(text, word):
+    assert not any(word in t for t in found(text, "name"))
