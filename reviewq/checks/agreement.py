@@ -106,9 +106,9 @@ def source(rule_source: str, verdict: Verdict) -> str:
 # Beside the consent finding's named person, one of these flagged in the same post is an identifier of theirs (a
 # date only in a post that tells care: an event's date beside an event's name is the commonest innocent pair).
 STORY_DETAILS = frozenset({"date", "age", "address"})
-CARE_TOLD = re.compile(r"\b(?:admitted|discharged?|born|brought in|surgery|stay(?:ed)? with us|(?:was|were) with us|nicu|icu|"
-                       r"quimio\w*|rehabilitaci[óo]n|quemados|internad[oa]|hospitalizad[oa]|operad[oa]|dad[oa] de alta|"
-                       r"alta|naci[óo]|estuvo con nosotros|urodzon[aey]|hospitalis[ée]e?|n[ée]e? le)\b")
+CARE_TOLD = re.compile(r"\b(?:admitted|discharged?|born|brought in|surgery|stay(?:ed)? with us|(?:was|were) with us|"
+                       r"nicu|icu|quimio\w*|rehabilitaci[óo]n|quemados|internad[oa]|hospitalizad[oa]|operad[oa]|"
+                       r"dad[oa] de alta|alta|naci[óo]|estuvo con nosotros|urodzon[aey]|hospitalis[ée]e?|n[ée]e? le)\b")
 
 
 def _identified(findings: list, f, cared: bool) -> str:

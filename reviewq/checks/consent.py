@@ -43,12 +43,16 @@ SUBJECT = re.compile(
     r"|(?:'s|’s) (?:[\w-]+ ){0,2}(?:recovery|survival|cancer|stroke|transplant|heart|birth) (?:story|journey)\b"
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
-    r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
-    r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
-    r"sobreviviente|luchador[a]?|mam[áa]|pap[áa]|abuel[oa]|señora|señor|joven|muchach[oa])\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
+    r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b"
+    r"|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
+    r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)"
+    r"|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
+    r"sobreviviente|luchador[a]?|mam[áa]|pap[áa]|abuel[oa]|señora|señor|joven|muchach[oa])\b"
+    r"|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
     r"|\bun[ao]? (?:[\w-]+ ){0,3}?(?:que|quien) (?:sufri[óo]|lleg[óo]|venci[óo]|super[óo]|recibi[óo]|naci[óo]|"
     r"luch[óo]|fue (?:operad|diagnosticad|trasplantad|atendid|hospitalizad)[oa])\b"
-    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre (?:[\w-]+ )?patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
+    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre (?:[\w-]+ )?patiente?\b"
+    r"|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
 
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
@@ -59,7 +63,9 @@ SUBJECT = re.compile(
     r"|\b(?:patient|survivor|mom|mother|dad|father|son|daughter|baby|kid|teen|grandmother|grandfather|veteran|"
     r"warrior|paciente|pacjent\w*|patiente?|mam[áa]|pap[áa]|sobreviviente|guy|girl|boy|man|woman|lady|one) "
     r"\((?:[\w ]{0,12})?(?:pictured|photo|in photo|right|left|center|centre|en la foto|na zdj\w+|zdj\w+|sur la photo)\b"
-    r"|[—–] [^.!?]{0,40}\b(?:patient|paciente|pacjent\w*)\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b(?! (?!(?:and|who|is|was|has|turned|just|"
+    r"|[—–] [^.!?]{0,40}\b(?:patient|paciente|pacjent\w*)\b(?!s)" + _NOT_PERSON +
+    r"|\bgave me my life back\b"
+    r"|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b(?! (?!(?:and|who|is|was|has|turned|just|"
     r"celebrates|finally)\b)[a-z]+\b)")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
@@ -107,7 +113,9 @@ PERMISSION = re.compile(
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
     r"|\b(?:compartid[oa]s?|publicad[oa]s?|usad[oa]s?) con (?:el )?(?:permiso|consentimiento|autorizaci[óo]n)\b"
     r"|(?:với|được) sự (?:đồng ý|cho phép)"
-    r"|\bza (?:\w+ )?zgod[ąa]\b|\bavec (?:l'|l’)?(?:accord|autorisation|permission|consentement)\b|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
+    r"|\bza (?:\w+ )?zgod[ąa]\b|\bavec (?:l'|l’)?(?:accord|autorisation|permission|consentement)\b"
+    r"|허락을 받고|허락하에|동의를 받고|동의하에"
+    r"|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
@@ -182,8 +190,9 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
                  "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
-                 "pasyente", "este ", "esta ", "bệnh nhân", " que ", " quien ", "pacjent", "notre ", "pictured", "photo", "foto", "zdj",
-                 "(right", "(left", "(cent")
+                 "pasyente", "este ", "esta ", "bệnh nhân", " que ", " quien ", "pacjent", "notre ",
+                 "pictured", "photo",
+                 "foto", "zdj", "(right", "(left", "(cent")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
@@ -315,7 +324,8 @@ def check(post) -> list[Finding]:
     if subject is None and handles:
         subject = handles[0]
     if permission is None and any(k in lower for k in _NON_PATIENT_KEYS) and \
-            (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and (subject is None or _STAFF_HONOUR.search(lower)):
+            (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and \
+            (subject is None or _STAFF_HONOUR.search(lower)):
         return []  # the post features a volunteer, an honoured colleague or a public figure, said so
     source = "rule:consent.score"
     if permission is not None:

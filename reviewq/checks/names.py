@@ -248,7 +248,8 @@ def find_people(post) -> list[Person]:
 def _same_as_staff(lower: str, people: list[Person]) -> list[Person]:
     """A name whose every word is a word of a staff member's (or public figure's) name in the post, or the start
     of one, is that person again: "nuestra enfermera jefa Maribel Ortega … ¡Te queremos, Mari!"."""
-    staff = {w: p.role for p in people if p.role != "person" for w in _WORD.findall(lower[p.start:p.end]) if len(w) >= 3}
+    staff = {w: p.role for p in people if p.role != "person"
+             for w in _WORD.findall(lower[p.start:p.end]) if len(w) >= 3}
     out = []
     for p in people:
         ws = _WORD.findall(lower[p.start:p.end])
@@ -463,8 +464,8 @@ ROLE_NOUN_BEFORE = re.compile(
     r"|\b(?:volunteer|voluntari[oa]|b[ée]n[ée]vole)s? (?:of the (?:month|year|week)|del (?:mes|año)|du mois|"
     r"m[áa]s \w+)(?: (?:is|es|est))?\s*,?\s+$"
     # a staff word with its rank after it: "nuestra enfermera jefa", "médico residente", "enfermeira-chefe"
-    r"|\b(?:enfermer[oa]|enfermeir[oa]|m[ée]dic[oa]|doctor[a]?|infirmi[èe]re|t[ée]cnic[oa]|nurse)[- ](?:jef[ea]|en jefe|"
-    r"chefe|cheffe|residente|titular|general|supervisor[a]?|coordinador[a]?|manager|lead)\s*,?\s+$"
+    r"|\b(?:enfermer[oa]|enfermeir[oa]|m[ée]dic[oa]|doctor[a]?|infirmi[èe]re|t[ée]cnic[oa]|nurse)[- ]"
+    r"(?:jef[ea]|en jefe|chefe|cheffe|residente|titular|general|supervisor[a]?|coordinador[a]?|manager|lead)\s*,?\s+$"
     r"|\b(?:judges|panelists|hosts|speakers|presenters|organi[sz]ers|emcees|volunteers|co-?chairs|chairs)\s*:\s+$")
 PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
                           r"^[^.!?]{0,40}turned-patient\b")
@@ -505,7 +506,8 @@ _PUBLIC_BEFORE = re.compile(r"\b(?:legend|celebrity|star|icon|olympian|athlete|s
 # A list of staff or volunteers opened by a colon: "Gracias a nuestros voluntarios de la clínica rural: Lupe, …".
 _STAFF_LIST_BEFORE = re.compile(r"\b(?:our|nuestr[oa]s|nossos|nossas|nos) (?:[\w-]+ )?(?:volunteers|voluntari[oa]s|"
                                 r"nurses|enfermer[oa]s|enfermeir[oa]s|b[ée]n[ée]voles|infirmi[èe]res|staff|team|equipo|"
-                                r"techs|doctors|m[ée]dic[oa]s)(?: (?:de|del|of|from|at|on|en|da|do) [^:.!?]{0,30})?\s*:\s+"
+                                r"techs|doctors|m[ée]dic[oa]s)"
+                                r"(?: (?:de|del|of|from|at|on|en|da|do) [^:.!?]{0,30})?\s*:\s+"
                                 r"(?:[^\W\d_]+(?:[ -][^\W\d_]+)?,?\s+(?:y\s+|and\s+|e\s+|et\s+)?)*$")
 
 

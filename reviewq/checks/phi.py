@@ -310,7 +310,8 @@ _THEIR_SENTENCE = re.compile(r"\b(?:family|wife|husband|son|daughter|mom|dad|car
 # A relative who left their own number: "Su mamá nos dejó su número …: +52 …", "her dad gave us his cell".
 _KIN_NUMBER = re.compile(r"\b(?:mom|mother|dad|father|wife|husband|son|daughter|sister|brother|mam[áa]|pap[áa]|madre|"
                          r"padre|hij[oa]|espos[oa]|m[ãa]e|pai|m[èe]re|p[èe]re)\b[^.!?]{0,60}\b(?:su|her|his|their|seu|"
-                         r"sua|son|sa) (?:n[úu]mero|number|tel[ée]fono|celular|cell|phone|num[ée]ro|portable)\b[^.!?]*$")
+                         r"sua|son|sa) (?:n[úu]mero|number|tel[ée]fono|celular|cell|phone|num[ée]ro|portable)\b"
+                         r"[^.!?]*$")
 
 
 def _phones(post, text, lower, cands) -> None:

@@ -95,7 +95,8 @@ def test_plates_and_licences_in_spanish(text, cat, value):
 
 
 def test_a_name_from_a_department_is_staff():
-    text = "Today we celebrate Rosalind from EVS, who turned 60 and has kept 4 North spotless for 22 years ✨ Happy birthday!"
+    text = ("Today we celebrate Rosalind from EVS, who turned 60 and has kept 4 North spotless for 22 years ✨ "
+            "Happy birthday!")
     assert not [f for f in blocks(text) if f.category == "name"]
     assert not [f for f in flags(text, "consent") if f.severity == "block"]
 
