@@ -13,6 +13,7 @@ finding.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 ENABLED = True  # training/crossval.py --rules-alone turns it off to measure the rules without it
@@ -102,23 +103,62 @@ def source(rule_source: str, verdict: Verdict) -> str:
     return f"{rule_source}; {did}: {verdict.signal}"
 
 
+# Beside the consent finding's named person, one of these flagged in the same post is an identifier of theirs (a
+# date only in a post that tells care: an event's date beside an event's name is the commonest innocent pair).
+STORY_DETAILS = frozenset({"date", "age", "address"})
+CARE_TOLD = re.compile(r"\b(?:admitted|discharged?|born|brought in|surgery|stay(?:ed)? with us|(?:was|were) with us|"
+                       r"nicu|icu|quimio\w*|rehabilitaci[óo]n|quemados|internad[oa]|hospitalizad[oa]|operad[oa]|"
+                       r"dad[oa] de alta|alta|naci[óo]|estuvo con nosotros|urodzon[aey]|hospitalis[ée]e?|n[ée]e? le)\b")
+
+
+def _identified(findings: list, f, cared: bool) -> str:
+    """The categories that make the person a rules-only consent finding names identifiable: a flagged phi name on
+    the very span and another flagged context identifier (a care date, an age, an address), or ''."""
+    phi = [g for g in findings if g.check == "phi" and g.severity in ("warn", "block")]
+    if f.start is None or not any(g.category == "name" and g.start is not None and g.start < f.end
+                                  and f.start < g.end for g in phi):
+        return ""
+    other = sorted({g.category for g in phi if g.category in STORY_DETAILS and (g.category != "date" or cared)})
+    return "+".join(["name"] + other) if other else ""
+
+
 def settle_consent(post, findings: list) -> list:
     """`findings` with a rules-only consent warn turned `info` when the classifier reads no patient story.
 
     Only where no other finding of the post blocks and no two context identifiers are flagged together: a
     post that names someone with an identifier of theirs keeps every flag. The finding stays (shown,
     explained); `info` asks nobody for a consent record."""
-    if not ENABLED or post.story_p >= CONSENT_DOUBT or any(f.severity == "block" for f in findings):
+    if not ENABLED:
         return findings
+    findings = [_keep_identified(post, findings, f) for f in findings]
+    if post.story_p >= CONSENT_DOUBT or any(f.severity == "block" and f.check in ("phi", "consent") for f in findings):
+        return findings  # (a post over a platform's limit or missing a disclosure identifies nobody by that)
     if len({f.category for f in findings if f.check == "phi" and f.severity == "warn"
             and f.category in CONTEXT_PHI}) >= 2:
         return findings  # two identifiers flagged together (a name and a care date): a person must look
     out = []
     for f in findings:
-        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source:
+        if f.check == "consent" and f.severity == "warn" and "; no model agreement" in f.source \
+                and not f.source.startswith("rule:consent.permission_assertion"):  # the author says they agreed
             f = replace(f, severity="info", fix="", source=f.source.replace("no model agreement, warn",
                                                                             "story classifier doubts, info"),
                         message=f"{f.message} Info only: nothing else in the post identifies a patient, and the "
                                 f"story classifier reads none (story p={post.story_p:.2f}).")
         out.append(f)
     return out
+
+
+def _keep_identified(post, findings: list, f):
+    """A rules-only consent warn keeps its block when the rules also flag the person it names and a detail of
+    theirs (a care date, an age, an address): a named patient's story with an identifier, whatever the classifier."""
+    if f.check != "consent" or f.severity != "warn" or "; no model agreement, warn" not in f.source:
+        return f
+    from reviewq.checks.consent import CARE_EVENT  # consent imports this module
+    lower = post.folded.lower
+    combined = _identified(findings, f, CARE_EVENT.search(lower) is not None or CARE_TOLD.search(lower) is not None)
+    if not combined:
+        return f
+    return replace(f, severity="block", source=f.source.replace("no model agreement, warn", "no model agreement, "
+                                                                "block kept") + f"; rules combine consent+{combined}",
+                   message=f.message.split(" Warn, not block:")[0] + f" Block kept: the rules flag the person named "
+                           f"and a detail of theirs ({combined}).")

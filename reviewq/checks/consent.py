@@ -28,7 +28,8 @@ _NOT_PERSON = (r"(?!['’]?s? (?:portal|transport\w*|experience|safety|education
                r"financial|billing|relations|navigators?|rights|satisfaction|parking|information|registration|"
                r"liaisons?|lift|day|week|month|care team|resources?|advisory|council|(?:&|and) family)\b)")
 SUBJECT = re.compile(
-    r"\b(?:our|a|this|former|proud|the) (?:\w+ )?(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
+    r"\b(?:our|a|this|former|proud|the) (?:(?!(?:per|for|of|in|at|to|by|and|or|with|from|on)\b)\w+ ){0,2}?"
+    r"(?:\w+(?:-\w+)+ )?patient(?!s)" + _NOT_PERSON +
     r"|\b(?:patient|video|audio|written) (?:testimonials?|story|stories|spotlight)\b|^\W*testimonial\b"
     r"|\bthis (?:[\w-]+ ){0,2}(?:man|woman|boy|girl|guy|gentleman|lady|mom|mother|dad|father|grandma|grandpa|"
     r"grandmother|grandfather|survivor|warrior|fighter|champ|champion|hero|kiddo|kid|little one|baby|toddler|"
@@ -43,10 +44,16 @@ SUBJECT = re.compile(
     r"|(?:'s|’s) (?:[\w-]+ ){0,2}(?:recovery|survival|cancer|stroke|transplant|heart|birth) (?:story|journey)\b"
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
-    r"|\bnuestr[oa]s? (?:[\w-]+ )?pacientes?\b|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
-    r"|\bun[ao]? (?:[\w-]+ )?pacientes?\b(?! (?:portal|de la semana)\b)|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
-    r"sobreviviente|luchador[a]?)\b|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
-    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre patiente?\b|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
+    r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b"
+    r"|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
+    r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)"
+    r"|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
+    r"sobreviviente|luchador[a]?|mam[áa]|pap[áa]|abuel[oa]|señora|señor|joven|muchach[oa])\b"
+    r"|\b(?:một|các|những)? ?bệnh nhân (?:của chúng tôi|nhỏ)"
+    r"|\bun[ao]? (?:[\w-]+ ){0,3}?(?:que|quien) (?:sufri[óo]|lleg[óo]|venci[óo]|super[óo]|recibi[óo]|naci[óo]|"
+    r"luch[óo]|fue (?:operad|diagnosticad|trasplantad|atendid|hospitalizad)[oa])\b"
+    r"|\bson parcours\b|\bsa gu[ée]rison\b|\bnotre (?:[\w-]+ )?patiente?\b"
+    r"|\bkwento ni\b|\b(?:ating|aming|ang aming) pasyente\b"
 
     r"|\b(?:nicu|picu|icu|rehab|cardiac rehab|pulmonary rehab|burn unit|trauma) (?:grads?|graduates?|alumni|babies|"
     r"warriors?|survivors?)\b"
@@ -54,7 +61,13 @@ SUBJECT = re.compile(
     r"|\bgrateful (?:mom|mother|dad|father|parent|parents|family|patient|daughter|son|wife|husband)\b"
     r"|\bnicu bab(?:y|ies)\b|\b(?:meet|welcome) the \w+ family\b|\bpatient(?:'s|’s) family\b"
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
-    r"|[—–] [^.!?]{0,40}\bpatient\b(?!s)" + _NOT_PERSON + r"|\bgave me my life back\b|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b")
+    r"|\b(?:patient|survivor|mom|mother|dad|father|son|daughter|baby|kid|teen|grandmother|grandfather|veteran|"
+    r"warrior|paciente|pacjent\w*|patiente?|mam[áa]|pap[áa]|sobreviviente|guy|girl|boy|man|woman|lady|one) "
+    r"\((?:[\w ]{0,12})?(?:pictured|photo|in photo|right|left|center|centre|en la foto|na zdj\w+|zdj\w+|sur la photo)\b"
+    r"|[—–] [^.!?]{0,40}\b(?:patient|paciente|pacjent\w*)\b(?!s)" + _NOT_PERSON +
+    r"|\bgave me my life back\b"
+    r"|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b(?! (?!(?:and|who|is|was|has|turned|just|"
+    r"celebrates|finally)\b)[a-z]+\b)")
 STORY = re.compile(
     r"\b(?:story|stories|testimonial|own words|pictured|photo|photos of|picture|video|watch|swipe|selfie|"
     r"vid[ée]o|v[íi]deo|regardez|mira|panoorin|historia|testimonio|felicidades|cumplea[ñn]os|gracias|orgullo|"
@@ -101,7 +114,9 @@ PERMISSION = re.compile(
     r"publishers?|owners?|museum|band|musicians?|journal|copyright))"
     r"|\b(?:compartid[oa]s?|publicad[oa]s?|usad[oa]s?) con (?:el )?(?:permiso|consentimiento|autorizaci[óo]n)\b"
     r"|(?:với|được) sự (?:đồng ý|cho phép)"
-    r"|허락을 받고|허락하에|동의를 받고|동의하에|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
+    r"|\bza (?:\w+ )?zgod[ąa]\b|\bavec (?:l'|l’)?(?:accord|autorisation|permission|consentement)\b"
+    r"|허락을 받고|허락하에|동의를 받고|동의하에"
+    r"|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
     r"|\b(?:ok|okay|permission|blessing|consent(?:ed)?) to (?:post|share|feature)\b")
@@ -176,7 +191,9 @@ _SUBJECT_KEYS = ("patient", "testimonial", "this ", "one of our", "-old", "-youn
                  "nicu bab", "family", "own words", "story", "journey", "recovery", "gave me", "our favo",
                  "our old", "our young", "our little", "our tini", "remembers", "featured in", "paciente",
                  "historia", "testimonio", "parcours", "guérison", "guerison", "notre patient", "kwento",
-                 "pasyente", "este ", "esta ", "bệnh nhân")
+                 "pasyente", "este ", "esta ", "bệnh nhân", " que ", " quien ", "pacjent", "notre ",
+                 "pictured", "photo",
+                 "foto", "zdj", "(right", "(left", "(cent")
 _NARRATIVE_KEYS = ("he ", "she ", "this ", "twin", "triplet", "born ", "girl ", "boy ", "baby ", "little one")
 
 
@@ -200,7 +217,7 @@ def _anonymous_subject(text: str, lower: str):
     return m
 
 
-_GENERIC_WHO = re.compile(r"\b(?:every|each|any|all (?:the|our)) [\w-]+ who\b[^.!?]{0,40}$")
+_GENERIC_WHO = re.compile(r"\b(?:every|each|any|all (?:the|our)) [\w-]+ (?:who|by)\b[^.!?]{0,40}$")
 
 
 def _subject(text: str, lower: str):
@@ -209,6 +226,8 @@ def _subject(text: str, lower: str):
     for m in SUBJECT.finditer(lower):
         if _GENERIC_WHO.search(lower, max(0, m.start() - 60), m.start()):
             continue  # "thank you to every mom who let us be part of her story": everyone, no one featured
+        if _NOT_A.search(lower, max(0, m.start() - 8), m.start()):
+            continue  # "This is not a patient. This is Rocky, our therapy dog"
         i = lower.find("patient", m.start(), m.end())
         if i >= 0 and text[i] == "P" and _ORG_PATIENT.match(text, i + 7):
             continue  # a department named after patients, not a patient
@@ -223,6 +242,29 @@ NOT_ONE_PATIENT = re.compile(
     r"|\ball (?:the |our )?(?:\w+ )?(?:dads|moms|mothers|fathers|parents|patients|families|veterans|survivors)\b"
     r"|\b(?:permission|consent|blessing) (?:from|of|by) (?:the |our )?(?:artists?|authors?|photographers?|"
     r"illustrators?|creators?|designers?|publishers?|owners?|museum|band|musicians?|journal)\b")
+
+
+# The person the post features is a volunteer, a staff member honoured or a public figure, said in so many
+# words: their story is theirs to tell, not a patient's ("Volunteer spotlight: <name>, 78 ...", "nuestra
+# voluntaria <name>", "our Daisy Award winner", "on her retirement", "Grammy-winning singer").
+NON_PATIENT_FEATURE = re.compile(
+    r"^\W*(?:volunteer|staff|employee|nurse|team|colleague|caregiver|donor)s? (?:spotlight|story|stories|"
+    r"of the (?:month|year|week|quarter))\b"
+    r"|\bvoluntari[oa] (?:del mes|desde|de (?:la|el|los))\b|\bha(?:s|ve) volunteered\b"
+    r"|\b(?:daisy|bee|sunflower) award\b|\b(?:employee|nurse|volunteer|staff member) of the (?:month|year|quarter)\b"
+    r"|\bon (?:her|his|their) retirement\b|\bretir(?:es|ing|ement) after\b|\b(?:is|are) not (?:a |our )?patients?\b"
+    r"|\b(?:grammy|oscar|emmy|tony|olympic)(?:-| )(?:winning|award-winning|medalist)\b")
+# "Our volunteer Walter ...", "nuestra voluntaria Consuelo", "nuestro voluntario más veterano, Don Aurelio" (the
+# volunteer is the person named; not "our volunteer knitters made a shawl for <patient>").
+_OUR_VOLUNTEER = re.compile(r"\b(?i:our|nuestr[oa]|notre|nossa|nosso) (?:[\w-]+ ){0,2}?(?i:volunteer|voluntari[oa]|"
+                            r"b[ée]n[ée]vole)(?:,? (?:[A-Z]|(?i:del mes|de \d|m[áa]s \w+,? [A-Z])))")
+# A staff honour names its own patient ("a patient's family nominated her"): that patient is not featured.
+_STAFF_HONOUR = re.compile(r"\b(?:daisy|bee|sunflower) award\b|\bon (?:her|his|their) retirement\b|"
+                           r"\bretir(?:es|ing|ement) after\b|\bnominated (?:her|him|them)\b")
+# Prefilter: NON_PATIENT_FEATURE and _OUR_VOLUNTEER cannot match unless one of these is in the lower-case text.
+_NON_PATIENT_KEYS = ("volunt", "bénévole", "benevole", "spotlight", "story", "stories", "of the", "award", "retir",
+                     "winning", "medalist", "not a patient", "not our patient", "not patient")
+_NOT_A = re.compile(r"\b(?:not|no|isn't|never) $")
 
 
 def permission_like(lower: str) -> bool:
@@ -282,6 +324,10 @@ def check(post) -> list[Finding]:
     handles = post.personal_handles
     if subject is None and handles:
         subject = handles[0]
+    if permission is None and any(k in lower for k in _NON_PATIENT_KEYS) and \
+            (NON_PATIENT_FEATURE.search(lower) or _OUR_VOLUNTEER.search(text)) and \
+            (subject is None or _STAFF_HONOUR.search(lower)):
+        return []  # the post features a volunteer, an honoured colleague or a public figure, said so
     source = "rule:consent.score"
     if permission is not None:
         subject = subject or permission  # the author says the patient agreed: a patient feature, whatever else

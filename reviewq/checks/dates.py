@@ -14,7 +14,13 @@ _MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|
           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 _MES = (r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|"
         r"diciembre|janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|"
-        r"décembre|decembre)")
+        r"décembre|decembre|"
+        # Portuguese, Italian, German, Dutch, Polish (genitive: "8 maja 1934"), Somali
+        r"janeiro|fevereiro|março|marco|maio|junho|julho|setembro|outubro|dezembro|gennaio|febbraio|aprile|maggio|"
+        r"giugno|luglio|settembre|ottobre|dicembre|januar|februar|märz|maerz|juni|juli|oktober|dezember|januari|"
+        r"februari|maart|mei|augustus|stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|"
+        r"wrzesnia|października|pazdziernika|listopada|grudnia|jannaayo|febraayo|maarso|abriil|maajo|luulyo|ogost|"
+        r"sebtembar|oktoobar|nofeembar|desembar)")
 _WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s+)")
 _ORD = r"(?:st|nd|rd|th)?"
 DATE = re.compile(
@@ -29,7 +35,7 @@ DATE = re.compile(
     r"|" + _MONTH + r"\.?\s+(?:19|20)\d{2}(?!\d)"
     # Spanish and French: "lunes 9 de junio", "14 de marzo de 2024", "12 mars"
     r"|(?:(?:lunes|martes|miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|lundi|mardi|mercredi|jeudi|"
-    r"vendredi|samedi|dimanche),?\s+)?\d{1,2}\s+(?:de\s+)?" + _MES + r"(?:,?\s+(?:de\s+)?\d{4})?(?!\w)"
+    r"vendredi|samedi|dimanche),?\s+)?\d{1,2}\.?\s+(?:de\s+)?" + _MES + r"(?:,?\s+(?:de\s+)?\d{4})?(?!\w)"
     # month-day with a hyphen after a care word: "DOS 2-26", "surgery on 3-2"
     r"|(?:(?<=dos )|(?<=dos: )|(?<=dos:)|(?<=dob )|(?<=dob: )|(?<=dob:)|(?<=doa )|(?<=doa: )|(?<=d/c )|(?<=adm ))"
     r"(?P<m5>\d{1,2})-(?P<d5>\d{1,2})(?![\d-])"

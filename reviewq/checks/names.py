@@ -60,13 +60,17 @@ CREDENTIAL_AFTER = re.compile(
     r"^(?:,\s*|\s+|\s*\()(?:RN|LPN|LVN|CNA|BSN|MSN|DNP|NP|APRN|FNP|FNP-BC|CRNA|CNM|PA|PA-C|PT|DPT|OT|OTR|"
     r"OTR/L|SLP|CCC-SLP|RT|RRT|RD|RDN|LD|LDN|MD|M\.D\.|DO|D\.O\.|PhD|Ph\.D\.|PharmD|RPh|MBA|MPH|MHA|MSHA|"
     r"LCSW|LMSW|MSW|LPC|EMT|EMT-P|NRP|FACS|FACC|FAAP|FACP|CDE|CDCES|IBCLC|CMA|RMA|CST|ATC|DDS|DMD|OD|DC|CNS|"
-    r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN)\b")
+    r"CCRN|CEN|CPNP|PMHNP|MSc|MS|BS|Esq|DPM|CHES|RDMS|RVT|ARRT|CPhT|CCLS|CNL|NE-BC|CPN|OCN|PTA|COTA|COTA/L|SLPA|"
+    r"PCT|CCMA|LMT|CHW|AEMT)\b")
 ROLE_AFTER = re.compile(
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:[\w-]+\s+){0,2}?(?:chaplain|nurse|physician|doctor|"
     r"surgeon|therapist|pharmacist|dietitian|volunteer|educator|coordinator|social worker|paramedic|"
     r"technician|tech|midwife|navigator|specialist|manager|supervisor|administrator|hospitalist|"
     r"secretary|clerk|receptionist|scheduler|registrar|housekeeper|custodian|aide|assistant|chef|cook|"
     r"engineer|analyst|officer|guard|driver|courier|interpreter|librarian|\w+ologist|\w+iatrist|\w+ician)s?\b|"
+    # Spanish, Portuguese, French: "Doña Elvira Castañeda, voluntaria desde hace 20 años", ", nuestra enfermera"
+    r"^,\s+(?:(?:nuestr[oa]|la|el|una?|nossa|nosso|a|o|notre|la)\s+)?(?:voluntari[oa]|enfermer[oa]|enfermeir[oa]|"
+    r"m[ée]dic[oa]|b[ée]n[ée]vole|infirmi[èe]re)s?\b|"
     r"^,?\s+(?:(?:our|the|a|an)\s+)?(?:new\s+|newest\s+)?(?:chief|director|president|manager|ceo|cno|cmo|vice|"
     r"chair|head|lead|senior|charge nurse|nurse manager|volunteer of|employee of|nurse of)\b|"
     r"^,?\s+(?:from|of)\s+(?:(?:our|the)\s+)?(?:[\w-]+\s+){0,2}?(?:transport|team|services|department|dept|"
@@ -171,6 +175,12 @@ HONORIFIC = re.compile(r"\b(?:Mr|Mrs|Ms|Miss|Mx|Mister|Master)\.? (" + _CAPW + r
                        r"di|du|la|le|al|bin|ibn) )*" + _CAPW + r"){0,2})")
 
 
+# Names an institution, a shop or a team written before its proper name (Spanish, Portuguese, French order).
+_ORG_WORD_BEFORE = re.compile(r"\b(?:hospital|hôpital|h[óo]spital|cl[íi]nica|clinique|sanatorio|farmacias?|pharmacie|"
+                              r"centro (?:m[ée]dico|de salud|comunitario)|colegio|escuela|preparatoria|universidad|"
+                              r"parroquia|iglesia|fundaci[óo]n|funda[çc][ãa]o|equipo(?: de [\w]+)?|club)\s+$")
+
+
 def find_people(post) -> list[Person]:
     """Every person named in the post (folded-text spans), each with a role."""
     text, lower = post.folded.text, post.folded.lower
@@ -227,16 +237,35 @@ def find_people(post) -> list[Person]:
     known = post.policy.compiled.org_names
     people = []
     for s, e, strong in spans:
-        if text[s:e].lower() in known or never_a_name(text[s:e]):
-            continue
+        if text[s:e].lower() in known or never_a_name(text[s:e]) or _ORG_WORD_BEFORE.search(lower, max(0, s - 30), s) \
+                or _ORG_WORD_BEFORE.search(lower[s:e].split(" ", 1)[0] + " "):
+            continue  # "Hospital San Rafael", "Farmacias Guadalajara", "el equipo de béisbol Los Tecolotes"
         role = _role(text, lower, s, e)
         if role == "person" and people and people[-1].role != "person" and \
                 _LIST_JOIN.match(text, people[-1].end, s) and _LIST_JOIN.match(text, people[-1].end, s).end() == s:
             role = people[-1].role  # "donors Mei-Ling Castro and Ruben Adebayo", "Dr. A, B and C"
         people.append(Person(s, e, role, strong))
+    if any(p.role != "person" for p in people) and any(p.role == "person" for p in people):
+        people = _same_as_staff(lower, people)
     if any(p.role == "person" for p in people):
         people = _repeats(text, lower, people)
     return people
+
+
+def _same_as_staff(lower: str, people: list[Person]) -> list[Person]:
+    """A name whose every word is a word of a staff member's (or public figure's) name in the post, or the start
+    of one, is that person again: "nuestra enfermera jefa Maribel Ortega … ¡Te queremos, Mari!"."""
+    staff = {w: p.role for p in people if p.role != "person"
+             for w in _WORD.findall(lower[p.start:p.end]) if len(w) >= 3}
+    out = []
+    for p in people:
+        ws = _WORD.findall(lower[p.start:p.end])
+        roles = [staff.get(w) or next((r for sw, r in staff.items() if len(w) >= 3 and sw.startswith(w)), None)
+                 for w in ws]
+        if p.role == "person" and ws and all(roles):
+            p = Person(p.start, p.end, roles[0], p.strong)
+        out.append(p)
+    return out
 
 
 _VI_TITLE = re.compile(r"(?<![\w])(?:[ôÔ]ng|[bB]à|[cC]ụ|[bB]ác|[cC]ô|[cC]hú) ((?:[^\W\d_]+ ?){1,4})")
@@ -415,7 +444,8 @@ _WEAK_CUE = re.compile(r"(?:^|[.!?]\s*|[—–-]\s*|\b(?:to|for),\s*)$")
 
 STAFF_POST = re.compile(r"\b(?:night|day|evening|overnight|weekend) shift\b|\bshift (?:crew|team)\b|"
                         r"\b(?:nurses|staff|employee|volunteer) (?:week|appreciation|day)\b|"
-                        r"\b(?:volunteer|staff|employee|nurse|team|colleague|caregiver) (?:spotlight|of the month)\b|"
+                        r"\b(?:volunteer|staff|employee|nurse|team|colleague|caregiver) (?:spotlight|of the month|"
+                        r"story)\b|\bvoluntari[oa]s? del mes\b|"
                         r"\bwe (?:honou?r|celebrate|thank|salute|recogni[sz]e|appreciate|applaud) (?:our|the|every)\b"
                         r"[^.!?]{0,40}\b(?:team|staff|crew|nurses|techs|department|unit|colleagues|employees|"
                         r"volunteers|workers|housekeepers|heroes)\b|\bwho worked\b|#\w+week\b")
@@ -437,6 +467,12 @@ ROLE_NOUN_BEFORE = re.compile(
     r"panelists?|hosts?|emcees?|presenters?|organi[sz]ers?|winners?|finalists?|nominees?|"
     r"assistants?|specialists?|liaisons?|counsel+ors?|advocates?|interpreters?|representatives?|"
     r"supervisors?|leads?|mentors?|\w+(?:ists?|icians?|ologists?))\s*,?\s+$"
+    # "our volunteer of the month, <name>", "nuestro voluntario del mes es <name>", "voluntario más veterano, <name>"
+    r"|\b(?:volunteer|voluntari[oa]|b[ée]n[ée]vole)s? (?:of the (?:month|year|week)|del (?:mes|año)|du mois|"
+    r"m[áa]s \w+)(?: (?:is|es|est))?\s*,?\s+$"
+    # a staff word with its rank after it: "nuestra enfermera jefa", "médico residente", "enfermeira-chefe"
+    r"|\b(?:enfermer[oa]|enfermeir[oa]|m[ée]dic[oa]|doctor[a]?|infirmi[èe]re|t[ée]cnic[oa]|nurse)[- ]"
+    r"(?:jef[ea]|en jefe|chefe|cheffe|residente|titular|general|supervisor[a]?|coordinador[a]?|manager|lead)\s*,?\s+$"
     r"|\b(?:judges|panelists|hosts|speakers|presenters|organi[sz]ers|emcees|volunteers|co-?chairs|chairs)\s*:\s+$")
 PATIENT_SELF = re.compile(r"^[^.!?]{0,12}\b(?:was|is|became|has been) (?:a|our) (?:\w+ )?patient\b|"
                           r"^[^.!?]{0,40}turned-patient\b")
@@ -474,6 +510,14 @@ _PUBLIC_BEFORE = re.compile(r"\b(?:legend|celebrity|star|icon|olympian|athlete|s
                             r"quarterback|author|astronaut|governor|mayor|senator)\s*,?\s+$")
 
 
+# A list of staff or volunteers opened by a colon: "Gracias a nuestros voluntarios de la clínica rural: Lupe, …".
+_STAFF_LIST_BEFORE = re.compile(r"\b(?:our|nuestr[oa]s|nossos|nossas|nos) (?:[\w-]+ )?(?:volunteers|voluntari[oa]s|"
+                                r"nurses|enfermer[oa]s|enfermeir[oa]s|b[ée]n[ée]voles|infirmi[èe]res|staff|team|equipo|"
+                                r"techs|doctors|m[ée]dic[oa]s)"
+                                r"(?: (?:de|del|of|from|at|on|en|da|do) [^:.!?]{0,30})?\s*:\s+"
+                                r"(?:[^\W\d_]+(?:[ -][^\W\d_]+)?,?\s+(?:y\s+|and\s+|e\s+|et\s+)?)*$")
+
+
 def _role(text: str, lower: str, s: int, e: int) -> str:
     if _PARTICIPANT_BEFORE.search(lower, max(0, s - 40), s):
         return "person"  # "our oldest vaccine trial volunteer, <name>": a research participant
@@ -490,11 +534,12 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
     if _COMMUNITY_AFTER.match(lower, e):
         return "public"  # "Thank you, Wrenfield, for trusting us with your care": a town or community addressed
     ra = ROLE_AFTER.match(lower[e:e + 40])
-    if ra and lower[e:e + 1] != "," and ra.group().endswith("s") and not ra.group().endswith("ss"):
+    if ra and lower[e:e + 1] != "," and ra.group().endswith("s") and not ra.group().endswith("ss") \
+            and not ra.group().lstrip(", ").startswith(("from ", "of ")):  # "Marisol from EVS" is theirs
         ra = None  # "Tell Lan the nurses say hi": a plural role after a name without a comma is not hers
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) or ra:
         return "staff"
-    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]):
+    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) or _STAFF_LIST_BEFORE.search(lower, max(0, s - 60), s):
         return "staff"
     if (_post_flags(lower)[0] and not _post_flags(lower)[2]) or \
             (_post_flags(lower)[1] and not PATIENT_SENTENCE.search(sentence)):

@@ -302,7 +302,17 @@ _OURS_BEFORE = re.compile(r"\b(?:our|us|we're|we are)\b(?!\s+(?:patient|pt|resid
 # In a post naming a patient, a number in a sentence about their family or contact is theirs
 # ("Family asking for updates, call (541) …", "update contact to +1-928-…").
 _THEIR_SENTENCE = re.compile(r"\b(?:family|wife|husband|son|daughter|mom|dad|caregiver|guardian|contact|"
-                             r"relatives?|niece|nephew|sister|brother)\b[^.!?]*$")
+                             r"relatives?|niece|nephew|sister|brother|"
+                             # Spanish, Portuguese, French kin ("Su mamá nos dejó su número")
+                             r"familia|fam[íi]lia|famille|mam[áa]|pap[áa]|madre|padre|m[ãa]e|pai|m[èe]re|p[èe]re|"
+                             r"hij[oa]|filh[oa]|fils|fille|espos[oa]|marido|mari|femme|herman[oa]|irm[ãa]o?)\b[^.!?]*$")
+
+
+# A relative who left their own number: "Su mamá nos dejó su número …: +52 …", "her dad gave us his cell".
+_KIN_NUMBER = re.compile(r"\b(?:mom|mother|dad|father|wife|husband|son|daughter|sister|brother|mam[áa]|pap[áa]|madre|"
+                         r"padre|hij[oa]|espos[oa]|m[ãa]e|pai|m[èe]re|p[èe]re)\b[^.!?]{0,60}\b(?:su|her|his|their|seu|"
+                         r"sua|son|sa) (?:n[úu]mero|number|tel[ée]fono|celular|cell|phone|num[ée]ro|portable)\b"
+                         r"[^.!?]*$")
 
 
 def _phones(post, text, lower, cands) -> None:
@@ -336,7 +346,8 @@ def _phones(post, text, lower, cands) -> None:
         if ours and P.ORG_PHONE_BEFORE.search(before):
             continue
         if P.PERSONAL_PHONE_BEFORE.search(before) or (contrast and not ours) or (
-                people_named and not ours and _THEIR_SENTENCE.search(lower, max(0, m.start() - 80), m.start())):
+                people_named and not ours and _THEIR_SENTENCE.search(lower, max(0, m.start() - 80), m.start())) or (
+                not ours and _KIN_NUMBER.search(lower, max(0, m.start() - 120), m.start())):
             cands.append((m.start(), m.end(), cat, "strong"))
         elif not P.ORG_PHONE_BEFORE.search(before):
             cands.append((m.start(), m.end(), cat, "weak"))

@@ -15,7 +15,9 @@ _VALUE = r"(?P<v>[A-Z0-9](?:[A-Z0-9]|[-./: ](?=[A-Z0-9])){3,30})"
 _SEP = (r",?\s*\(?\s*(?:[:#]|no\.?|number|num\.?|id|is)?\s*(?:(?:on file|on record|we have|listed|used|"
         r"ending in|that ends in|ends in)\s*)?(?:[:#]\s*)?")
 KEYWORDS = [
-    ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number"),
+    ("vehicle", r"licen[cs]e plate|plate(?: number| no\.?| #)?|tag number|vin|vehicle identification number|"
+                # Spanish, Portuguese, French: "placas EXX-4921", "matrícula 4821-KLM", "plaque AB-123-CD"
+                r"placas?(?: de (?:circulaci[óo]n|matr[íi]cula))?|matr[íi]cula|tablilla|plaque d'immatriculation"),
     ("mrn", r"mrns|mrn|mr ?#|mr no\.|medical record(?: number| no\.?| #)?|med rec|chart(?: number| no\.?| #)|"
             r"chart(?= ?[#:]? ?\d)|(?:n[úu]mero|no\.?|n[°º]) de expediente|expediente(?: m[ée]dico| cl[íi]nico)?|historia cl[íi]nica|"
             r"num[ée]ro de dossier|dossier(?: m[ée]dical)?|record #"),
@@ -26,7 +28,8 @@ KEYWORDS = [
     ("account", r"account|acct\.?|a/c|card(?: number| no\.?| #)|full number is|routing(?: number| #)|"
                 r"invoice(?: #| number)|iban|bank account"),
     ("license", r"(?:driver'?s? |emt |nursing |medical |professional |pilot'?s? )?licen[cs]e(?! plate)|dl ?#|"
-                r"permit(?: #| number)|dea(?: #| number)?|npi|passport(?: #| number| no\.?)?|dl(?= ?[#:]? ?[a-z]*\d)"),
+                r"permit(?: #| number)|dea(?: #| number)?|npi|passport(?: #| number| no\.?)?|dl(?= ?[#:]? ?[a-z]*\d)|"
+                r"licencia(?: de (?:conducir|manejo))?|carteira de motorista|permis de conduire"),
     # a biometric template or enrolment id: "template PV-240216", "fingerprint id 7731-A"
     ("biometric", r"biometric(?: id| template| #| number)?|(?:palm[- ]?vein|fingerprint|finger ?print|iris|retina|"
                   r"face|facial|voice) (?:template|scan|print|id|enrol?lment)(?: id| #| number)?|template(?: id| #)?|"

@@ -123,3 +123,31 @@ def test_a_name_and_a_date_do_not_combine_without_a_model():
     fs = findings("Gus the Goose is coming to the playroom on November 3! 🎉", StubTagger(), NOT_STORY)
     assert fs[("phi", "name")].severity == fs[("phi", "date")].severity == "warn"
     assert "no model agreement, warn" in fs[("phi", "date")].source
+
+
+def test_a_story_naming_its_patient_with_a_care_date_keeps_the_consent_block():
+    # The rules see a patient feature, flag the person it names and a date in a post that tells care: the consent
+    # block stays whatever the classifier says, and its source says why.
+    fs = findings("Our patient Dana Whitfield went home today after surgery on 3/14. Happy trails!", StubTagger(),
+                  NOT_STORY)
+    consent = fs[("consent", "patient_story")]
+    assert consent.severity == "block"
+    assert consent.source.endswith("no model agreement, block kept: story p=0.00; rules combine consent+name+date")
+    # without the date it is the classifier's call (a warn), and an event's date tells no care
+    assert findings(STORY_POST, StubTagger(), UNSURE_STORY)[("consent", "patient_story")].severity == "warn"
+    gala = findings("Happy trails to our patient Dana Whitfield! See you at the gala on July 5 🎉", StubTagger(),
+                    UNSURE_STORY)
+    assert gala[("consent", "patient_story")].severity == "warn"
+
+
+def test_a_length_block_does_not_keep_a_doubted_story_a_warn():
+    # only a phi or consent block says someone is identified; a post over a platform's limit does not
+    long = STORY_POST + " " + "We are so proud of the whole rehab gym team and every volunteer. " * 6
+    fs = run_all_with_channels(long, ["x"])
+    assert any(f.check == "platform" and f.severity == "block" for f in fs)
+    assert [f.severity for f in fs if f.check == "consent"] == ["info"]
+
+
+def run_all_with_channels(text, channels):
+    with model.use_models(tagger=StubTagger(), story=NOT_STORY):
+        return run_all(text, channels)
