@@ -45,17 +45,22 @@ def tag_probability(post, start: int, end: int, label: str) -> float | None:
     return max(ps) if ps else None
 
 
-def phi(post, start: int, end: int, category: str, severity: str, combined=(), listed: bool = False) -> Verdict:
+def phi(post, start: int, end: int, category: str, severity: str, combined=(), listed: bool = False,
+        cued: bool = False) -> Verdict:
     """The severity of a rule's phi finding once the models are asked (context categories only).
 
     `combined`: the context categories (two or more) the rules block together in this post; a
     combination identifies by itself, so it keeps its block without the models. `listed`: the rules
     found LIST_NAMES or more names in the post and none tied to care (a class, a team, the month's
-    volunteers): the tagger, trained on patients' names, is sure of any name, so it raises none of them."""
+    volunteers): the tagger, trained on patients' names, is sure of any name, so it raises none of them.
+    `cued`: a patient cue stands at the span itself ("get well soon <name>", "our patient <name>"): that is the
+    rules' evidence about this very span, not the post's context, so a cued block keeps its block."""
     if not ENABLED or category not in CONTEXT_PHI or severity not in ("block", "warn"):
         return Verdict(severity, "", False)
     label = TAG_OF.get(category)
     story = post.story_p
+    if cued and severity in ("block", "warn"):  # the rules' own evidence at the span: the models are not asked
+        return Verdict("block", f"story p={story:.2f}; a patient cue at the span", severity == "warn", True)
     if severity == "block" and story >= STORY_AGREE:  # agreed: the tagger (the costly signal) is not asked
         return Verdict("block", f"story p={story:.2f}", False)
     tag = tag_probability(post, start, end, label) if label else None
@@ -87,6 +92,8 @@ def explain(rule_source: str, verdict: Verdict) -> str:
     if verdict.severity == "warn":
         return (f" Warn, not block: the rule ({rule_source}) fired, but neither learned signal reads it as a "
                 f"patient's ({verdict.signal}).")
+    if verdict.combined:
+        return f" Block: a patient cue stands right before the name ({rule_source}; {verdict.signal})."
     return f" Block: the rule ({rule_source}) said warn, and the tagger is sure it is a patient's ({verdict.signal})."
 
 
@@ -94,7 +101,9 @@ def source(rule_source: str, verdict: Verdict) -> str:
     """The finding's `source`: the rule, then the model signal and what it did."""
     if not verdict.signal:
         return rule_source
-    if verdict.changed:
+    if verdict.changed and verdict.combined:
+        did = "raised to block"
+    elif verdict.changed:
         did = {"warn": "no model agreement, warn", "block": "model sure, block"}[verdict.severity]
     elif verdict.combined:
         did = "no model agreement, block kept"

@@ -120,6 +120,16 @@ def _rule_severities(cands, block: bool, care: bool) -> list[tuple[int, int, str
     return decided
 
 
+# A wish for someone's recovery or a patient word right before a name: that person is a patient, whatever the
+# post's context says ("Get well soon John Smith!", "praying for Rosa", "our patient Dana", "pronta recuperación, Don
+# Luis"). The rules' evidence about the very span, so the models are not asked (agreement.phi `cued`).
+_CARE_CUE_BEFORE = re.compile(
+    r"(?:\bget well(?: soon)?|\bfeel better(?: soon)?|\bpraying for|\bprayers? (?:for|to)|\bsending (?:love|prayers|"
+    r"healing(?: vibes)?|strength) to|\bspeedy recovery|\b(?:our|the|a|this|my) (?:\w+ )?patient|\bpt\.?|"
+    r"\bpronta recuperaci[oó]n|\bque se mejore|\bnuestr[oa] paciente|\bel paciente|\bla paciente|\bla pequeña|"
+    r"\bel pequeño)\s*[,:!]?\s*(?:(?:mr|mrs|ms|miss|sr|sra|srta|don|doña)\.?\s+)?$")
+
+
 def _roll_call(post, decided) -> bool:
     """Several people's names and nothing else the rules flag, none tied to care: a roll call (a cohort, a
     team, the month's volunteers). A name said twice ("Don Eusebio Tarango … Don Eusebio") is one person,
@@ -149,7 +159,8 @@ def _findings(post, decided) -> list[Finding]:
     for s, e, cat, strength, sev, source in decided:
         verdict = None
         if strength != "shape" and not source.startswith("model:"):  # the model's own spans: already its call
-            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed)
+            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed,
+                                    cued=cat == "name" and _CARE_CUE_BEFORE.search(post.folded.lower[max(0, s - 40):s]) is not None)
             sev = verdict.severity
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"

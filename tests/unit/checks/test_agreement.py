@@ -27,7 +27,7 @@ class StubTagger:
 
 STORY = {"bias": 10.0, "weights": {}}
 NOT_STORY = {"bias": -10.0, "weights": {}}
-STORY_POST = "Our patient Dana Whitfield went home today after surgery. Happy trails!"
+STORY_POST = "Dana Whitfield went home today after surgery on our rehab floor. Happy trails!"  # no cue at the name
 
 
 def findings(text, tagger, story):
@@ -53,7 +53,7 @@ def test_a_story_the_classifier_doubts_is_info_unless_something_else_blocks():
     assert consent.severity == "info"
     assert consent.source == "rule:consent.score; story classifier doubts, info: story p=0.00"
     assert "Info only" in consent.message
-    with_mrn = "Our patient Dana Whitfield (MRN 00482913) went home today after surgery. Happy trails!"
+    with_mrn = "Dana Whitfield (MRN 00482913) went home today after surgery on our rehab floor. Happy trails!"
     assert findings(with_mrn, StubTagger(), NOT_STORY)[("consent", "patient_story")].severity == "warn"
 
 
@@ -88,6 +88,15 @@ def test_a_roll_call_of_names_is_not_raised_by_a_sure_tagger():
     one = "Thank you Rosa Pruitt for the letter. Rosa, the drivers loved it, and so did Pruitt's neighbours"
     assert {f.severity for f in run_all_with(one, StubTagger("NAME", 0.99), NOT_STORY)
             if f.category == "name"} == {"block"}
+
+
+@pytest.mark.parametrize("text", ["Get well soon John Smith! The whole floor misses you.",
+                                  "Praying for Rosa Pruitt tonight, and for her family.",
+                                  "Pronta recuperación, Don Luis Arreola, le esperamos en casa."])
+def test_a_patient_cue_at_the_name_keeps_its_block_without_the_models(text):
+    name = findings(text, StubTagger(), NOT_STORY)[("phi", "name")]
+    assert name.severity == "block"
+    assert "a patient cue at the span" in name.source
 
 
 def run_all_with(text, tagger, story):
