@@ -13,7 +13,7 @@ import json
 from contextlib import contextmanager
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, event, insert, select, update
+from sqlalchemy import ForeignKey, Integer, String, event, insert, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from reviewq.audit import keys
@@ -72,69 +72,59 @@ def appending_in_bulk(session: Session):
         session.info.pop(_QUEUED, None)
 
 
-def _advance_head(session: Session, n: int) -> tuple[AuditHead, bytes]:
-    """Reserve n seqs on the locked head row; return it and the key to seal with."""
+def _reserve(session: Session, n: int) -> tuple[int, str, bytes, dict]:
+    """Lock the head row and reserve n seqs: (the last seq reserved, the last hash, the key to seal with, the
+    head columns to write with the new last hash).
+
+    One UPDATE … RETURNING takes the head row's write lock (PostgreSQL row lock, SQLite database lock),
+    reserves the seqs and reads the true last hash, with no ORM object for the head: the lock is then held
+    for the events' INSERT and _write_head alone.
+    """
     cfg = keys.current()
-    # The UPDATE takes the head row's write lock first (PostgreSQL row lock, SQLite
-    # database lock), so the read below sees the true last hash.
-    result = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n))
-    if result.rowcount == 0:
+    row = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n)
+                          .returning(AuditHead.seq, AuditHead.last_hash, AuditHead.keyed_from, AuditHead.key_id)
+                          .execution_options(synchronize_session=False)).first()
+    if row is None:   # the very first event: the head row is created, locked by its INSERT
         session.add(AuditHead(id=1, seq=n, last_hash=GENESIS))
         session.flush()
-    head = session.execute(select(AuditHead).where(AuditHead.id == 1)
-                           .execution_options(populate_existing=True)).scalar_one()
-    if head.keyed_from is None:  # the first keyed append; older events keep the legacy formula
-        head.keyed_from = head.seq - n + 1
-    if head.key_id is None:
-        head.key_id = cfg.key_id
-    elif head.key_id != cfg.key_id:
+        row = (n, GENESIS, None, None)
+    seq, last_hash, keyed_from, key_id = row
+    if key_id is not None and key_id != cfg.key_id:
         # Sealing with another key would break the chain for good: refuse, and the action with it.
-        raise AuditConfigError(f"the audit chain is sealed with key {head.key_id}, but the configured "
+        raise AuditConfigError(f"the audit chain is sealed with key {key_id}, but the configured "
                                f"REVIEWQ_AUDIT_KEY is key {cfg.key_id}: restore the original key")
-    every = cfg.checkpoint_every
-    if head.seq // every > (head.seq - n) // every:
+    if seq // cfg.checkpoint_every > (seq - n) // cfg.checkpoint_every:
         session.info[CHECKPOINT_DUE] = True   # written after commit (reviewq.audit.jobs)
-    return head, cfg.key
+    fill = {}
+    if keyed_from is None:   # the first keyed append; older events keep the legacy formula
+        fill["keyed_from"] = seq - n + 1
+    if key_id is None:
+        fill["key_id"] = cfg.key_id
+    return seq, last_hash, cfg.key, fill
+
+
+def _write_head(session: Session, last_hash: str, fill: dict) -> None:
+    """Store the chain's new last hash (and `fill` from _reserve) on the locked head row."""
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=last_hash, **fill)
+                    .execution_options(synchronize_session=False))
+    head = session.identity_map.get(session.identity_key(AuditHead, 1))
+    if head is not None:   # an AuditHead loaded earlier in this session must not write stale values back
+        session.expire(head)
 
 
 def _append_queued(session: Session, queued: list[tuple]) -> None:
     if not queued:
         return
     n = len(queued)
-    cfg = keys.current()
-    # One statement takes the head row's write lock, reserves the seqs and reads the last hash
-    # (an UPDATE … RETURNING: no ORM object for the head), so the lock is held for three statements.
-    row = session.execute(update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + n)
-                          .returning(AuditHead.seq, AuditHead.last_hash, AuditHead.keyed_from, AuditHead.key_id)
-                          .execution_options(synchronize_session=False)).first()
-    if row is None:   # the very first append: the ORM path creates the head row
-        head, key = _advance_head(session, n)
-        row = (head.seq, head.last_hash, head.keyed_from, head.key_id)
-    else:
-        key = cfg.key
-        if row.key_id is not None and row.key_id != cfg.key_id:
-            raise AuditConfigError(f"the audit chain is sealed with key {row.key_id}, but the configured "
-                                   f"REVIEWQ_AUDIT_KEY is key {cfg.key_id}: restore the original key")
-        if row.seq // cfg.checkpoint_every > (row.seq - n) // cfg.checkpoint_every:
-            session.info[CHECKPOINT_DUE] = True   # written after commit (reviewq.audit.jobs)
-    last_seq = row[0]
-    seq, prev, rows = last_seq - n + 1, row[1], []
+    last_seq, prev, key, fill = _reserve(session, n)
+    seq, rows = last_seq - n + 1, []
     for action, actor_id, draft_id, data, at in queued:
         digest = event_hash(prev, seq, at, actor_id, action, draft_id, data)
         rows.append({"seq": seq, "at": at, "actor_id": actor_id, "action": action, "draft_id": draft_id,
                      "data": data, "prev_hash": prev, "hash": digest, "mac": seal(key, digest)})
         seq, prev = seq + 1, digest
     session.execute(insert(AuditEvent), rows)   # an executemany (pipelined on PostgreSQL)
-    values = {"last_hash": prev}
-    if row[2] is None:   # the first keyed append; older events keep the legacy formula
-        values["keyed_from"] = last_seq - n + 1
-    if row[3] is None:
-        values["key_id"] = cfg.key_id
-    session.execute(update(AuditHead).where(AuditHead.id == 1).values(**values)
-                    .execution_options(synchronize_session=False))
-    head = session.identity_map.get(session.identity_key(AuditHead, 1))
-    if head is not None:   # an AuditHead loaded earlier in this session must not write stale values back
-        session.expire(head)
+    _write_head(session, prev, fill)
 
 
 def append_event(session: Session, action: str, *, actor_id=None, draft_id=None, data=None,
@@ -146,12 +136,12 @@ def append_event(session: Session, action: str, *, actor_id=None, draft_id=None,
     if queued is not None:
         queued.append((action, actor_id, draft_id, data, at))
         return None
-    head, key = _advance_head(session, 1)
-    digest = event_hash(head.last_hash, head.seq, at, actor_id, action, draft_id, data)
-    ev = AuditEvent(seq=head.seq, at=at, actor_id=actor_id, action=action, draft_id=draft_id,
-                    data=data, prev_hash=head.last_hash, hash=digest, mac=seal(key, digest))
-    head.last_hash = digest
+    seq, prev, key, fill = _reserve(session, 1)
+    digest = event_hash(prev, seq, at, actor_id, action, draft_id, data)
+    ev = AuditEvent(seq=seq, at=at, actor_id=actor_id, action=action, draft_id=draft_id,
+                    data=data, prev_hash=prev, hash=digest, mac=seal(key, digest))
     session.add(ev)
+    _write_head(session, digest, fill)
     session.flush()
     return ev
 
