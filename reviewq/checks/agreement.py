@@ -37,6 +37,7 @@ class Verdict:
     signal: str  # the model signal, e.g. "crf NAME p=0.93, story p=0.12"
     changed: bool  # the models moved the rule's severity
     combined: bool = False  # kept its block because the rules combine two context identifiers
+    cued: bool = False  # blocks because a patient cue stands right before the span (the models not asked)
 
 
 def tag_probability(post, start: int, end: int, label: str) -> float | None:
@@ -60,7 +61,7 @@ def phi(post, start: int, end: int, category: str, severity: str, combined=(), l
     label = TAG_OF.get(category)
     story = post.story_p
     if cued and severity in ("block", "warn"):  # the rules' own evidence at the span: the models are not asked
-        return Verdict("block", f"story p={story:.2f}; a patient cue at the span", severity == "warn", True)
+        return Verdict("block", f"story p={story:.2f}", severity == "warn", cued=True)
     if severity == "block" and story >= STORY_AGREE:  # agreed: the tagger (the costly signal) is not asked
         return Verdict("block", f"story p={story:.2f}", False)
     tag = tag_probability(post, start, end, label) if label else None
@@ -89,11 +90,11 @@ def explain(rule_source: str, verdict: Verdict) -> str:
     """The sentence a finding's message gains when the models moved its severity."""
     if not verdict.changed:
         return ""
+    if verdict.cued:
+        return f" Block: a patient cue stands right before the name ({rule_source}; {verdict.signal})."
     if verdict.severity == "warn":
         return (f" Warn, not block: the rule ({rule_source}) fired, but neither learned signal reads it as a "
                 f"patient's ({verdict.signal}).")
-    if verdict.combined:
-        return f" Block: a patient cue stands right before the name ({rule_source}; {verdict.signal})."
     return f" Block: the rule ({rule_source}) said warn, and the tagger is sure it is a patient's ({verdict.signal})."
 
 
@@ -101,8 +102,8 @@ def source(rule_source: str, verdict: Verdict) -> str:
     """The finding's `source`: the rule, then the model signal and what it did."""
     if not verdict.signal:
         return rule_source
-    if verdict.changed and verdict.combined:
-        did = "raised to block"
+    if verdict.cued:
+        did = "a patient cue at the span, block"
     elif verdict.changed:
         did = {"warn": "no model agreement, warn", "block": "model sure, block"}[verdict.severity]
     elif verdict.combined:

@@ -159,8 +159,8 @@ def _findings(post, decided) -> list[Finding]:
     for s, e, cat, strength, sev, source in decided:
         verdict = None
         if strength != "shape" and not source.startswith("model:"):  # the model's own spans: already its call
-            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed,
-                                    cued=cat == "name" and _CARE_CUE_BEFORE.search(post.folded.lower[max(0, s - 40):s]) is not None)
+            cued = cat == "name" and _CARE_CUE_BEFORE.search(post.folded.lower, max(0, s - 40), s) is not None
+            verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed, cued)
             sev = verdict.severity
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
                f"This may be {LABEL[cat]}. If it belongs to a patient or relative, remove it: {WHY[0].lower()}"
