@@ -10,8 +10,7 @@ from reviewq.api import schemas as S
 from reviewq.api.spec import iso, operation, parse_when
 from reviewq.clock import now_utc
 from reviewq.extensions import db
-from reviewq.stored_settings import cache_generation
-from reviewq.web.answer_cache import cached_body, keep_body
+from reviewq.web.answer_cache import answer_key, cached_body, keep_body
 from reviewq.releases.calendar import BadCursorError, CalendarFilter, calendar_rows, marker
 
 MAX_LIMIT = 1000
@@ -36,7 +35,7 @@ def calendar(args):
     if request.if_none_match.contains(etag.strip('"')):
         return ok_not_modified(etag)
     prefix = url_for("api.get_draft", draft_id=1)[:-1]
-    key = (etag, prefix, str(db.session.get_bind().engine.url), cache_generation())
+    key = answer_key(db.session, etag, prefix)
     body = cached_body(key)
     if body is not None:
         resp = current_app.response_class(body, mimetype=current_app.json.mimetype)

@@ -17,12 +17,19 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from reviewq.stored_settings import cache_generation
+
 MAX_BYTES = 32 * 1024 * 1024
 MAX_BODY = 4 * 1024 * 1024  # a larger answer (a 400-day range) is built each time rather than kept
 
 _bodies: OrderedDict[tuple, bytes] = OrderedDict()
 _size = 0
 _lock = threading.Lock()
+
+
+def answer_key(session, etag: str, *extra) -> tuple:
+    """The cache key of the answer behind `etag`: it, `extra`, the database and the settings cache generation."""
+    return (etag, *extra, str(session.get_bind().engine.url), cache_generation())
 
 
 def cached_body(key: tuple) -> bytes | None:

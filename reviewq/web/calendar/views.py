@@ -29,8 +29,7 @@ from reviewq.releases.operations import schedule_release, unschedule_release
 from reviewq.releases.permissions import can_control_releases, can_schedule_releases
 from reviewq.releases.calendar import CalendarFilter, marker
 from reviewq.releases.queries import calendar_view, release_panel
-from reviewq.stored_settings import cache_generation
-from reviewq.web.answer_cache import cached_body, keep_body
+from reviewq.web.answer_cache import answer_key, cached_body, keep_body
 from reviewq.web.calendar import bp
 from reviewq.web.redirects import local_path
 from reviewq.web.unit_of_work import attempt
@@ -96,7 +95,7 @@ def index():
     etag = _page_etag(_utc(start, tz), _utc(end, tz), channels, states, author_id, today)
     if etag is not None and request.if_none_match.contains(etag.strip('"')):
         return Response(status=304, headers={"ETag": etag})
-    key = (etag, str(db.session.get_bind().engine.url), cache_generation()) if etag is not None else None
+    key = answer_key(db.session, etag) if etag is not None else None
     body = cached_body(key) if key is not None else None
     if body is not None:  # the page this process rendered for this very ETag (reviewq.web.answer_cache)
         return Response(body, mimetype="text/html", headers={"ETag": etag})
