@@ -44,7 +44,7 @@ SUBJECT = re.compile(
     r"|(?:'s|’s) (?:[\w-]+ ){0,2}(?:recovery|survival|cancer|stroke|transplant|heart|birth) (?:story|journey)\b"
     r"|\bfeatured in our [\w ]{0,30}: [A-Z]"
     # Spanish, French, Tagalog: "nuestra paciente", "la historia de", "son parcours", "kwento ni"
-    r"|\bnuestr[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b"
+    r"|\b(?:nuestr|noss)[oa] (?:[\w-]+ )?paciente\b|\bnasz\w* (?:[\w-]+ )?pacjent(?:k[aię]|a|ce|em)?\b"
     r"|\bla historia de\b|\bel testimonio de\b|\bsu historia\b"
     r"|\bun[ao]? (?:[\w-]+ )?paciente\b(?! (?:portal|de la semana)\b)"
     r"|\best[ea] (?:[\w-]+ )?(?:guerrer[oa]|niñ[oa]|beb[ée]|paciente|campe[oó]na?|"
@@ -63,7 +63,7 @@ SUBJECT = re.compile(
     r"|\bin (?:his|her|their) own words\b|\b(?:his|her|their) (?:story|journey|recovery)\b"
     r"|\b(?:patient|survivor|mom|mother|dad|father|son|daughter|baby|kid|teen|grandmother|grandfather|veteran|"
     r"warrior|paciente|pacjent\w*|patiente?|mam[áa]|pap[áa]|sobreviviente|guy|girl|boy|man|woman|lady|one) "
-    r"\((?:[\w ]{0,12})?(?:pictured|photo|in photo|right|left|center|centre|en la foto|na zdj\w+|zdj\w+|sur la photo)\b"
+    r"\((?:[\w ]{0,12})?(?:pictured|photo|in photo|right|left|center|centre|en la foto|na foto|sa larawan|na zdj\w+|zdj\w+|sur la photo)\b"
     r"|[—–] [^.!?]{0,40}\b(?:patient|paciente|pacjent\w*)\b(?!s)" + _NOT_PERSON +
     r"|\bgave me my life back\b"
     r"|\bour (?:favorite|favourite|oldest|youngest|littlest|tiniest) \w+(?<!s)\b(?! (?!(?:and|who|is|was|has|turned|just|"
@@ -115,7 +115,7 @@ PERMISSION = re.compile(
     r"|\b(?:compartid[oa]s?|publicad[oa]s?|usad[oa]s?) con (?:el )?(?:permiso|consentimiento|autorizaci[óo]n)\b"
     r"|(?:với|được) sự (?:đồng ý|cho phép)"
     r"|\bza (?:\w+ )?zgod[ąa]\b|\bavec (?:l'|l’)?(?:accord|autorisation|permission|consentement)\b"
-    r"|허락을 받고|허락하에|동의를 받고|동의하에"
+    r"|허락을 받고|허락을 받아|허락하에|동의를 받고|동의하에"
     r"|con (?:su|el) (?:permiso|consentimiento)|com (?:a )?(?:permiss[ãa]o|autoriza[çc][ãa]o)"
     r"|\bwith (?:his|her|their|the family's|family's|mom's|dad's|parents'|their parents'|(?:his|her) (?:mom|dad|family)'s) (?:permission|consent|blessing)\b"
     r"|\b(?:gave|given) (?:us )?(?:the )?(?:ok|okay|go-ahead|green light|permission|consent)\b"
@@ -210,10 +210,41 @@ _EXTRA_SUBJECT_KEYS = ("watch", "video", "listen", "hear ", "keiki", "our reside
 _AGE_SEX = re.compile(r"\d(?:\s?y/?o)?\s?[fm]\b")  # prefilter for "97m in rm 646-a"
 
 
+# A quoted testimonial signed by a patient or their family ("..." ⭐⭐⭐⭐⭐ — a parent; "..." —— 一位病人;
+# "..." — anak ng isang pasyente), not by a staff member ("..." — Dr. Ruiz, our CMO; "..." — a nurse).
+TESTIMONIAL = re.compile(
+    r"['\"”’»」][^\w\n]{0,16}(?:[—–―]{1,2}|--?)\s*"
+    r"(?![^\n]{0,60}(?:\b(?:dr|md|do|rn|np|pa|lpn|cna|ceo|cmo|cno|coo|president|director|manager|chief|volunteer|"
+    r"nurse|physician|surgeon|specialist|therapist|chaplain|staff|doctor|provider|resident|fellow|student|"
+    r"pharmacist|tech|coordinator|educator|enfermer[oa]|doctor[a]?|m[ée]dic[oa])\b))"
+    r"[^\n.!?]{0,50}?(?:\b(?:mom|mother|dad|father|parents?|family|patient|pt|caregiver|daughter|son|wife|husband|"
+    r"grandma|grandpa|grandmother|grandfather|survivor|participant|madre|padre|mam[áa]|pap[áa]|hij[oa]|familia|"
+    r"paciente|pasyente|pasyan|anak|nanay|tatay|patiente?|bệnh nhân|bukaan)\b|病人|患者|환자|مريض)")
+
+
+# Someone anonymous telling their own care in a video ("🎥 A mom thanks our transport team ...", "Video: una
+# madre cuenta cómo nuestro equipo ..."); not staff explaining their work ("Watch: a nurse shares tips").
+VIDEO_TELLER = re.compile(
+    r"(?:[🎥📹🎬]|\b(?:video|watch|vid[ée]o|v[íi]deo|mira|panoorin)\b)[^.!?\n]{0,20}?"
+    r"\b(?:a|an|one|this|una?|isang)\s+"
+    r"(?!(?:[\w-]+\s+){0,3}?(?:staff|nurse|nurses|doctor|physician|surgeon|provider|dietitian|pharmacist|"
+    r"therapist|specialist|tech|chaplain|volunteer|resident|student|expert|educator|coordinator|member of|"
+    r"enfermer[oa]|m[ée]dic[oa]|doctora?|nutri|voluntari[oa]|especialista)\w*\b)"
+    r"(?:[\w-]+\s+){0,3}?(?:shares|tells|thanks|talks|describes|recalls|explains|remembers|cuenta|comparte|"
+    r"agradece|relata|narra|nos cuenta|recuerda|ibinahagi|nagkukuwento)\b")
+
+
+_VIDEO_KEYS = ("🎥", "📹", "🎬", "video", "watch", "vídeo", "mira", "panoorin")
+
+
 def _anonymous_subject(text: str, lower: str):
     m = _subject(text, lower)
     if m is None and (any(k in lower for k in _EXTRA_SUBJECT_KEYS) or _AGE_SEX.search(lower)):
         m = SUBJECT_EXTRA.search(lower)
+    if m is None and ("—" in lower or "–" in lower or "-" in lower or "―" in lower):
+        m = TESTIMONIAL.search(lower)
+    if m is None and any(k in lower for k in _VIDEO_KEYS):
+        m = VIDEO_TELLER.search(lower)
     return m
 
 
