@@ -80,19 +80,28 @@ def check(post) -> list[Finding]:
                     and not _WE_BEFORE.search(lower, max(0, m.start() - 25), m.start()) \
                     and v.lower() not in post.policy.compiled.org_names:
                 cands.append((m.start("v"), m.end("v"), "address", "strong"))
+    # The tagger's names are found before the context rules run: a person it is sure of (where no rule saw
+    # one) makes the post about someone, so the room, bed and care date told beside them count too
+    # ("Today: <name>, bed 27", "the family of <name> in room 116B").
+    modelled = list(cands)
+    _modelled(post, text, subject, modelled)
+    modelled = modelled[len(cands):]
+    named = [(c[0], c[1]) for c in modelled if c[2] == "name" and _tag_sure(post, c[0], c[1])]
+    subject = subject or bool(named)
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
     # A name with another identifier of the same post (a street, a room, a phone, a care date) identifies
     # someone: "mail-order meds for <name> returned, address on file is 650 …".
-    if people and any(c[2] in ("address", "other_id", "phone", "fax", "date") and c[3] == "strong"
-                      and not any(p.start <= c[0] < p.end for p in people) for c in cands):
+    spans = [(p.start, p.end) for p in people] + named
+    if spans and any(c[2] in ("address", "other_id", "phone", "fax", "date") and c[3] == "strong"
+                     and not any(a <= c[0] < b for a, b in spans) for c in cands):
         identified = True
     # A name alone is not enough to stop the author: it may be staff we failed to recognise.
     block = identified or post.patient_context
     # About care: the post says so in words, or the story classifier is sure it is a patient's story.
     care = (post.patient_context and (identified or subject)) or post.story_p >= CARE_STORY_P
-    _modelled(post, text, subject, cands)
+    cands.extend(c for c in modelled if not any(c[0] < b[1] and b[0] < c[1] for b in cands))
     if post.policy.compiled.strict:
         _strict_extras(post, text, cands)
     if post.links:  # a number inside a link is part of the address ("utm_campaign=…_2963705403414554")
@@ -176,6 +185,11 @@ _PHOTO_KEYS = (".heic", ".heif", ".jp", ".png", ".dng", ".mov", ".mp4", ".gif", 
 _SHAPE_CATEGORIES = frozenset({"account", "ssn", "phone", "fax", "vehicle", "device", "license"})
 CARE_STORY_P = 0.7  # story classifier probability that makes a post one about a patient's care
 MODEL_MIN = 0.5  # the CRF's marginal probability below which a span is not reported
+
+
+def _tag_sure(post, start: int, end: int) -> bool:
+    return any(s == start and e == end and label == "NAME" and prob >= agreement.TAG_SURE
+               for s, e, label, prob in post.model_spans)
 
 
 def _modelled(post, text, subject, cands) -> None:

@@ -160,3 +160,34 @@ def test_a_length_block_does_not_keep_a_doubted_story_a_warn():
 def run_all_with_channels(text, channels):
     with model.use_models(tagger=StubTagger(), story=NOT_STORY):
         return run_all(text, channels)
+
+
+class WordTagger(StubTagger):
+    """Tags NAME (p=1.0) exactly the tokens whose lower-case word is in `words`, O elsewhere."""
+
+    def __init__(self, words):
+        super().__init__()
+        self.words = set(words)
+        self.labels = []
+
+    def tag(self, features):
+        self.labels = ["NAME" if any(f"w={w}" in tok for w in self.words) else "O" for tok in features]
+        return self.labels
+
+    def marginal(self, label, i):
+        return 1.0 if self.labels[i] == label else 0.0
+
+    def info(self):  # the word attributes it knows: the features code keeps only known ones
+        return type("Info", (), {"state_features": {(f"w={w}", "NAME"): 1.0 for w in self.words}})()
+
+
+def test_a_name_only_the_tagger_sees_makes_the_room_beside_it_phi():
+    # No rule reads "zebulon okwuosa" (lower case, in no list) as a name; the tagger is sure of it, so the post
+    # is about someone and the bed told beside the name is identifying too: both block.
+    text = "Please stop writing patient names on the to-go boxes for floor deliveries. Today: zebulon okwuosa, bed 14."
+    got = findings(text, WordTagger({"zebulon", "okwuosa"}), NOT_STORY)
+    assert got[("phi", "name")].severity == "block"
+    assert got[("phi", "other_id")].severity == "block"
+    assert text[got[("phi", "other_id")].start:got[("phi", "other_id")].end] == "14"
+    # The same post with a tagger that sees no one: no person, so the bed is a place and nothing blocks.
+    assert not any(f.severity == "block" for f in findings(text, StubTagger(), NOT_STORY).values())
