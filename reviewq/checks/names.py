@@ -539,7 +539,7 @@ def _role(text: str, lower: str, s: int, e: int) -> str:
         ra = None  # "Tell Lan the nurses say hi": a plural role after a name without a comma is not hers
     if TITLE_BEFORE.search(lower[max(0, s - 80):s]) or CREDENTIAL_AFTER.match(text[e:e + 40]) or ra:
         return "staff"
-    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) or _STAFF_LIST_BEFORE.search(lower, max(0, s - 60), s):
+    if ROLE_NOUN_BEFORE.search(lower[max(0, s - 30):s]) or _STAFF_LIST_BEFORE.search(lower, max(0, s - 100), s):
         return "staff"
     if (_post_flags(lower)[0] and not _post_flags(lower)[2]) or \
             (_post_flags(lower)[1] and not PATIENT_SENTENCE.search(sentence)):

@@ -91,6 +91,15 @@ def check(post) -> list[Finding]:
     _dated(post, text, subject, cands)
     if subject or post.patient_context:
         _contextual(post, text, subject, cands)
+    for m in P.PERSON_IN_ROOM.finditer(post.folded.lower) if any(k in post.folded.lower for k in _ROOM_KEYS) else ():
+        g = next(k for k in ("a", "b", "c") if m.group(k))
+        v = m.group(g)
+        if g == "b" and len(v) == 4 and v[:2] in ("19", "20"):
+            continue  # "a man in 2024": a year
+        if _ANY_BEFORE.search(post.folded.lower, max(0, m.start() - 12), m.start()):
+            continue  # "every patient in room 4": a rule for a room, not one person
+        cands.append((m.start(g), m.end(g), "other_id", "strong", "rule:room of a person"))
+        identified = True  # where one person lies is theirs: the post tells who was in that bed
     # A name with another identifier of the same post (a street, a room, a phone, a care date) identifies
     # someone: "mail-order meds for <name> returned, address on file is 650 …".
     spans = [(p.start, p.end) for p in people] + named
@@ -139,6 +148,12 @@ _CARE_CUE_BEFORE = re.compile(
     r"\bel pequeño)\s*[,:!]?\s*(?:(?:mr|mrs|ms|miss|sr|sra|srta|don|doña)\.?\s+)?$")
 
 
+_ROOM_KEYS = (" in ", " en ", "bay ", "bed ", "rm ", "room ")
+_ANY_PATIENT_BEFORE = re.compile(r"\b(?:every|each|any|all)\s+(?:\w+\s+)?(?:patients?|pts?|residents?|pacientes?)\b"
+                                 r"[^.!?]{0,25}$")
+_ANY_BEFORE = re.compile(r"\b(?:every|each|any|all|no|per)\s+(?:\w+\s+)?$")
+
+
 def _roll_call(post, decided) -> bool:
     """Several people's names and nothing else the rules flag, none tied to care: a roll call (a cohort, a
     team, the month's volunteers). A name said twice ("Don Eusebio Tarango … Don Eusebio") is one person,
@@ -168,7 +183,8 @@ def _findings(post, decided) -> list[Finding]:
     for s, e, cat, strength, sev, source in decided:
         verdict = None
         if strength != "shape" and not source.startswith("model:"):  # the model's own spans: already its call
-            cued = cat == "name" and _CARE_CUE_BEFORE.search(post.folded.lower, max(0, s - 40), s) is not None
+            cued = (cat == "name" and _CARE_CUE_BEFORE.search(post.folded.lower, max(0, s - 40), s) is not None) or \
+                (cat == "age" and P.BEDSIDE_AGE_AFTER.match(post.folded.lower, e) is not None)
             verdict = agreement.phi(post, s, e, cat, sev, combined if len(combined) >= 2 else (), listed, cued)
             sev = verdict.severity
         msg = (f"This looks like {LABEL[cat]}. {WHY}" if sev == "block" else
@@ -431,6 +447,8 @@ def _contextual(post, text, subject, cands) -> None:
         if not subject and not (g == "v4" or _PATIENT_NEAR.search(lower, max(0, m.start() - 40), m.start())
                                 or _PATIENT_NEAR_AFTER.match(lower, m.end())):
             continue  # no one in the post and no patient beside it: a room is a place ("flu shots in Room 4")
+        if not subject and _ANY_PATIENT_BEFORE.search(lower, max(0, m.start() - 40), m.start()):
+            continue  # "each patient in pod 3 gets a new recliner": a rule for the room, not one person in it
         cands.append((m.start(g), m.end(g), "other_id", "strong"))
     for m in P.ZIP.finditer(lower):
         cands.append((m.start("v"), m.end("v"), "address", "strong"))

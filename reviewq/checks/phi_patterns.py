@@ -81,7 +81,8 @@ ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!communi
                   r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?<![\w-])bed (?P<v3>[a-f])(?![\w'’-])"
                   r"|\b(?:pt|patient|paciente|resident|guy|lady|gentleman|woman|man|kid|baby|mom|dad) (?:in|en) "
-                  r"(?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])"
+                  r"(?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|"
+                  r"years?|yrs?|am|pm|%|mg|lbs?|kg|times|percent|degrees|feet|miles)\b)"
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
@@ -98,6 +99,19 @@ ZIP_PAREN = re.compile(r"(?<=[A-Za-z]) \((?P<v>\d{5}(?:-\d{4})?)\)")
 # A room right after a patient's name (or name and age): "mr vandermeer in 342b", "stroud, 91, 257b".
 ROOM_AFTER_NAME = re.compile(r"(?:\s+(?:in|en)\s+(?:room\s+|rm\.?\s+|bed\s+)?(?P<r>\d{2,4}[a-z]?)"
                              r"|,\s*(?:\d{2,3},\s*)?(?P<v>\d{2,4}[a-z]|\d{1,4}-[a-z]))(?![\w-])", re.IGNORECASE)
+# A room, bay or bed told of one person, named or not: "the gentleman in 602B", "the kid in bay 3", "the 102 yo in
+# 417", "bay 5 just asked if ..." (the bed stands for the patient in it). Lower-case text; not "a man in 20 minutes".
+PERSON_IN_ROOM = re.compile(
+    r"\b(?:pt|patient|paciente|resident|guy|lady|gentleman|gent|woman|man|kid|kiddo|baby|toddler|teen|girl|boy|mom|dad|"
+    r"grandma|grandpa|abuel[oa]|señora|señor|\d{2,3}\s?(?:yo|y/o|y\.o\.)(?:\s?[fm])?)\s+(?:in|en)\s+(?:the\s+|el\s+|la\s+)?"
+    r"(?:(?:trauma|hallway|hall|isolation|corner|er|ed)\s+)?"
+    r"(?:(?:room|rm\.?|bed|bay|pod|chair|hall|cuarto|cama|stretcher)\s*#?\s*(?P<a>\d{1,4}[a-z]?)|(?P<b>\d{1,4}[a-z]|\d{1,4}))"
+    r"(?![\w-])(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|years?|yrs?|am|pm|a\.m|p\.m|%|mg|lbs?|kg|"
+    r"times|percent|degrees|feet|miles|x)\b)(?![.,]\d)"
+    r"|\b(?:bay|bed|rm|room)\s+(?P<c>\d{1,4}[a-z]?)\s+(?:just\s+|now\s+|also\s+|literally\s+|still\s+)?(?:asked|asks|wants|"
+    r"wanted|says|said|told|tells|yelled|pulled|refused|called|is asking|is yelling|keeps asking|keeps calling)\b")
+# An age in bedside shorthand right after the number ("103yo", "91 y/o", "99F"): one patient's age, never a statistic.
+BEDSIDE_AGE_AFTER = re.compile(r"\s?(?:yo|y/o|y\.o\.?|yr old|yrs old)(?![a-z])|[fm]\b")
 # A record number in brackets right after a name: "Aurelio McBride (00242527)".
 ID_AFTER_NAME = re.compile(r"\s*\((?P<v>\d{6,12})\)")
 # A bare room number with a letter in a post about someone: "delivered mail to 452A".

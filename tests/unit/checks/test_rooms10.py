@@ -1,0 +1,38 @@
+"""Tenth pass: a room, bay or bed told of one person, and ages in bedside shorthand (all examples invented)."""
+import pytest
+
+from tests.unit.checks.helpers import blocks
+
+
+def _phi_blocks(text):
+    return {(f.category, text[f.start:f.end]) for f in blocks(text) if f.check == "phi"}
+
+
+@pytest.mark.parametrize("text, room", [
+    ("nobody tell the gentleman in 714C that the cafeteria closed early 🤫", "714C"),
+    ("the toddler in bay 6 just learned to high-five the whole trauma team", "6"),
+    ("the lady in trauma bay 11 wants her rosary back, anyone seen it?", "11"),
+    ("el señor en cuarto 9 nos cantó rancheras toda la noche", "9"),
+    ("bed 12 just asked if we deliver pizza. sir this is a PACU", "12"),
+])
+def test_a_room_told_of_one_person_blocks(text, room):
+    assert ("other_id", room) in _phi_blocks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I'll see my mom in 20 minutes, then back for the night shift",
+    "A man in 2024 could not have imagined this lobby",
+    "Flu shots for any resident in the lobby at 9am",
+    "Each patient in pod 3 gets a new recliner this week",
+])
+def test_durations_years_and_rules_for_everyone_are_not_rooms(text):
+    assert not any(cat == "other_id" for cat, _ in _phi_blocks(text))
+
+
+@pytest.mark.parametrize("text, age", [
+    ("Shoutout to the 94yo on 3 West who taught me to play cribbage", "94"),
+    ("our 101 y/o walked the hallway twice today!!", "101"),
+    ("97F with a new hip and a better attitude than mine", "97"),
+])
+def test_an_age_over_the_limit_in_bedside_shorthand_blocks(text, age):
+    assert ("age", age) in _phi_blocks(text)
