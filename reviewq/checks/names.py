@@ -911,7 +911,8 @@ def _lower_name(text, lower, run):
             if any(w in STOP for w in ws):
                 continue
             if k == 1:
-                ok = _first_score(ws[0]) >= 1 and (ws[0] not in ENGLISH or ws[0] in FIRST)
+                ok = _first_score(ws[0]) >= 1 and (ws[0] not in ENGLISH or ws[0] in FIRST) \
+                    and not _DET_BEFORE_LOWER.search(lower, max(0, s - 30), s)
             else:
                 ok = (ws[0] in FIRST or ws[0] not in ENGLISH) and (ws[-1] in LAST or ws[-1] not in ENGLISH
                                                                     or "-" in ws[-1])
@@ -925,6 +926,9 @@ def _lower_name(text, lower, run):
     return [best] if best else None
 
 
+# "their son's journey", "one of our former nicu preemies": a lower-case word after a determiner is a noun.
+_DET_BEFORE_LOWER = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|any|some|no)"
+                               r"\s+(?:(?!is\s|was\s)[a-z]+\s+){0,2}$")
 _DET_ADJ_BEFORE = re.compile(r"(?:^|\W)(?:a|an|the|your|our|my|his|her|their|this|every|each|its|any|some|no)"
                              r"\s+(?:(?!is\s|was\s)[a-z]+\s+)?$")
 

@@ -36,3 +36,11 @@ def test_durations_years_and_rules_for_everyone_are_not_rooms(text):
 ])
 def test_an_age_over_the_limit_in_bedside_shorthand_blocks(text, age):
     assert ("age", age) in _phi_blocks(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Meet the family behind our new heart video 💙 Their son's journey from diagnosis to recovery plays in the lobby.",
+    "Graduation day! One of our former NICU preemies walked across the stage and sent us the photo 🎓",
+])
+def test_a_lower_case_word_after_a_determiner_is_a_noun_not_a_name(text):
+    assert not any(cat == "name" for cat, _ in _phi_blocks(text))
