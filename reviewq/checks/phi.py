@@ -278,6 +278,14 @@ PATIENT_AFTER = re.compile(r"^\s*(?:appointment|appt|visit|surgery|procedure|fol
 _YOUR_BEFORE = re.compile(r"\b(?:your|his|her|their)\s+(?:[a-z]+\s+)?$")
 
 
+# A post that talks about record numbers: every bare 6-10 digit number in it is one ("the 2 MRNs on that label were
+# swapped: 88102931 and 88102939", "everyone's MRNs (e.g. <name> 6610223)").
+_RECORD_TALK = ("mrn", "medical record", "record number", "expediente", "chart number", "numéro de dossier")
+_BARE_RECORD = re.compile(r"(?<![\w.,/#$:+-])\d{6,10}(?![\w/-]|[.,]\d)"
+                          r"(?!\s+(?:people|visitors|patients|views|steps|dollars|members|users|downloads|impressions|"
+                          r"followers|calls|visits|meals|hours|miles|doses|shots|vaccines|tests|records|times)\b)")
+
+
 def _identifiers(post, text, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
@@ -297,6 +305,10 @@ def _identifiers(post, text, cands) -> None:
         while (nv := P.NEXT_VALUE.match(text, end)) is not None and sum(ch.isdigit() for ch in nv.group("v")) >= 4:
             cands.append((nv.start("v"), nv.end("v"), cat, "strong"))  # the second MRN in a list
             end = nv.end()
+    if any(k in lower for k in _RECORD_TALK):
+        for m in _BARE_RECORD.finditer(text):
+            if not any(c[0] < m.end() and m.start() < c[1] for c in cands):
+                cands.append((m.start(), m.end(), "mrn", "strong", "rule:record number in a post about MRNs"))
     ndig = sum(map(str.isdigit, text))
     colons = lower.count(":")
     for rx, cat, on, possible in (

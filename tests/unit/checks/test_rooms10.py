@@ -44,3 +44,17 @@ def test_an_age_over_the_limit_in_bedside_shorthand_blocks(text, age):
 ])
 def test_a_lower_case_word_after_a_determiner_is_a_noun_not_a_name(text):
     assert not any(cat == "name" for cat, _ in _phi_blocks(text))
+
+
+@pytest.mark.parametrize("text, numbers", [
+    ("Two MRNs got swapped on the specimen labels today: 55120987 and 55120978. Fixed, but check twice!", {"55120987", "55120978"}),
+    ("PSA: the census printout with everyone's medical record numbers (Ferreira 7730019, Lund 7730244) was left in the elevator",
+     {"7730019", "7730244"}),
+])
+def test_bare_numbers_in_a_post_about_record_numbers_are_mrns(text, numbers):
+    assert {v for cat, v in _phi_blocks(text) if cat == "mrn"} == numbers
+
+
+def test_counts_in_a_post_about_record_numbers_are_not():
+    text = "Our new portal means 1200000 visitors no longer need to know their MRN to check in."
+    assert not any(cat == "mrn" for cat, _ in _phi_blocks(text))
