@@ -40,7 +40,7 @@ def nav_url(endpoint: str, **values) -> str | None:
     """URL of `endpoint`, or None while the blueprint providing it is not registered."""
     if endpoint not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    return cached_url_for(endpoint, **values)  # the nav asks six of these on every page
 
 
 def queue_count() -> int:
