@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, bindparam, case, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from reviewq.core import workflow as wf
@@ -148,35 +148,10 @@ def count_waiting(session: Session, user: User) -> int:
     states = tuple(s.value for s in wf.waiting_states_for(user.roles))
     if not states:
         return 0
-    total_q, _ = _count_statements(states)
-    return _less_approved(session, user, states, session.connection().execute(total_q, {"user_id": user.id})
-                          .scalar_one())
-
-
-def _less_approved(session: Session, user: User, states: tuple, total: int) -> int:
-    _, approved_q = _count_statements(states)
-    if approved_q is None:
-        return total
-    return total - session.connection().execute(approved_q, {"user_id": user.id}).scalar_one()
-
-
-# Built once: per stage state, every draft and those by others than the person (the queue page's header and
-# its nav badge from one GROUP BY).
-_STAGE_COUNTS_MINE = (select(Draft.state, func.count(), func.sum(case((Draft.author_id != _USER_ID, 1), else_=0)))
-                      .where(Draft.state.in_([s.state.value for s in wf.STAGES])).group_by(Draft.state))
-
-
-def queue_counts(session: Session, user: User) -> tuple[dict[str, int], int]:
-    """stage_counts and count_waiting(user) together, for the queue page: one statement instead of two or
-    three (legal and comms still run count_waiting's second COUNT, their own earlier approvals)."""
-    rows = session.connection().execute(_STAGE_COUNTS_MINE, {"user_id": user.id}).all()
-    by_state = {state: (n, others or 0) for state, n, others in rows}
-    counts = {s.name: by_state.get(s.state.value, (0, 0))[0] for s in wf.STAGES}
-    states = tuple(s.value for s in wf.waiting_states_for(user.roles))
-    if not states:
-        return counts, 0
-    total = sum(int(by_state.get(state, (0, 0))[1]) for state in states)
-    return counts, _less_approved(session, user, states, total)
+    total_q, approved_q = _count_statements(states)
+    conn, p = session.connection(), {"user_id": user.id}
+    total = conn.execute(total_q, p).scalar_one()
+    return total if approved_q is None else total - conn.execute(approved_q, p).scalar_one()
 
 
 @functools.lru_cache(maxsize=64)
