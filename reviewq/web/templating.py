@@ -52,6 +52,11 @@ def queue_count() -> int:
     return g.queue_count
 
 
+def remember_queue_count(n: int) -> None:
+    """The nav badge's count when the view has it already (the queue page counts it with its header)."""
+    g.queue_count = n
+
+
 def template_globals() -> dict:
     return {"STATE_LABELS": STATE_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS, "CHANNELS": CHANNELS,
             "ROLE_LABELS": ROLE_LABELS, "STAGES": STAGES,

@@ -1,6 +1,7 @@
 """The review queue page's rows are built in Python (review.views.queue_rows), not by a Jinja loop.
 
-This test pins that markup to the template loop it replaced, byte for byte, with text that needs escaping.
+These tests pin that markup to the template loop it replaced, byte for byte, with text that needs
+escaping, and the header counts and nav badge (one statement now) to the counts they replaced.
 """
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from datetime import timedelta
 
 from flask import render_template_string
 
-from reviewq.review.queries import QueueRow
+from reviewq.core import workflow as wf
+from reviewq.extensions import db
+from reviewq.review.queries import QueueRow, count_waiting, queue_counts, stage_counts
 from reviewq.web.review.views import queue_rows
 from reviewq.web.local_time import waited
 from reviewq.web.templating import CHANNEL_LABELS, STATE_LABELS
@@ -57,3 +60,34 @@ def test_queue_rows_are_the_template_loop_they_replaced(app):
         old = _old(rows, now)
     assert new == old
     assert "<script>" not in new and "&lt;script&gt;" in new and "&lt;b&gt;O&#39;Neil" in new
+
+
+def test_queue_counts_are_the_stage_counts_and_badge_they_replaced(app, factory, session):
+    author, other = factory.user("staff"), factory.user("staff")
+    approvers = factory.approvers()
+    legal, comms = approvers["legal"], approvers["comms"]
+    both = factory.user("reviewer", "legal")
+    for who in (author, other, both):
+        factory.submit(factory.draft(who))
+    d = factory.submit(factory.draft(other))
+    factory.approve(d, both)                 # now waits for legal: `both` approved its earlier stage
+    d2 = factory.submit(factory.draft(author))
+    factory.approve(d2, approvers["reviewer"])
+    factory.approve(d2, legal)               # waits for comms
+    lc = factory.user("legal", "comms")
+    d3 = factory.submit(factory.draft(other))
+    factory.approve(d3, approvers["reviewer"])
+    factory.approve(d3, lc)                  # waits for comms: `lc` approved its legal stage
+    session.commit()
+    from reviewq.models import Draft
+    expected = {s.name: session.query(Draft).filter_by(state=s.state.value).count() for s in wf.STAGES}
+    assert expected == {"review": 3, "legal": 1, "comms": 2}
+    assert stage_counts(db.session) == expected
+    for user in (approvers["reviewer"], legal, comms, both, author, lc):
+        counts, waiting = queue_counts(db.session, user)
+        assert counts == expected
+        assert waiting == count_waiting(db.session, user), user.roles
+    assert queue_counts(db.session, both)[1] == 2 + 1 - 1  # two in review by others, one at legal it approved
+    assert queue_counts(db.session, lc)[1] == 1 + 2 - 1    # legal: d; comms: d2 and d3, d3 approved at legal
+    assert queue_counts(db.session, author)[1] == 0
+    assert {s.name for s in wf.STAGES} == set(queue_counts(db.session, legal)[0])

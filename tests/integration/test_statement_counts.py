@@ -27,7 +27,7 @@ BOUNDS = {
     "api drafts list": 3,  # token+user+roles, drafts+authors, their revisions
     "api queue": 4,        # token+user+roles, drafts+authors, their revisions, stage counts
     "page draft": 6,       # session+user+roles, draft+author, revisions, decisions, attachments, settings version
-    "page queue": 5,       # session+user+roles, queue rows, stage counts, settings version, nav badge count
+    "page queue": 4,       # session+user+roles, queue rows, stage counts with the nav badge's count, settings version
     "page home": 4,        # session+user+roles, drafts+authors, their revisions, settings version
 }
 SENTENCE = "Study {} shows flu shots cut the risk."

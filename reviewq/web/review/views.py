@@ -21,13 +21,13 @@ from reviewq.drafts.operations import check_edit, check_withdraw, may
 from reviewq.drafts.queries import get_visible_draft, revision_shown_to, revisions_for
 from reviewq.extensions import db
 from reviewq.review.operations import decide, may_decide
-from reviewq.review.queries import queue_page, stage_counts, stages_for
+from reviewq.review.queries import queue_counts, queue_page, stages_for
 from reviewq.drafts.masking import may_read_image_text
 from reviewq.web.drafts.pictures import attachment_images, image_findings, preview_context
 from reviewq.web.forms import ConfirmForm
 from reviewq.web.review.forms import DecisionForm
 from reviewq.web.local_time import waited
-from reviewq.web.templating import CHANNEL_LABELS, STATE_LABELS, diff_words, text_findings
+from reviewq.web.templating import CHANNEL_LABELS, STATE_LABELS, diff_words, remember_queue_count, text_findings
 from reviewq.web.unit_of_work import attempt
 
 bp = Blueprint("review", __name__)
@@ -41,7 +41,9 @@ DONE_MESSAGES = {"approve": "Approved.", "request_changes": "Changes requested; 
 def queue():
     now, user = now_utc(), current_user._get_current_object()
     rows, more = queue_page(db.session, user, after_id=as_id(request.args.get("after")), limit=PAGE_SIZE)
-    return render_template("review/queue.html", rows=queue_rows(rows, now), counts=stage_counts(db.session),
+    counts, waiting = queue_counts(db.session, user)
+    remember_queue_count(waiting)  # the nav badge: counted in the same statement as the header
+    return render_template("review/queue.html", rows=queue_rows(rows, now), counts=counts,
                            stages=stages_for(user), next_cursor=more, first_page=not request.args.get("after"))
 
 
