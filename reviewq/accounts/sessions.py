@@ -35,9 +35,14 @@ def start_session(session: Session, user: User, *, now: datetime) -> str:
     return key
 
 
-# Built once: every page request runs it.
-_SESSION_ROW = (select(UserSession).where(UserSession.key_hash == bindparam("key_hash"))
-                .options(joinedload(UserSession.user).joinedload(User.role_rows)))
+# Built once: every page request runs it. The user and roles as ORM objects (the request's operations take
+# them), the session row as plain columns: loading it as an entity too cost a third of the lookup.
+_SESSION_ROW = (select(User, UserSession.id, UserSession.ended_at, UserSession.created_at, UserSession.last_seen_at)
+                .join(UserSession, UserSession.user_id == User.id)
+                .where(UserSession.key_hash == bindparam("key_hash")).options(joinedload(User.role_rows)))
+_END = (update(UserSession).where(UserSession.id == bindparam("session_id"))
+        .values(ended_at=bindparam("now"), end_reason=bindparam("reason")))
+_TOUCH = update(UserSession).where(UserSession.id == bindparam("session_id")).values(last_seen_at=bindparam("now"))
 
 
 def session_user(session: Session, key, *, now: datetime, idle: timedelta, lifetime: timedelta) -> User | None:
@@ -45,18 +50,21 @@ def session_user(session: Session, key, *, now: datetime, idle: timedelta, lifet
     if not isinstance(key, str) or not key or len(key) > 100:
         return None
     # One statement through the unique index: the session row, its user and the user's roles.
-    row = session.scalars(_SESSION_ROW, {"key_hash": _hash(key)}).unique().one_or_none()
-    if row is None or row.ended_at is not None:
+    row = session.execute(_SESSION_ROW, {"key_hash": _hash(key)}).unique().one_or_none()
+    if row is None:
         return None
-    reason = "expired" if now - row.created_at > lifetime else "idle" if now - row.last_seen_at > idle else None
+    user, session_id, ended_at, created_at, last_seen_at = row
+    if ended_at is not None:
+        return None
+    reason = "expired" if now - created_at > lifetime else "idle" if now - last_seen_at > idle else None
     if reason:
-        row.ended_at, row.end_reason = now, reason
+        session.connection().execute(_END, {"session_id": session_id, "now": now, "reason": reason})
         return None
-    if not row.user.active:
+    if not user.active:
         return None
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-    return row.user
+    if now - last_seen_at > TOUCH_EVERY:
+        session.connection().execute(_TOUCH, {"session_id": session_id, "now": now})
+    return user
 
 
 def end_session(session: Session, key, *, now: datetime, reason: str = "logout") -> None:

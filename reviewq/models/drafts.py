@@ -27,6 +27,8 @@ class Draft(Base):
         # The calendar's range and its ETag aggregate, answered from the index alone (migration 0013_calendar).
         Index("ix_drafts_calendar", "state", "release_at", "id", "updated_at", "version", "reached", "author_id"),
         Index("ix_drafts_state_stage_entered", "state", "stage_entered_at"),
+        # A person's own drafts per state: the queue page's badge takes them out of the stage counts.
+        Index("ix_drafts_author_state", "author_id", "state"),
         # One draft per new-draft form: sending the same (blocked) form again finds it instead of a copy.
         UniqueConstraint("author_id", "form_token"),
     )

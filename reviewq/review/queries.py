@@ -128,14 +128,45 @@ def approver_queue(session: Session, user: User) -> list[Draft]:
     return review_queue(session, user)
 
 
-_STAGE_COUNTS = (select(Draft.state, func.count()).where(Draft.state.in_([s.state.value for s in wf.STAGES]))
-                 .group_by(Draft.state))  # built once: the queue page and the API's queue run it
+def _count_in(*where):
+    return select(func.count()).select_from(Draft).where(*where).scalar_subquery()
+
+
+# Built once: the queue page and the API's queue run it. One count per stage (an equality range of the state
+# index each), not a GROUP BY over every waiting draft: half the time on SQLite.
+_STAGE_COUNTS = select(*(_count_in(Draft.state == s.state.value) for s in wf.STAGES))
 
 
 def stage_counts(session: Session) -> dict[str, int]:
     """How many drafts wait in each stage (for the queue header)."""
-    counts = dict(session.connection().execute(_STAGE_COUNTS).all())
-    return {s.name: counts.get(s.state.value, 0) for s in wf.STAGES}
+    row = session.connection().execute(_STAGE_COUNTS).one()
+    return {s.name: n for s, n in zip(wf.STAGES, row)}
+
+
+def queue_counts(session: Session, user: User) -> tuple[dict[str, int], int]:
+    """stage_counts and count_waiting(user) in one statement, for the queue page (header and nav badge).
+
+    The badge is the waiting drafts of the person's stages less their own (a seek on ix_drafts_author_state)
+    and less those they already approved at an earlier stage, as count_waiting counts it.
+    """
+    states = tuple(s.value for s in wf.waiting_states_for(user.roles))
+    row = session.connection().execute(_queue_counts_statement(states), {"user_id": user.id}).one()
+    n = len(wf.STAGES)
+    counts = {s.name: c for s, c in zip(wf.STAGES, row[:n])}
+    waiting = sum(c for s, c in zip(wf.STAGES, row[:n]) if s.state.value in states)
+    return counts, waiting - sum(row[n:])  # their own drafts, and earlier approvals where there can be any
+
+
+@functools.lru_cache(maxsize=64)
+def _queue_counts_statement(states: tuple):
+    """queue_counts' SELECT for people waiting on `states`, built once per process (the person is bound)."""
+    columns = [_count_in(Draft.state == s.state.value) for s in wf.STAGES]
+    if states:
+        columns.append(_count_in(Draft.author_id == _USER_ID, Draft.state.in_(states)))
+        _, approved = _count_statements(states)
+        if approved is not None:
+            columns.append(approved.scalar_subquery())
+    return select(*columns)
 
 
 def count_waiting(session: Session, user: User) -> int:

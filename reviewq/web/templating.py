@@ -40,7 +40,7 @@ def nav_url(endpoint: str, **values) -> str | None:
     """URL of `endpoint`, or None while the blueprint providing it is not registered."""
     if endpoint not in current_app.view_functions:
         return None
-    return url_for(endpoint, **values)
+    return cached_url_for(endpoint, **values)  # the nav asks six of these on every page
 
 
 def queue_count() -> int:
@@ -50,6 +50,11 @@ def queue_count() -> int:
     if "queue_count" not in g:
         g.queue_count = count_waiting(db.session, current_user)
     return g.queue_count
+
+
+def remember_queue_count(n: int) -> None:
+    """The nav badge's count when the view has it already (the queue page counts it with its header)."""
+    g.queue_count = n
 
 
 def template_globals() -> dict:

@@ -81,3 +81,27 @@ def test_docs_page_renders_from_the_document_without_inline_script(client):
     assert "POST /api/v1/drafts/{draft_id}/decision" in html and "style=" not in html
     assert not re.search(r"<script(?![^>]*\bsrc=)", html), "inline script"
     assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+
+
+def test_token_lookup_touches_once_a_minute_and_refuses_deactivated_users(factory, session):
+    """user_for_token reads the token as plain columns: its rules must be those of the ORM row it replaced."""
+    from datetime import timedelta
+
+    from reviewq.accounts.operations import user_for_token
+    u = factory.user("staff", "reviewer")
+    token = factory.token(u)
+    t0 = factory.tick()
+    got = user_for_token(session, token, t0)
+    assert got is u and got.roles == {"staff", "reviewer"}
+    session.expire_all()
+    assert session.query(ApiToken).one().last_used_at == t0
+    user_for_token(session, token, t0 + timedelta(seconds=59))   # within the minute: no write
+    session.expire_all()
+    assert session.query(ApiToken).one().last_used_at == t0
+    user_for_token(session, token, t0 + timedelta(seconds=61))
+    session.expire_all()
+    assert session.query(ApiToken).one().last_used_at == t0 + timedelta(seconds=61)
+    u.active = False
+    session.commit()
+    assert user_for_token(session, token, t0 + timedelta(minutes=5)) is None
+    assert user_for_token(session, "rq_" + "x" * 40, t0) is None
