@@ -48,7 +48,11 @@ ENDORSEMENT = re.compile(
     r"|\b(?:get|grab|claim|snag|request|score|pick up)\s+(?:a|an|your)\s+free\b[^.!?]{0,40}?\bat\s+(?:https?://)?"
     r"(?:www\.)?[\w-]+\.(?:com|co|shop|store|net)\b"
     r"|\b(?:donat\w+|give|gives|giving)\b[^.!?]{0,30}?(?:\d+\s?%|\$\d+)\s+of\s+(?:\w+\s+){0,2}?"
-    r"(?:sales|orders?|purchases?|profits)\b|\bshow this (?:post|tweet|ad|screen)\b")
+    r"(?:sales|orders?|purchases?|profits)\b|\bshow this (?:post|tweet|ad|screen)\b"
+    # the same in Spanish and Tagalog: "2x1", "compra 2 y llévate 3", "en oferta en", "comenta ... para ganar",
+    # "buy 1 take 1"
+    r"|\b2x1\b|\bcompra (?:uno|una|dos|\d) (?:y )?ll[ée]v(?:ate|a) \w+|\ben oferta en\b|"
+    r"\bcomenta\b[^.!?]{0,60}?\bpara (?:ganar|participar)\b|\bbuy (?:one|1) take (?:one|1)\b")
 CASED = re.compile(
     r"\b(?:[Cc]ode|CODE):?\s+[A-Z][A-Z0-9]{2,}\b|\b(?:[Uu]se|[Ee]nter|[Aa]pply)\s+[A-Z][A-Z0-9]{3,}\b|\b[A-Z]{2,}\d{1,3}\b(?=[^.!?]{0,30}\b(?:off|save|discount))"
     r"|\b(?:[Oo]ur|[Mm]y)\s+(?:\w+\s+){0,3}?(?:love|loves|recommend|recommends|swear by)\s+[A-Z]")
@@ -59,7 +63,8 @@ _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", 
          "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "and tag", "& tag", "tag a", "tag your", "tag 2",
          "tag 3", "raffle", "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cupom", "cupón",
          "cupon", "compra", "compre", "achte", "achet", "mua ", "get ", "grab", "claim", "snag", "request", "score", "pick up", "$", "comment", "amzn", "earn", "influencer",
-         "donat", "give", "giving", "show this",
+         "donat", "give", "giving", "show this", "2x1",
+         "oferta", "comenta", "take 1", "take one",
          "코드", "할인", "쿠폰", "الرمز", "كود", "خصم", "クーポン", "割引")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")

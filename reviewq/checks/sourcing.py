@@ -117,7 +117,11 @@ CLAIM_MEANING = re.compile(r"\b" + _EFFECT + r"\s+(?:(?:your|the|our|any|all|up|
                            r"(?:shrink|shrinks|disappear|disappears|melts? away|vanish(?:es)?|dissolves?)\b"
                            # Tagalog and Spanish effect verbs: "nakakagamot ng hika", "alivia el dolor"
                            r"|\b(?:nakakagamot|nakagagamot|nakapagpapagaling|nakakapagpagaling|pampagaling|lunas sa|"
-                           r"panlaban sa|pumipigil sa|nakakaiwas sa|nakakababa ng|nagpapababa ng)\b"
+                           r"panlaban sa|pumipigil sa|nakakaiwas sa|nakakababa ng|nagpapababa ng|nagpapalakas ng resistensya|"
+                           r"pampalakas ng resistensya|nakakatunaw ng taba|pampapayat|nakakapayat)\b"
+                           r"|\bmas (?:mabisa|epektibo|mabilis) (?:pa )?(?:kaysa|kesa|sa) (?:sa )?(?:gamot|antibiotics?)\b"
+                           r"|\bmejor que (?:cualquier |la |el |los )?(?:medicina|medicamentos?|antibi[óo]ticos|botox|cirug[íi]a)\b"
+                           r"|\b(?:reduce|reducen|corta) a la mitad\b|\bla mitad del riesgo\b"
                            r"|\b(?:alivia|alivian|sana|sanan|regenera|regeneran|previene|previenen|cura|curan)\s+"
                            r"(?:(?:el|la|los|las|tu|su|sus|tus|de|del)\s+){0,2}(?:dolor(?:es)?|fiebre|tos|asma|"
                            r"infecci[óo]n(?:es)?|tumor(?:es)?|arrugas|caries|neumon[íi]a|sistema inmun\w+)\b")
@@ -130,7 +134,7 @@ NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|s
                                      # the organisation's own figures: "100% pass rate", "130% capacity",
                                      # "97% would recommend us", "60% wrote back", "5% of Saturday sales"
                                      r"|pass(?:ed|ing)?\b|pass rate|capacity|occupancy|satisfaction|would recommend|"
-                                     r"wrote back|replied|responded|of (?:\w+ ){0,2}?(?:sales|orders|purchases|profits)\b|"
+                                     r"(?:of (?:the |our )?\w+ )?(?:wrote back|replied|responded|would recommend)|of (?:\w+ ){0,2}?(?:sales|orders|purchases|profits)\b|"
                                      r"(?:more|fewer) (?:arrivals|calls|applications|applicants|volunteers|donors|donations|"
                                      r"visitors|followers|hires)\b)")
 MESSAGE = ("Health claim without a trusted source. Claims like this must link to an authoritative source "
@@ -171,6 +175,20 @@ _RATIO_NOT_HEALTH = re.compile(r"\s+(?:[\w-]+\s+){0,2}?(?:nurses|staff|employees
                                r"hospitals|nursing homes|facilities|clinics|health systems|employers|schools|students|"
                                r"graduates|volunteers|donors|appointments|shifts|applicants)\b")
 _YEAR = re.compile(r"(?:19|20)\d\d$")
+_PLURAL_AFTER = re.compile(r"\s+(?:[\w-]+\s+)?(?:[a-z-]+s|people|children|adults|women|men)\b")  # "1 in 2000 births"
+# What a percentage does to patients makes it a claim whatever tally word stands before it: "thanks to a new
+# grant, 60% of patients in the program lowered their A1C".
+_LIMIT_BEFORE = re.compile(r"\b(?:no more than|at most|up to)\b[^.!?]{0,30}$")
+_OUTCOME = re.compile(r"\b(?:improv\w*|fewer|lower\w*|reduc\w*|risk|surviv\w*|remission|cur(?:e|es|ed)\b|recover\w*|"
+                      r"heal\w*|symptoms?|deaths?|mortality|complications?|pain|a1c|relaps\w*|infections?)")
+_END = re.compile(r"[.!?](?=\s|$)|\n")
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = _END.search(text, pos)
+    return m.start() if m else len(text)
+
+
 _OF_THEM = re.compile(r"\s+of (?:them|us)\b")
 # "Dr. Reyes fixes broken bones", "the doctor who fixed my heart": a clinician's work, not a product's effect.
 _CLINICIAN_BEFORE = re.compile(r"\b(?:dr\.?\s+[\w-]+|doctors?|surgeons?|nurses?|teams?|we|staff|physicians?|"
@@ -180,15 +198,17 @@ _CLINICIAN_BEFORE = re.compile(r"\b(?:dr\.?\s+[\w-]+|doctors?|surgeons?|nurses?|
 def _claims(text: str):
     for m in _all_claims(text):
         if "%" in m.group() or "percent" in m.group():
-            if NOT_CLAIM_AFTER_PERCENT.match(text[m.end():m.end() + 20]):
+            if NOT_CLAIM_AFTER_PERCENT.match(text[m.end():m.end() + 30]):
                 continue
             if _PRICE_NEAR.search(text, max(0, m.start() - 40), min(len(text), m.end() + 25)):
                 continue
-            if _TALLY_BEFORE.search(text, max(0, m.start() - 60), m.start()):
+            if _LIMIT_BEFORE.search(text, max(0, m.start() - 40), m.start()) or \
+                    _TALLY_BEFORE.search(text, max(0, m.start() - 60), m.start()) \
+                    and not _OUTCOME.search(text, m.end(), _sentence_end(text, m.end())):
                 continue  # "hand hygiene compliance hit 96%", "by no more than 10%": a tally or a limit
         r = _RATIO.search(m.group())
         if r is not None:
-            if _YEAR.fullmatch(r.group(1)) and not text[m.end():m.end() + 2].strip(" ").isalpha():
+            if _YEAR.fullmatch(r.group(1)) and not _PLURAL_AFTER.match(text, m.end()):
                 continue
             if _RATIO_NOT_HEALTH.match(text, m.end()) or _OF_THEM.match(text, m.end()):
                 continue
