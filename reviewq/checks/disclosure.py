@@ -2,8 +2,11 @@
 
 Rule `disclosure.sponsored`: a post that promotes a product or brand (promo
 code, "% off", shop or affiliate link, "link in bio", giveaway, "our nurses
-swear by ...") needs one of the policy's disclosures (#ad, #sponsored,
-"(Sponsored)", "Paid partnership with ..."); the FTC requires it. Tags match
+swear by ...", "buy 2 get 1 free", "$30 off at brand.com", affiliate links,
+a sponsor thanked beside an offer) needs one of the policy's disclosures
+(#ad, #sponsored, "(Sponsored)", "Paid partnership with ..."); the FTC
+requires it. The organisation's own perks (parking, cafeteria, gift shop)
+and its own events' "link in bio" are not endorsements. Tags match
 whole hashtags only, so #ADHDAwareness is not #ad. Default severity `block`:
 the fix is one tag.
 """
@@ -62,9 +65,9 @@ _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", 
          "tap ", "click ", "link to", "link and", "descuento", "digo", " bio", "sorteo", "ganar", "优惠码",
          "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "and tag", "& tag", "tag a", "tag your", "tag 2",
          "tag 3", "raffle", "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cupom", "cupón",
-         "cupon", "compra", "compre", "achte", "achet", "mua ", "get ", "grab", "claim", "snag", "request", "score", "pick up", "$", "comment", "amzn", "earn", "influencer",
-         "donat", "give", "giving", "show this", "2x1",
-         "oferta", "comenta", "take 1", "take one",
+         "cupon", "compra", "compre", "achte", "achet", "mua ", "get ", "grab", "claim", "snag", "request",
+         "score", "pick up", "$", "comment", "amzn", "earn", "influencer", "donat", "give", "giving", "show this",
+         "2x1", "oferta", "comenta", "take 1", "take one",
          "코드", "할인", "쿠폰", "الرمز", "كود", "خصم", "クーポン", "割引")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")
@@ -120,7 +123,8 @@ _SPONSOR = re.compile(r"\bsponsor(?:s|ing|ed)?\b|\b(?:presented|brought to you) 
 _OFFER = re.compile(r"\$\d[\d,]*\s*off|%\s*off|\btest drive\b|\bopen an? (?:[\w-]+ ){0,3}account\b|"
                     r"\b(?:they'?ll|they will) (?:donate|match|give)\b|\bcustomers get\b|\bwin\b|\bgiveaway\b|"
                     r"\bprizes?\b|\ba chance (?:at|to win)\b|\bstop by the (?:dealership|store|showroom)\b|"
-                    r"\bfree (?:[\w-]+ ){0,2}(?:quote|estimate|sample|trial|entry|whitening|wristband|peel|facial|consult\w*)\b")
+                    r"\bfree (?:[\w-]+ ){0,2}(?:quote|estimate|sample|trial|entry|whitening|wristband|peel|facial|"
+                    r"consult\w*)\b")
 
 
 def _sponsor_offer(lower: str):
@@ -210,7 +214,8 @@ _BIO_OWN = re.compile(r"\s*(?:for|to)\s+(?:[\w+&-]+\s+){0,2}?(?:tickets?|registe
                       r"schedule|details|donate|volunteer|apply)\b")
 # A raffle or a pronoun "swear by it" is promotion only with a brand in sight: a staff-picnic raffle, or
 # "our residents swear by it" after a health claim (a sourcing matter), endorses no company.
-_BRAND_SIGNAL = re.compile(r"@\w|(?<![\w.-])(?!tinyurl\.|bitly\.|youtube\.)[\w-]+\.(?:com|co|shop|store)\b|\bcourtesy of\b|"
+_BRAND_SIGNAL = re.compile(r"@\w|(?<![\w.-])(?!tinyurl\.|bitly\.|youtube\.)[\w-]+\.(?:com|co|shop|store)\b|"
+                           r"\bcourtesy of\b|"
                            r"\b(?:presented|brought to you|donated) by\b|\bcodes?\b|%\s*off")
 _PRONOUN = re.compile(r"\s+(?:it|them|this|these|that)\b")
 

@@ -4,7 +4,11 @@ Rule `sourcing.authoritative_link`: a claim ("studies show", "proven to",
 "N% of patients", "lowers your risk"...) with no link to one of the policy's
 authoritative domains (matched as the domain or a subdomain, never a
 lookalike such as cdc.gov.example.info). Link shorteners and our own site do
-not count as a source. Default severity `warn`: an approver reads the
+not count as a source. Claims are also recognised by meaning, with no cue
+word: a treatment, food or product with a verb of effect on health
+("relieves teething pain", "starves cancer cells", "better than fluoride").
+The organisation's own figures (pass rate, capacity, satisfaction, funding,
+a share of sales) are not health claims. Default severity `warn`: an approver reads the
 justification. Whether the cited page supports the claim is for people.
 """
 from __future__ import annotations
@@ -104,23 +108,29 @@ CLAIM_MEANING = re.compile(r"\b" + _EFFECT + r"\s+(?:(?:your|the|our|any|all|up|
                            r"|\b(?:live|lives|living) \d+ (?:extra )?years longer\b|\bsaves lives\b"
                            # better than a treatment: "stops coughs faster than any medicine", "better than Botox"
                            r"|\b(?:better|faster|more effective|stronger|safer)\s+than\s+(?:any\s+|most\s+|regular\s+|"
-                           r"prescription\s+|other\s+|the\s+)?(?:medicines?|meds|medications?|drugs?|antibiotics|pills?|"
-                           r"fluoride|botox|surgery|chemo(?:therapy)?|dressings?|vaccines?|inhalers?|prescriptions?)\b"
+                           r"prescription\s+|other\s+|the\s+)?(?:medicines?|meds|medications?|drugs?|antibiotics|"
+                           r"pills?|fluoride|botox|surgery|chemo(?:therapy)?|dressings?|vaccines?|inhalers?|"
+                           r"prescriptions?)\b"
                            r"|\bimprov(?:es|ing) (?:[\w-]+ )?outcomes\b"
                            r"|\b(?:cuts?|slash(?:es)?|halves)\b[^.!?]{0,40}?\b(?:in|by) half\b"
                            r"|\b(?:half|twice|double|triple) (?:the|their|your|as much) (?:risk|chance|odds)\b"
                            r"|\bkeeps?\s+(?:[\w-]+\s+){0,2}?" + _BODY + r"(?:\s+attacks?)?\s+(?:away|at bay)\b"
                            r"|\b(?:pull|draw|suck|sweat|leach|drain|remov|releas)\w*\s+(?:[\w-]+\s+){0,3}?toxins?\b"
                            r"|\btoxins?\s+(?:right\s+)?(?:out of|from) (?:your|the) body\b"
-                           r"|\bturns? back the clock\b|\bfountain of youth\b|\breverses? (?:the )?(?:signs of )?ag(?:e?ing)\b"
-                           r"|\b(?:tumou?rs?|cancer(?: cells)?|belly fat|plaque|wrinkles|cellulite)\s+(?:will\s+|start to\s+)?"
+                           r"|\bturns? back the clock\b|\bfountain of youth\b"
+                           r"|\breverses? (?:the )?(?:signs of )?ag(?:e?ing)\b"
+                           r"|\b(?:tumou?rs?|cancer(?: cells)?|belly fat|plaque|wrinkles|cellulite)\s+"
+                           r"(?:will\s+|start to\s+)?"
                            r"(?:shrink|shrinks|disappear|disappears|melts? away|vanish(?:es)?|dissolves?)\b"
                            # Tagalog and Spanish effect verbs: "nakakagamot ng hika", "alivia el dolor"
                            r"|\b(?:nakakagamot|nakagagamot|nakapagpapagaling|nakakapagpagaling|pampagaling|lunas sa|"
-                           r"panlaban sa|pumipigil sa|nakakaiwas sa|nakakababa ng|nagpapababa ng|nagpapalakas ng resistensya|"
-                           r"pampalakas ng resistensya|nakakatunaw ng taba|pampapayat|nakakapayat)\b"
-                           r"|\bmas (?:mabisa|epektibo|mabilis) (?:pa )?(?:kaysa|kesa|sa) (?:sa )?(?:gamot|antibiotics?)\b"
-                           r"|\bmejor que (?:cualquier |la |el |los )?(?:medicina|medicamentos?|antibi[óo]ticos|botox|cirug[íi]a)\b"
+                           r"panlaban sa|pumipigil sa|nakakaiwas sa|nakakababa ng|nagpapababa ng|"
+                           r"nagpapalakas ng resistensya|pampalakas ng resistensya|nakakatunaw ng taba|pampapayat|"
+                           r"nakakapayat)\b"
+                           r"|\bmas (?:mabisa|epektibo|mabilis) (?:pa )?(?:kaysa|kesa|sa) (?:sa )?"
+                           r"(?:gamot|antibiotics?)\b"
+                           r"|\bmejor que (?:cualquier |la |el |los )?(?:medicina|medicamentos?|antibi[óo]ticos|botox|"
+                           r"cirug[íi]a)\b"
                            r"|\b(?:reduce|reducen|corta) a la mitad\b|\bla mitad del riesgo\b"
                            r"|\b(?:alivia|alivian|sana|sanan|regenera|regeneran|previene|previenen|cura|curan)\s+"
                            r"(?:(?:el|la|los|las|tu|su|sus|tus|de|del)\s+){0,2}(?:dolor(?:es)?|fiebre|tos|asma|"
@@ -134,8 +144,9 @@ NOT_CLAIM_AFTER_PERCENT = re.compile(r"^\s*(?:off|discount|sale|of (?:proceeds|s
                                      # the organisation's own figures: "100% pass rate", "130% capacity",
                                      # "97% would recommend us", "60% wrote back", "5% of Saturday sales"
                                      r"|pass(?:ed|ing)?\b|pass rate|capacity|occupancy|satisfaction|would recommend|"
-                                     r"(?:of (?:the |our )?\w+ )?(?:wrote back|replied|responded|would recommend)|of (?:\w+ ){0,2}?(?:sales|orders|purchases|profits)\b|"
-                                     r"(?:more|fewer) (?:arrivals|calls|applications|applicants|volunteers|donors|donations|"
+                                     r"(?:of (?:the |our )?\w+ )?(?:wrote back|replied|responded|would recommend)|"
+                                     r"of (?:\w+ ){0,2}?(?:sales|orders|purchases|profits)\b|(?:more|fewer) "
+                                     r"(?:arrivals|calls|applications|applicants|volunteers|donors|donations|"
                                      r"visitors|followers|hires)\b)")
 MESSAGE = ("Health claim without a trusted source. Claims like this must link to an authoritative source "
            "(for example cdc.gov, nih.gov, medlineplus.gov, who.int, fda.gov, nejm.org); unsupported health "
