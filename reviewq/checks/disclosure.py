@@ -65,9 +65,9 @@ _KEYS = ("%", "-for-", "bogo", "link in", "giv", "enter to win", "shop", "buy", 
          "tap ", "click ", "link to", "link and", "descuento", "digo", " bio", "sorteo", "ganar", "优惠码",
          "折扣码", "链接", "try it free", "partner with", "sending a free", "who comment", "and tag", "& tag", "tag a", "tag your", "tag 2",
          "tag 3", "raffle", "referral", "linked in", "sorteio", "ganhe", "concours", "mã", "kòd", "cupom", "cupón",
-         "cupon", "compra", "compre", "achte", "achet", "mua ", "get ", "grab", "claim", "snag", "request",
-         "score", "pick up", "$", "comment", "amzn", "earn", "influencer", "donat", "give", "giving", "show this",
-         "2x1", "oferta", "comenta", "take 1", "take one",
+         "cupon", "compra", "compre", "achte", "achet", "mua ", "free", "$", "comment", "amzn", "we earn",
+         "we may earn", "commission", "influencer", "donat", "show this", "2x1", "oferta", "comenta", "take 1",
+         "take one",
          "코드", "할인", "쿠폰", "الرمز", "كود", "خصم", "クーポン", "割引")
 # Prefilter: CASED cannot match unless one of these is in the lower-case text.
 _CASED_KEYS = ("code", "use", "enter", "apply", "off", "save", "discount", "love", "recommend", "swear")
@@ -127,7 +127,12 @@ _OFFER = re.compile(r"\$\d[\d,]*\s*off|%\s*off|\btest drive\b|\bopen an? (?:[\w-
                     r"consult\w*)\b")
 
 
+_SPONSOR_KEYS = ("sponsor", "presented by", "brought to you", "courtesy of", "partner", "teaming up", "teamed up")
+
+
 def _sponsor_offer(lower: str):
+    if not any(k in lower for k in _SPONSOR_KEYS):
+        return None
     s = _SPONSOR.search(lower)
     if s is not None and _OFFER.search(lower) and not _SERVICE.search(lower[s.start():s.end() + 60]):
         return s.start(), s.end()
