@@ -145,6 +145,15 @@ _CAPWORD = re.compile(r"\b[A-Z][a-z]{3,}\b")
 _NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
 
 
+_OURS_BEFORE = re.compile(r"\b[Oo]ur\s+$")
+
+
+def _brand_like(text: str, m) -> bool:
+    """Not a place ("Seaside Birth Center", "Bright Smiles Dental") and not ours ("our Glow Studio")."""
+    return not _PLACE_AFTER.match(text, m.end()) and not _PLACE_AFTER.search(" " + m.group()) \
+        and not _OURS_BEFORE.search(text, max(0, m.start() - 4), m.start())
+
+
 def _brand_site(post, text: str, lower: str):
     if _SERVICE.search(lower):
         return None
@@ -156,11 +165,11 @@ def _brand_site(post, text: str, lower: str):
         label = reg.split(".")[-2] if reg.count(".") >= 1 else reg
         # a capitalised word opening a sentence may be any word; one before a kind word is a place
         words = {w.group().lower() for w in _CAPWORD.finditer(text, 0, k.start)
-                 if not _PLACE_AFTER.match(text, w.end()) and text[:w.start()].rstrip()[-1:] not in ("", ".", "!", "?")}
-        words |= {c.group().lower() for c in _CAMEL.finditer(text, 0, k.start) if not _PLACE_AFTER.match(text, c.end())}
+                 if _brand_like(text, w) and text[:w.start()].rstrip()[-1:] not in ("", ".", "!", "?")}
+        words |= {c.group().lower() for c in _CAMEL.finditer(text, 0, k.start) if _brand_like(text, c)}
         # a name of two or more capitalised words, wherever it stands: "Cozy Paws slippers ... cozypaws.com"
         words |= {"".join(n.group().split()).lower() for n in _NAME_RUN.finditer(text, 0, k.start)
-                  if not _PLACE_AFTER.match(text, n.end())}
+                  if _brand_like(text, n)}
         if any(label.startswith(w) and w not in org and w not in _NOT_BRANDS for w in words):
             return k.start, k.end
     return None

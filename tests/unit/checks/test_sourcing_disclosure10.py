@@ -99,6 +99,8 @@ def test_commerce_without_the_usual_words_needs_a_disclosure(text):
     "Our volunteers partnered with us on the coat drive: 400 coats collected!",
     "Ginger tea reverses arthritis, and our residents swear by it!",
     "Free prenatal classes every Tuesday at Seaside Birth Center. Register at https://seasidebirth.com/classes",
+    "Book your cleaning with Bright Smiles Dental at brightsmilesdental.com",
+    "New hours at our Glow Studio! glowstudio.com",
 ])
 def test_the_organisations_own_perks_and_events_are_not_endorsements(text):
     assert not flags(text, "disclosure")
