@@ -31,7 +31,8 @@ from reviewq.storage import path_of
 log = logging.getLogger("reviewq.scans")
 BATCH = 20
 # Text read in an image, after OCR: glued words are split back ("ROOM595", "PATEL,EILEEN", "DOB07/01/1977").
-_GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
+_GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)|"
+                   r"(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")  # "CROWLEYHiroshi": a surname in capitals, then the first name
 _NAME = r"[A-Z][A-Za-z'’\-]+"
 # Wristband and chart order: "LAST, FIRST" or "Last, F" (an optional middle initial), alone on its line; "Mc Allister"
 # is "McAllister" split by ungl; a bed letter may come first ("B  PATTERSON, BEATRIZ" on a door plate) and one
@@ -40,12 +41,18 @@ _LAST_FIRST = re.compile(rf"^\W*(?:[A-F]\s+)?((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|
                          r"(?:\s+[A-Z]{3,})?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)"
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?|rx\s*(no|#)?)"
                        r"\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d", re.I)
 # Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
-_DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
-         r"\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*\d{2,4})")
-_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*{_DATE}", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+_DATE = (rf"(\d{{1,2}}\s*[/\-.]\s*\d{{1,2}}\s*[/\-.]\s*\d{{2,4}}|\d{{4}}\s*-\s*\d{{1,2}}\s*-\s*\d{{1,2}}|"
+         rf"\d{{1,2}}\s*-?\s*{_MONTH}\s*-?\s*\d{{2,4}}|{_MONTH}\s*\d{{1,2}}\s*,\s*\d{{4}})")
+_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|adm(it(ted)?)?|dos|discharged|filled|"
+                         rf"collected)\s*[:#.\-]?\s*{_DATE}", re.I)
+# An age on a chart ("Age: 67"), or one over 89 in chart shorthand or on a banner ("93Y", "102 y/o", "101st
+# Birthday"): Safe Harbor counts every age over 89 as an identifier.
+_AGE_VALUE = re.compile(r"\bage\s*[:#]\s*\d{1,3}\b|\b(9\d|1[0-2]\d)\s*(y|yo|y/o|yrs?|years?\s*old)\b|"
+                        r"\b(9\d|1[0-2]\d)\s*(st|nd|rd|th)\s*birthday", re.I)
 # A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
 # A room or bed number alone on its line ("817", "912-B", "318A"): a door plate when a patient's name is beside it.
@@ -59,9 +66,13 @@ _ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b
 # A room that is a venue, not where a patient lies: "Conference Room B", "Room 204 Training Session".
 _VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|class|break|community|family|"
                            r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
-                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*)\s*$",
+                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*|"
+                           r"(tower|building|bldg|wing|pavilion)\s*[A-Z\d]{0,3}\W*)\s*$",
                            re.I)
-_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|"
+# A building part after the room ("Room 118, Education Center", "Chapel - Room 214 - Floor 2") is a directory
+# or event entry.
+_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|floor|level|tower|building|bldg|wing|pavilion|annex|"
+                          r"cent(er|re)|auditorium|hall|"
                           r"training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
                           r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -89,6 +100,8 @@ def label_phi(text: str) -> str | None:
         return "mrn"
     if _DATE_VALUE.search(t):
         return "date"
+    if _AGE_VALUE.search(t):
+        return "age"
     m = _NAME_VALUE.search(t)
     if m and m.group(1).lower() not in _NOT_A_NAME:
         return "name"
