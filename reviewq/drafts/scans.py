@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from reviewq import checks
 from reviewq.checks.names import ENGLISH
 from reviewq.core.ids import as_id
+from reviewq.drafts import image_page
 from reviewq.imaging import ImageReport, analyse
 from reviewq.media import derive
 from reviewq.models import Attachment
@@ -55,8 +56,6 @@ _AGE_VALUE = re.compile(r"\bage\s*[:#]\s*\d{1,3}\b|\b(9\d|1[0-2]\d)\s*(y|yo|y/o|
                         r"\b(9\d|1[0-2]\d)\s*(st|nd|rd|th)\s*birthday", re.I)
 # A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
-# A room or bed number alone on its line ("817", "912-B", "318A"): a door plate when a patient's name is beside it.
-_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?\W*$")
 # What a table column's title says its cells are (imaging.group_lines sets `under`).
 _COLUMN = (("name", re.compile(r"\b(pt|patient|name)\b", re.I)), ("mrn", re.compile(r"\b(mrn|acct|fin)\b", re.I)),
            ("date", re.compile(r"\b(dob|d\.?o\.?b)\b", re.I)), ("address", re.compile(r"\b(rm|room|bed)\b", re.I)))
@@ -83,8 +82,16 @@ _LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)"
 _FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
                            r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b",
                            re.I)
-# A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
-_FIRST_INITIAL = re.compile(rf"^\W*{_NAME}\s+[A-Z]\.\W*$")
+# Staff: a credential after a name, and the labels of a unit's assignment board (a range of rooms is a nurse's
+# assignment, never one patient's room).
+_CREDENTIAL = re.compile(r"\s*,?\s*(MD|DO|RN|BSN|MSN|NP|APRN|PA-C|PA|Pharm\s?D|R\s?Ph|PT|DPT|OT|OTR|RRT|CNA|LPN|"
+                         r"CRNA|DNP|Ph\s?D|MBA|FACS|CNM|LCSW|RD|MA)\b")  # ungl splits "PharmD" into "Pharm D"
+_ASSIGNMENT = re.compile(r"^\W*(rooms?\s*\d+\s*[-–]\s*\d+|pod\b|charge\b|break\s*relief|rapid\s*response|float\b|"
+                         r"preceptor|resource\s*(rn|nurse)|covering|(rn|md|np|tech|cna|sitter)\s*:)", re.I)
+# A room and a name on one board row ("433-2 CROWLEY Hiroshi", "11B LUNDGREN, Lamar"), or a name and a room
+# on a note ("Gallagher-33A").
+_ROOM_THEN_NAME = re.compile(rf"^\W*\d{{1,4}}(?:-\d{{1,2}}|[A-Z])?\s+((?:Ma?c )?{_NAME})\s*,?\s+({_NAME}|[A-Z]\.?)\W*$")
+_NAME_THEN_ROOM = re.compile(rf"^\W*({_NAME})\s*[-–:]\s*(?:\d{{3,4}}[A-Z]?|\d{{1,2}}[A-Z])\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
                         "experience safety care portal information info family advocate relations".split())
 
@@ -108,6 +115,12 @@ def label_phi(text: str) -> str | None:
     m = _LAST_FIRST.match(t)
     initial = len(m.group(2).rstrip(".")) == 1 if m else False
     if m and not (m.group(1).lower() in ENGLISH and (initial or m.group(2).lower() in ENGLISH)):
+        return "name"
+    m = _ROOM_THEN_NAME.match(t)
+    if m and not (m.group(1).lower() in ENGLISH and m.group(2).rstrip(".").lower() in ENGLISH | {""}):
+        return "name"
+    m = _NAME_THEN_ROOM.match(t)
+    if m and m.group(1).lower() not in ENGLISH:
         return "name"
     m = _TITLED.search(t)
     if m and m.group(1).lower() not in ENGLISH:
@@ -151,19 +164,8 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             "Link the person's photo consent, crop or blur the face, or explain who this is "
                             "(for example a staff member who agreed).", "attachment.face", box=list(box)))
     texts = [_text_findings(line, att_id, policy) for line in report.lines]
-    named = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "name" for f in found)]
-    rooms = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "address" for f in found)]
-    for n, (line, found) in enumerate(zip(report.lines, texts)):
-        if not found and rooms and _FIRST_INITIAL.match(ungl(line.text)) and any(_beside(line.box, b) for b in rooms):
-            texts[n] = [_finding(att_id, "name", "block", "A name beside a patient's room number, as on a door plate "
-                                 "or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
-                                 box=list(line.box), text=line.text)]
-            named.append(line.box)
-    for line, found in zip(report.lines, texts):
-        if not found and named and _BARE_ROOM.match(ungl(line.text)) and any(_beside(line.box, b) for b in named):
-            found = [_finding(att_id, "address", "block", "A room number beside a patient's name, as on a door "
-                              "plate or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
-                              box=list(line.box), text=line.text)]
+    _read_page(report.lines, texts, att_id)
+    for found in texts:
         out.extend(found)
     for what in report.unavailable:
         out.append(_finding(att_id, "other_id", "warn",
@@ -177,8 +179,9 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
 
 
 def _text_findings(line, att_id, policy) -> list[dict]:
-    phi = [f for f in checks.run_all(ungl(line.text), [], policy=policy)
-           if f.check == "phi" and f.severity == "block"]
+    text = ungl(line.text)
+    phi = [f for f in checks.run_all(text, [], policy=policy) if f.check == "phi" and f.severity == "block"
+           and not (f.category == "name" and _staff_name(text, f.start, f.end))]
     if phi:
         cats = sorted({f.category for f in phi})
         return [_finding(att_id, cats[0], "block",
@@ -194,6 +197,14 @@ def _text_findings(line, att_id, policy) -> list[dict]:
     return []
 
 
+def _staff_name(text: str, start: int | None, end: int | None) -> bool:
+    """A name with a credential after it ("Kim Silva, MD"), or on a staff assignment line ("Rooms 1-8: Maria",
+    "Charge RN: Lopez"), is a member of staff."""
+    if start is None or end is None:
+        return False
+    return bool(_CREDENTIAL.match(text, end) or _ASSIGNMENT.match(text))
+
+
 def _column_phi(line) -> str | None:
     """The category of a table cell under a patient column ("Patient", "MRN", "DOB", "Room"), else None."""
     if not line.under or len(re.sub(r"\W", "", line.text)) < 2:
@@ -201,12 +212,26 @@ def _column_phi(line) -> str | None:
     return next((category for category, title in _COLUMN if title.search(line.under)), None)
 
 
-def _beside(a, b) -> bool:
-    """Two boxes within about three text heights of each other, above, below or along the row."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    reach = 3 * max(min(ah, bh), 1)
-    return ax - reach < bx + bw and bx - reach < ax + aw and ay - reach < by + bh and by - reach < ay + ah
+def _read_page(lines, texts: list[list[dict]], att_id) -> None:
+    """Complete (or clear) each line's findings in place from the rest of the page (see image_page)."""
+    words = [ungl(line.text) for line in lines]
+    before = [found[0]["category"] if found else None for found in texts]
+    paired = image_page.door_plates(words, [line.box for line in lines], before)
+    for n, (was, now) in enumerate(zip(before, paired)):
+        if was is None and now:
+            texts[n] = [_finding(att_id, now, "block", "A name or room number beside a patient's details, as on a "
+                                 "door plate, a board or a note.", "Crop or cover that part of the image.",
+                                 "attachment.text_phi", box=list(lines[n].box), text=lines[n].text)]
+    categories = {f["category"] for found in texts for f in found}
+    if image_page.is_patient_page(categories):
+        for n, line in enumerate(lines):
+            if not texts[n] and (category := image_page.document_value(words[n])):
+                texts[n] = [_finding(att_id, category, "block", "A detail on a page that names a patient (a chart, "
+                                     "label or discharge sheet) is that patient's.",
+                                     "Crop or cover that part of the image.", "attachment.text_phi",
+                                     box=list(line.box), text=line.text)]
+    elif image_page.hospital_own(" ".join(words), categories):
+        texts[:] = [[] for _ in texts]
 
 
 def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) -> None:
