@@ -38,6 +38,9 @@ _DONORS = re.compile(r"\b(donors?|founders|foundation|benefactors?|philanthrop\w
                      r"giving|gifts?|campaign|sponsors?|trust)\b", re.I)
 _EQUIPMENT = re.compile(r"\b(model|mfg|manufactured|rated|ref|lot|asset|biomed|inspected|cal(ibration)?\s*due|"
                         r"\d+\s*v|\d+\s*hz)\b", re.I)
+# A race or a team: the big number beside a name is a bib or a jersey, not a room.
+_EVENT = re.compile(r"\b(fun\s*run|run\s+for|race|\d+\s?k|marathon|bib|jersey|relay|tournament|league|"
+                    r"triathlon)\b", re.I)
 _PATIENT_CATEGORIES = {"mrn", "date", "age", "health_plan", "account", "ssn"}
 
 
@@ -78,9 +81,12 @@ def document_value(text: str) -> str | None:
 
 def door_plates(texts: list[str], boxes: list, flagged: list[str | None]) -> list[str | None]:
     """Categories for unflagged lines that pair up: a lone name beside a room (bare or flagged) or beside any
-    patient finding, and a bare room beside a name (bare or flagged)."""
+    patient finding, and a bare room beside a name (bare or flagged). On a race or team page a bare number
+    is a bib, so it makes no pair."""
     out = list(flagged)
-    rooms = [b for b, t, f in zip(boxes, texts, flagged) if f == "address" or (f is None and bare_room(t))]
+    bibs = bool(_EVENT.search(" ".join(texts)))
+    rooms = [b for b, t, f in zip(boxes, texts, flagged)
+             if f == "address" or (f is None and not bibs and bare_room(t))]
     for n, (t, b, f) in enumerate(zip(texts, boxes, flagged)):
         if f is not None:
             continue
@@ -90,7 +96,7 @@ def door_plates(texts: list[str], boxes: list, flagged: list[str | None]) -> lis
             out[n] = "name"
     names = [b for b, f in zip(boxes, out) if f == "name"]
     for n, (t, b, f) in enumerate(zip(texts, boxes, out)):
-        if f is None and bare_room(t) and any(_beside(b, o) for o in names):
+        if f is None and not bibs and bare_room(t) and any(_beside(b, o) for o in names):
             out[n] = "address"
     return out
 
