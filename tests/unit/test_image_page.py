@@ -90,7 +90,8 @@ def test_more_labelled_details_are_phi(text, category):
 
 @pytest.mark.parametrize("text", [
     "Celebrating 100 years of care", "Room 212, Wellness Center", "Tower C, Room 305", "Chapel - Room 110 - Floor 1",
-    "Auditorium - Room 4B - Level 2", "COVID-19", "Tdap-2", "188 days without a fall",
+    "Auditorium - Room 4B - Level 2", "COVID-19", "Tdap-2", "188 days without a fall", "Age: 5-12 welcome",
+    "Ages: 8 to 14", "Pfizer-2024", "2025 Spring Gala",
 ])
 def test_anniversaries_and_building_directories_are_not_phi(text):
     assert label_phi(text) is None
