@@ -21,7 +21,9 @@ _NAME = r"[A-Z][A-Za-z'’\-]+"
 _PERSON = re.compile(rf"^\W*(?:[A-F]\s*[:.]\s*)?(?:({_NAME})\s+({_NAME})|[A-Z]\.\s*({_NAME})|({_NAME})\s+[A-Z]\.)\W*$")
 # A surname alone in capitals ("YILMAZ"): a person only beside a bare room number.
 _SURNAME = re.compile(r"^\W*([A-Z][A-Z'’\-]{2,})\W*$")
-_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?(?:\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?|\d[A-Z])\W*$")
+# A room or bed alone on its line ("817", "912-B", "1B"); a year alone ("2024") is a poster's, not a room.
+_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?(?!(?:19|20)\d\d\b)"
+                        r"(?:\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?|\d[A-Z])\W*$")
 # Words of an organisation or its staff: a line with one is the hospital's, not the patient's.
 _ORGANISATION = re.compile(r"\b(cent(er|re)|hospital|health|pharmacy|clinic|medical|nurse\s*line|ext|dr|attending|"
                            r"logged|lot|ref|model|workstation|rn|md|np|staff|call\s*it)\b", re.I)

@@ -50,9 +50,10 @@ _DATE = (rf"(\d{{1,2}}\s*[/\-.]\s*\d{{1,2}}\s*[/\-.]\s*\d{{2,4}}|\d{{4}}\s*-\s*\
          rf"\d{{1,2}}\s*-?\s*{_MONTH}\s*-?\s*\d{{2,4}}|{_MONTH}\s*\d{{1,2}}\s*,\s*\d{{4}})")
 _DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|adm(it(ted)?)?|dos|discharged|filled|"
                          rf"collected)\s*[:#.\-]?\s*{_DATE}", re.I)
-# An age on a chart ("Age: 67", not a flyer's "Age: 5-12"), or one over 89 in chart shorthand or on a banner ("93Y", "102 y/o", "101st
-# Birthday"): Safe Harbor counts every age over 89 as an identifier.
-_AGE_VALUE = re.compile(r"\bage\s*[:#]\s*\d{1,3}\b(?!\s*([-–+]|to\b|and\b|&))|\b(9\d|1[0-2]\d)\s*(y|yo|y/o|yrs?|years?\s*old)\b|"
+# An age on a chart ("Age: 67", not a flyer's "Age: 5-12"), or one over 89 in chart shorthand or on a banner
+# ("93Y", "102 y/o", "101st Birthday"): Safe Harbor counts every age over 89 as an identifier.
+_AGE_VALUE = re.compile(r"\bage\s*[:#]\s*\d{1,3}\b(?!\s*([-–+]|to\b|and\b|&))|"
+                        r"\b(9\d|1[0-2]\d)\s*(y|yo|y/o|yrs?|years?\s*old)\b|"
                         r"\b(9\d|1[0-2]\d)\s*(st|nd|rd|th)\s*birthday", re.I)
 # A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
@@ -90,8 +91,9 @@ _ASSIGNMENT = re.compile(r"^\W*(rooms?\s*\d+\s*[-–]\s*\d+|pod\b|charge\b|break
                          r"preceptor|resource\s*(rn|nurse)|covering|(rn|md|np|tech|cna|sitter)\s*:)", re.I)
 # A room and a name on one board row ("433-2 CROWLEY Hiroshi", "11B LUNDGREN, Lamar"), or a name and a room
 # on a note ("Gallagher-33A").
-_ROOM_THEN_NAME = re.compile(rf"^\W*(?!(?:19|20)\d\d\b)\d{{1,4}}(?:-\d{{1,2}}|[A-Z])?\s+((?:Ma?c )?{_NAME})\s*,?\s+({_NAME}|[A-Z]\.?)\W*$")
-_NAME_THEN_ROOM = re.compile(rf"^\W*({_NAME})\s*[-–:]\s*(?:\d{{3}}[A-Z]?|\d{{1,2}}[A-Z]|\d{{4}}[A-Z])\W*$")  # not a year
+_ROOM_THEN_NAME = re.compile(rf"^\W*(?!(?:19|20)\d\d\b)\d{{1,4}}(?:-\d{{1,2}}|[A-Z])?\s+((?:Ma?c )?{_NAME})"
+                             rf"\s*,?\s+({_NAME}|[A-Z]\.?)\W*$")  # a year first is a poster's ("2025 Spring Gala")
+_NAME_THEN_ROOM = re.compile(rf"^\W*({_NAME})\s*[-–:]\s*(?:\d{{3}}[A-Z]?|\d{{1,2}}[A-Z]|\d{{4}}[A-Z])\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
                         "experience safety care portal information info family advocate relations".split())
 

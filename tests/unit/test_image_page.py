@@ -50,8 +50,9 @@ def test_a_lone_name_and_a_bare_room_beside_it_are_a_door_plate():
     assert _blocked(_column("528", "ZELINSKI", step=60)) == ["528", "ZELINSKI"]
 
 
-def test_a_number_beside_a_name_on_a_race_page_is_a_bib():
+def test_a_number_beside_a_name_on_a_race_page_is_a_bib_and_a_year_is_no_room():
     assert _blocked(_column("Lakeshore Fun Run 10K", "2741", "Tomasz Wierzba", step=60)) == []
+    assert _blocked(_column("Volunteer of the Year", "2024", "Tomasz Wierzba", step=60)) == []
 
 
 def test_a_lone_name_beside_a_patient_number_on_a_note_is_the_patients():
@@ -98,7 +99,8 @@ def test_anniversaries_and_building_directories_are_not_phi(text):
 
 
 @pytest.mark.parametrize("read,fixed", [("DOB:11/16/1921102y/0M", "DOB:11/16/1921102y/oM"),
-                                        ("DOB15-0ct-1999", "DOB15-Oct-1999"), ("Fairview,0H 45402", "Fairview,OH 45402"),
+                                        ("DOB15-0ct-1999", "DOB15-Oct-1999"),
+                                        ("Fairview,0H 45402", "Fairview,OH 45402"),
                                         ("Room 10 0800", "Room 10 0800"), ("Ro0m 12", "Room 12")])
 def test_ocr_zeros_in_ages_months_and_states_are_read_as_o(read, fixed):
     assert zeros_as_o(read) == fixed
