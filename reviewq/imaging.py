@@ -154,7 +154,7 @@ def _read_text(im: Image.Image, scale: float, report: ImageReport, offset: tuple
         box = (int(x), int(y), int((max(xs) - min(xs)) / scale), int((max(ys) - min(ys)) / scale))
         (x0, y0), (x1, y1), _, (x3, y3) = quad[:4]
         angle = math.degrees(math.atan2(y1 - y0, x1 - x0))
-        text = _ZERO_IN_WORD.sub(lambda m: "o" if m.string[m.start() - 1].islower() else "O", str(text))
+        text = zeros_as_o(str(text))
         report.lines.append(TextLine(text, box, float(conf), angle, math.hypot(x3 - x0, y3 - y0) / scale))
 
 
@@ -216,6 +216,14 @@ LABEL_ONLY = re.compile(r"^\s*(pt|patient|name|pt\s*name|patient\s*name|dob|d\.?
                         r"member\s*id|admit(ted)?|dos|location|loc)\s*[:#.]*\s*$", re.I)
 # OCR reads an "o" as a zero inside words ("Ro0m 628A", "Raym0nd"): put the letter back, in the word's case.
 _ZERO_IN_WORD = re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])")
+# So it does in "y/o" ("102y/0"), a month ("15-0ct-1999") and a state before a ZIP code ("Fairview, 0R 97048").
+_ZERO_AS_O = re.compile(r"(?<=\d[yY]/)0|(?<=\d[-\s])0(?=ct\b)|(?<=,)0(?=[A-Z]\s?\d{5})|(?<=, )0(?=[A-Z]\s?\d{5})")
+
+
+def zeros_as_o(text: str) -> str:
+    """The letter o put back where OCR read a zero that can only be one, in the case around it."""
+    text = _ZERO_IN_WORD.sub(lambda m: "o" if m.string[m.start() - 1].islower() else "O", text)
+    return _ZERO_AS_O.sub(lambda m: "o" if m.string[m.start() - 1] == "/" else "O", text)
 
 
 # A table's header cell: column titles of patient lists, census boards and chart screens.

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from reviewq import checks
 from reviewq.checks.names import ENGLISH
 from reviewq.core.ids import as_id
+from reviewq.drafts import image_page
 from reviewq.imaging import ImageReport, analyse
 from reviewq.media import derive
 from reviewq.models import Attachment
@@ -31,7 +32,8 @@ from reviewq.storage import path_of
 log = logging.getLogger("reviewq.scans")
 BATCH = 20
 # Text read in an image, after OCR: glued words are split back ("ROOM595", "PATEL,EILEEN", "DOB07/01/1977").
-_GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)")
+_GLUE = re.compile(r"(?<=[A-Za-z])(?=\d)|(?<=\d)(?=[A-Za-z]{2})|(?<=[a-z])(?=[A-Z])|(?<=[,:])(?=\S)|"
+                   r"(?<=[A-Z]{2})(?=[A-Z][a-z]{2})")  # "CROWLEYHiroshi": a surname in capitals, then the first name
 _NAME = r"[A-Z][A-Za-z'’\-]+"
 # Wristband and chart order: "LAST, FIRST" or "Last, F" (an optional middle initial), alone on its line; "Mc Allister"
 # is "McAllister" split by ungl; a bed letter may come first ("B  PATTERSON, BEATRIZ" on a door plate) and one
@@ -40,16 +42,21 @@ _LAST_FIRST = re.compile(rf"^\W*(?:[A-F]\s+)?((?:Ma?c )?{_NAME})\s*,\s*({_NAME}|
                          r"(?:\s+[A-Z]{3,})?\W*$")
 # A label and the value printed beside it (joined by imaging.group_lines when they were apart).
 _ID_VALUE = re.compile(r"\b(mrn|m\.?r\.?n\.?|med(ical)?\s*rec(ord)?(\s*(no|#))?|acct|account(\s*(no|#))?|fin|ssn|"
-                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?)"
+                       r"member\s*id|encounter|visit\s*#?|id\s*#|ac\s?c(ession)?\s*(no|#)?|rx\s*(no|#)?)"
                        r"\s*[:#.]?\s*[A-Z]?\s?\d[\d\- ]{3,}\d", re.I)
 # Dates as charts print them: 03/14/1952, 1952-03-14, 14 MAR 1952.
-_DATE = (r"(\d{1,2}\s*[/\-.]\s*\d{1,2}\s*[/\-.]\s*\d{2,4}|\d{4}\s*-\s*\d{1,2}\s*-\s*\d{1,2}|"
-         r"\d{1,2}\s*(jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?\s*\d{2,4})")
-_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|admit(ted)?|dos)\s*[:#.\-]?\s*{_DATE}", re.I)
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)[a-z]*\.?"
+_DATE = (rf"(\d{{1,2}}\s*[/\-.]\s*\d{{1,2}}\s*[/\-.]\s*\d{{2,4}}|\d{{4}}\s*-\s*\d{{1,2}}\s*-\s*\d{{1,2}}|"
+         rf"\d{{1,2}}\s*-?\s*{_MONTH}\s*-?\s*\d{{2,4}}|{_MONTH}\s*\d{{1,2}}\s*,\s*\d{{4}})")
+_DATE_VALUE = re.compile(rf"\b(dob|d\.?o\.?b\.?|date\s*of\s*birth|born|adm(it(ted)?)?|dos|discharged|filled|"
+                         rf"collected)\s*[:#.\-]?\s*{_DATE}", re.I)
+# An age on a chart ("Age: 67", not a flyer's "Age: 5-12"), or one over 89 in chart shorthand or on a banner
+# ("93Y", "102 y/o", "101st Birthday"): Safe Harbor counts every age over 89 as an identifier.
+_AGE_VALUE = re.compile(r"\bage\s*[:#]\s*\d{1,3}\b(?!\s*([-–+]|to\b|and\b|&))|"
+                        r"\b(9\d|1[0-2]\d)\s*(y|yo|y/o|yrs?|years?\s*old)\b|"
+                        r"\b(9\d|1[0-2]\d)\s*(st|nd|rd|th)\s*birthday", re.I)
 # A courtesy title and a surname, as on whiteboards and sticky notes ("Ms. Fairbanks"); "Dr." is staff.
 _TITLED = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Mx)(?:\.\s*|\s+)({_NAME})")
-# A room or bed number alone on its line ("817", "912-B", "318A"): a door plate when a patient's name is beside it.
-_BARE_ROOM = re.compile(r"^\W*(?:(?i:rm|room|bed)\s*)?\d{2,4}\s?(?:[A-Z]|-\s?[A-Z\d]{1,2})?\W*$")
 # What a table column's title says its cells are (imaging.group_lines sets `under`).
 _COLUMN = (("name", re.compile(r"\b(pt|patient|name)\b", re.I)), ("mrn", re.compile(r"\b(mrn|acct|fin)\b", re.I)),
            ("date", re.compile(r"\b(dob|d\.?o\.?b)\b", re.I)), ("address", re.compile(r"\b(rm|room|bed)\b", re.I)))
@@ -59,9 +66,13 @@ _ROOM_VALUE = re.compile(r"\b(rm|room|bed)\s*[:#.]?\s*(\d{1,4}\s?[A-Z]?|[A-F])\b
 # A room that is a venue, not where a patient lies: "Conference Room B", "Room 204 Training Session".
 _VENUE_BEFORE = re.compile(r"\b(conference|conf|board|meeting|training|waiting|class|break|community|family|"
                            r"seminar|lecture|quiet|prayer|lactation|locker|team|huddle|study|reading|event|"
-                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*)\s*$",
+                           r"ball|dining|living|rest|show|press|media|control|escape|floor\s*\d+\W*|lobby\W*|"
+                           r"(tower|building|bldg|wing|pavilion)\s*[A-Z\d]{0,3}\W*)\s*$",
                            re.I)
-_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|"
+# A building part after the room ("Room 118, Education Center", "Chapel - Room 214 - Floor 2") is a directory
+# or event entry.
+_VENUE_AFTER = re.compile(r"\b(ext\b|x\s?\d{4}|suite|floor|level|tower|building|bldg|wing|pavilion|annex|"
+                          r"cent(er|re)|auditorium|hall|"
                           r"training|session|meeting|class|seminar|workshop|lunch|lecture|town\s*hall|event|"
                           r"celebration|party|orientation|presentation|today|tomorrow|\d{1,2}\s*(am|pm)|"
                           r"monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b", re.I)
@@ -72,8 +83,17 @@ _LOCATION_VALUE = re.compile(r"\b(?i:location|loc)\s*[:#.]?\s*(?=[A-Z\d/ -]*\d)"
 _FAMILY_PHONE = re.compile(r"\b(dtr|daughter|son|wife|husband|mom|dad|mother|father|fam(ily)?|niece|nephew|sister|"
                            r"brother|caregiver|guardian)\b[^\d]{0,20}(\(?\d{3}\)?[\s.\-]*)?\d{3}\s*[\-.]\s*\d{4}\b",
                            re.I)
-# A first name and an initial ("Patrick D."): a patient's name on a door plate or board beside a room.
-_FIRST_INITIAL = re.compile(rf"^\W*{_NAME}\s+[A-Z]\.\W*$")
+# Staff: a credential after a name, and the labels of a unit's assignment board (a range of rooms is a nurse's
+# assignment, never one patient's room).
+_CREDENTIAL = re.compile(r"\s*,?\s*(MD|DO|RN|BSN|MSN|NP|APRN|PA-C|PA|Pharm\s?D|R\s?Ph|PT|DPT|OT|OTR|RRT|CNA|LPN|"
+                         r"CRNA|DNP|Ph\s?D|MBA|FACS|CNM|LCSW|RD|MA)\b")  # ungl splits "PharmD" into "Pharm D"
+_ASSIGNMENT = re.compile(r"^\W*(rooms?\s*\d+\s*[-–]\s*\d+|pod\b|charge\b|break\s*relief|rapid\s*response|float\b|"
+                         r"preceptor|resource\s*(rn|nurse)|covering|(rn|md|np|tech|cna|sitter)\s*:)", re.I)
+# A room and a name on one board row ("433-2 CROWLEY Hiroshi", "11B LUNDGREN, Lamar"), or a name and a room
+# on a note ("Gallagher-33A").
+_ROOM_THEN_NAME = re.compile(rf"^\W*(?!(?:19|20)\d\d\b)\d{{1,4}}(?:-\d{{1,2}}|[A-Z])?\s+((?:Ma?c )?{_NAME})"
+                             rf"\s*,?\s+({_NAME}|[A-Z]\.?)\W*$")  # a year first is a poster's ("2025 Spring Gala")
+_NAME_THEN_ROOM = re.compile(rf"^\W*({_NAME})\s*[-–:]\s*(?:\d{{3}}[A-Z]?|\d{{1,2}}[A-Z]|\d{{4}}[A-Z])\W*$")
 _NOT_A_NAME = frozenset("name names tag tags here badge please the of and room date signature first last "
                         "experience safety care portal information info family advocate relations".split())
 
@@ -89,12 +109,20 @@ def label_phi(text: str) -> str | None:
         return "mrn"
     if _DATE_VALUE.search(t):
         return "date"
+    if _AGE_VALUE.search(t):
+        return "age"
     m = _NAME_VALUE.search(t)
     if m and m.group(1).lower() not in _NOT_A_NAME:
         return "name"
     m = _LAST_FIRST.match(t)
     initial = len(m.group(2).rstrip(".")) == 1 if m else False
     if m and not (m.group(1).lower() in ENGLISH and (initial or m.group(2).lower() in ENGLISH)):
+        return "name"
+    m = _ROOM_THEN_NAME.match(t)
+    if m and not (m.group(1).lower() in ENGLISH and m.group(2).rstrip(".").lower() in ENGLISH | {""}):
+        return "name"
+    m = _NAME_THEN_ROOM.match(t)
+    if m and m.group(1).lower() not in ENGLISH:
         return "name"
     m = _TITLED.search(t)
     if m and m.group(1).lower() not in ENGLISH:
@@ -138,19 +166,8 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
                             "Link the person's photo consent, crop or blur the face, or explain who this is "
                             "(for example a staff member who agreed).", "attachment.face", box=list(box)))
     texts = [_text_findings(line, att_id, policy) for line in report.lines]
-    named = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "name" for f in found)]
-    rooms = [line.box for line, found in zip(report.lines, texts) if any(f["category"] == "address" for f in found)]
-    for n, (line, found) in enumerate(zip(report.lines, texts)):
-        if not found and rooms and _FIRST_INITIAL.match(ungl(line.text)) and any(_beside(line.box, b) for b in rooms):
-            texts[n] = [_finding(att_id, "name", "block", "A name beside a patient's room number, as on a door plate "
-                                 "or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
-                                 box=list(line.box), text=line.text)]
-            named.append(line.box)
-    for line, found in zip(report.lines, texts):
-        if not found and named and _BARE_ROOM.match(ungl(line.text)) and any(_beside(line.box, b) for b in named):
-            found = [_finding(att_id, "address", "block", "A room number beside a patient's name, as on a door "
-                              "plate or a board.", "Crop or cover that part of the image.", "attachment.text_phi",
-                              box=list(line.box), text=line.text)]
+    _read_page(report.lines, texts, att_id)
+    for found in texts:
         out.extend(found)
     for what in report.unavailable:
         out.append(_finding(att_id, "other_id", "warn",
@@ -164,8 +181,9 @@ def findings_for(report: ImageReport, att_id: int, policy) -> list[dict]:
 
 
 def _text_findings(line, att_id, policy) -> list[dict]:
-    phi = [f for f in checks.run_all(ungl(line.text), [], policy=policy)
-           if f.check == "phi" and f.severity == "block"]
+    text = ungl(line.text)
+    phi = [f for f in checks.run_all(text, [], policy=policy) if f.check == "phi" and f.severity == "block"
+           and not (f.category == "name" and _staff_name(text, f.start, f.end))]
     if phi:
         cats = sorted({f.category for f in phi})
         return [_finding(att_id, cats[0], "block",
@@ -181,6 +199,14 @@ def _text_findings(line, att_id, policy) -> list[dict]:
     return []
 
 
+def _staff_name(text: str, start: int | None, end: int | None) -> bool:
+    """A name with a credential after it ("Kim Silva, MD"), or on a staff assignment line ("Rooms 1-8: Maria",
+    "Charge RN: Lopez"), is a member of staff."""
+    if start is None or end is None:
+        return False
+    return bool(_CREDENTIAL.match(text, end) or _ASSIGNMENT.match(text))
+
+
 def _column_phi(line) -> str | None:
     """The category of a table cell under a patient column ("Patient", "MRN", "DOB", "Room"), else None."""
     if not line.under or len(re.sub(r"\W", "", line.text)) < 2:
@@ -188,12 +214,26 @@ def _column_phi(line) -> str | None:
     return next((category for category, title in _COLUMN if title.search(line.under)), None)
 
 
-def _beside(a, b) -> bool:
-    """Two boxes within about three text heights of each other, above, below or along the row."""
-    ax, ay, aw, ah = a
-    bx, by, bw, bh = b
-    reach = 3 * max(min(ah, bh), 1)
-    return ax - reach < bx + bw and bx - reach < ax + aw and ay - reach < by + bh and by - reach < ay + ah
+def _read_page(lines, texts: list[list[dict]], att_id) -> None:
+    """Complete (or clear) each line's findings in place from the rest of the page (see image_page)."""
+    words = [ungl(line.text) for line in lines]
+    before = [found[0]["category"] if found else None for found in texts]
+    paired = image_page.door_plates(words, [line.box for line in lines], before)
+    for n, (was, now) in enumerate(zip(before, paired)):
+        if was is None and now:
+            texts[n] = [_finding(att_id, now, "block", "A name or room number beside a patient's details, as on a "
+                                 "door plate, a board or a note.", "Crop or cover that part of the image.",
+                                 "attachment.text_phi", box=list(lines[n].box), text=lines[n].text)]
+    categories = {f["category"] for found in texts for f in found}
+    if image_page.is_patient_page(categories):
+        for n, line in enumerate(lines):
+            if not texts[n] and (category := image_page.document_value(words[n])):
+                texts[n] = [_finding(att_id, category, "block", "A detail on a page that names a patient (a chart, "
+                                     "label or discharge sheet) is that patient's.",
+                                     "Crop or cover that part of the image.", "attachment.text_phi",
+                                     box=list(line.box), text=line.text)]
+    elif image_page.hospital_own(" ".join(words), categories):
+        texts[:] = [[] for _ in texts]
 
 
 def scan_attachment(att: Attachment, upload_dir: Path, policy, now: datetime) -> None:
