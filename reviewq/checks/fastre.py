@@ -63,11 +63,28 @@ def _frag(op, av) -> tuple[str, bool]:
     raise _Unknown
 
 
-def _first(seq, led: bool, ignorecase: bool, word: list, other: list) -> bool:
-    """Add the first characters of `seq` to `word` (after a leading \\b) or `other`; True if seq may match empty."""
+def _after_non_word(av) -> bool:
+    """Whether a negative assertion `av` is a one-character lookbehind refusing every word character,
+    like `(?<![\\w-])`: where it holds and a word character follows, \\b holds too."""
+    direction, sub = av
+    if direction != -1 or len(sub) != 1 or sub[0][0] is not _C.IN:
+        return False
+    items = sub[0][1]
+    return (_C.CATEGORY, _C.CATEGORY_WORD) in items and not any(iop is _C.NEGATE for iop, _ in items)
+
+
+def _first(seq, led: bool, ignorecase: bool, word: list, other: list, begin: list) -> bool:
+    """Add the first characters of `seq` to `word` (after a leading \\b) or `other`, or "^" to `begin` for an
+    alternative anchored at the start; True if seq may match empty."""
     for op, av in seq:
         if op is _C.AT:
+            if av in (_C.AT_BEGINNING, _C.AT_BEGINNING_STRING):
+                begin.append(r"^" if av is _C.AT_BEGINNING else r"\A")
+                return False  # it can only start where the anchor holds: the gate asks the anchor itself
             led = led or av is _C.AT_BOUNDARY
+            continue
+        if op is _C.ASSERT_NOT and _after_non_word(av):
+            led = True  # "(?<![\\w-])room": a word character after a non-word one starts at a \\b
             continue
         if op in (_C.ASSERT, _C.ASSERT_NOT):
             continue  # zero-width: the first character is still the next op's
@@ -75,16 +92,16 @@ def _first(seq, led: bool, ignorecase: bool, word: list, other: list) -> bool:
             _, add_flags, _, sub = av
             if add_flags & re.IGNORECASE and not ignorecase:
                 raise _Unknown
-            nullable = _first(sub, led, ignorecase, word, other)
+            nullable = _first(sub, led, ignorecase, word, other, begin)
         elif op is getattr(_C, "ATOMIC_GROUP", None):
-            nullable = _first(av, led, ignorecase, word, other)
+            nullable = _first(av, led, ignorecase, word, other, begin)
         elif op is _C.BRANCH:
             nullable = False
             for alt in av[1]:
-                nullable = _first(alt, led, ignorecase, word, other) or nullable
+                nullable = _first(alt, led, ignorecase, word, other, begin) or nullable
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT) or op is getattr(_C, "POSSESSIVE_REPEAT", None):
             lo, _, item = av
-            nullable = _first(item, led, ignorecase, word, other) or lo == 0
+            nullable = _first(item, led, ignorecase, word, other, begin) or lo == 0
         else:
             frag, is_word = _frag(op, av)
             (word if led and is_word else other).append(frag)
@@ -101,11 +118,12 @@ def gated(rx: re.Pattern) -> re.Pattern:
     ignorecase = bool(rx.flags & re.IGNORECASE)
     word: list[str] = []
     other: list[str] = []
+    begin: list[str] = []
     try:
-        if _first(_P.parse(rx.pattern, rx.flags), False, ignorecase, word, other):
+        if _first(_P.parse(rx.pattern, rx.flags), False, ignorecase, word, other, begin):
             return rx  # may match an empty string
         gate = "|".join(([r"\b(?=[%s])" % "".join(word)] if word else []) +
-                        ([r"(?=[%s])" % "".join(other)] if other else []))
+                        ([r"(?=[%s])" % "".join(other)] if other else []) + sorted(set(begin)))
         return re.compile(f"(?:{gate})(?:{rx.pattern})", rx.flags)
     except (_Unknown, re.error, RecursionError):
         return rx
