@@ -463,3 +463,4 @@ def _contextual(post, text, subject, cands) -> None:
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 EVENT_BEFORE = gated(EVENT_BEFORE)
 _PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE = map(gated, (_PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE))
+_ORG_PLACE_BEFORE, _STAFF_WORD, PATIENT_BEFORE = map(gated, (_ORG_PLACE_BEFORE, _STAFF_WORD, PATIENT_BEFORE))
