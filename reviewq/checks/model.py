@@ -18,6 +18,7 @@ import math
 import re
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from importlib import resources
 
 from reviewq.checks.names import ENGLISH, FIRST, LAST as SURNAMES
@@ -296,10 +297,9 @@ def story_probability(lower: str) -> float:
     for (they add 0): a word's own features are looked up once per distinct word and process."""
     bias, w = _story_weights()
     words = ["0" if x.isdigit() else x for x in _WORD.findall(lower)]
-    feats = set()
-    for word in set(words):
-        feats.update(_story_word_known(word))
-    feats.update(f for f in map("b:{}_{}".format, words, words[1:]) if f in w)
+    # map/filter/chain keep the per-word and per-pair loops in C: the post's features are built every call
+    feats = set(chain.from_iterable(map(_story_word_known, set(words))))
+    feats.update(filter(w.__contains__, map("b:{}_{}".format, words, words[1:])))
     if "!" in lower and "cue:!" in w:
         feats.add("cue:!")
     if "@" in lower and "cue:@" in w:

@@ -186,20 +186,18 @@ def find_people(post) -> list[Person]:
     text, lower = post.folded.text, post.folded.lower
     toks = _tokens(text)
     spans: list[tuple[int, int, bool]] = []
-    i, n = 0, len(toks)
-    while i < n:
-        w = toks[i][2]
-        if len(w) > 1 and w.lower() not in FIRST:
-            i += 1
+    after = 0  # the next token a name may start at (a name found ends before it)
+    # a name starts at a known first name or an initial: the other tokens are passed over in one C-level pass
+    for i in [i for i, w in enumerate(lower[s:e] for s, e, _ in toks) if len(w) <= 1 or w in FIRST]:
+        if i < after:
             continue
         got = _match_at(text, lower, toks, i)
         if got is None:
-            i += 1
             continue
         end_index, s, e, strong = got
         if not _not_a_name(text, lower, s, e):
             spans.append((s, e, strong))
-        i = end_index + 1
+        after = end_index + 1
     for m in FAMILY.finditer(text) if "amily" in text else ():
         w = m.group(1).lower()
         if (w in LAST or w not in ENGLISH) and w not in _NOT_FAMILY_NAME \
