@@ -700,34 +700,36 @@ def _last_score(lw: str) -> int:
 
 
 @lru_cache(maxsize=65536)
-def _word_info(w: str) -> tuple[str, str]:
-    """(plain, shape) of a word: computed once per distinct word, words repeat across posts."""
-    return _plain(w), _word_shape(w)
+def _word_info(w: str) -> tuple[int, str, str, str]:
+    """(length, word, plain, shape) of a word without its possessive "'s": computed once per distinct word,
+    words repeat across posts."""
+    if w[-2:] in ("'s", "’s") and len(w) > 3:
+        w = w[:-2]
+    return len(w), w, _plain(w), _word_shape(w)
 
 
 def _phrases(text: str):
     """Runs of adjacent same-case words (particles allowed inside), as lists of (start, end, word, plain)."""
     toks = []
     for m in UWORD.finditer(text):
-        s, e = m.span()
-        w = m.group()
-        if w[-2:] in ("'s", "’s") and len(w) > 3:
-            w, e = w[:-2], e - 2
-        toks.append((s, e, w) + _word_info(w))
+        n, w, plain, shape = _word_info(m.group())
+        s = m.start()
+        toks.append((s, s + n, w, plain, shape))
     runs, cur = [], []
     for t in toks:
         if cur:
             prev = cur[-1]
-            gap = text[prev[1]:t[0]]
-            same = t[4] == cur[0][4] or (cur[0][4] == "cap" and t[3] in _PARTICLES)
-            if gap == " " and same and len(cur) < 4 and prev[3] not in STOP or \
-                    (gap == " " and prev[3] in _PARTICLES and t[4] == "cap" and len(cur) < 4):
-                cur.append(t)
-                continue
-            runs.append(cur)
-            if gap == " " and same and len(cur) >= 4 and t[4] == "lower" and prev[3] not in STOP:
-                cur = [prev, t]  # lower-case runs overlap by a word, so a name is never cut in two
-                continue
+            if t[0] - prev[1] == 1 and text[prev[1]] == " ":  # one space between the words
+                same = t[4] == cur[0][4] or (cur[0][4] == "cap" and t[3] in _PARTICLES)
+                if len(cur) < 4 and (same and prev[3] not in STOP or prev[3] in _PARTICLES and t[4] == "cap"):
+                    cur.append(t)
+                    continue
+                runs.append(cur)
+                if same and len(cur) >= 4 and t[4] == "lower" and prev[3] not in STOP:
+                    cur = [prev, t]  # lower-case runs overlap by a word, so a name is never cut in two
+                    continue
+            else:
+                runs.append(cur)
         cur = [t]
     if cur:
         runs.append(cur)

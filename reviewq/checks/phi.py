@@ -248,10 +248,18 @@ PATIENT_AFTER = re.compile(r"^\s*(?:appointment|appt|visit|surgery|procedure|fol
 _YOUR_BEFORE = re.compile(r"\b(?:your|his|her|their)\s+(?:[a-z]+\s+)?$")
 
 
+def _digits(text: str) -> int:
+    """How many characters of `text` are digits (str.isdigit), counted in C for ASCII text."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return sum(map(str.isdigit, text))
+
+
 def _identifiers(post, text, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
-    if not _DIGITS3.search(text) and ":" not in text and sum(map(str.isdigit, text)) < 3:
+    ndig = _digits(text)
+    if not _DIGITS3.search(text) and ":" not in text and ndig < 3:
         return _emails(post, text, cands)  # every identifier below has a run of digits (or is IPv6/MAC)
     for m in P.KEYWORD.finditer(lower):
         v = P.VALUE.match(text, m.end())
@@ -267,7 +275,6 @@ def _identifiers(post, text, cands) -> None:
         while (nv := P.NEXT_VALUE.match(text, end)) is not None and sum(ch.isdigit() for ch in nv.group("v")) >= 4:
             cands.append((nv.start("v"), nv.end("v"), cat, "strong"))  # the second MRN in a list
             end = nv.end()
-    ndig = sum(map(str.isdigit, text))
     colons = lower.count(":")
     for rx, cat, on, possible in (
             (P.SSN, "ssn", text, ndig >= 9), (P.CARD, "account", text, ndig >= 15),
