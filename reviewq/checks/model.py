@@ -174,33 +174,31 @@ def _shipped_attributes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_known(tok: str) -> tuple[tuple[str, ...], ...]:
-    """For one word: its own known attributes, then the known ones it gives its neighbours at -2, -1, +1, +2."""
+def _word_known(tok: str) -> tuple[tuple[bytes, ...], ...]:
+    """For one word: its own known attributes, then the known ones it gives its neighbours at -2, -1, +1, +2,
+    as UTF-8 bytes (CRFsuite's own form: handed bytes, pycrfsuite copies them instead of encoding each one
+    on every post)."""
     known = _known_attributes()
     base = _word_feats(tok)
-    return (tuple(f for f in _own_feats(tok) if f in known),) + tuple(
-        tuple(_PREFIXES[d] + x for x in base if _PREFIXES[d] + x in known) for d in (2, 1, -1, -2))
+    return (tuple(f.encode() for f in _own_feats(tok) if f in known),) + tuple(
+        tuple((_PREFIXES[d] + x).encode() for x in base if _PREFIXES[d] + x in known) for d in (2, 1, -1, -2))
 
 
-def _tagging_features(words: list[str]) -> list[list[str]]:
+def _tagging_features(words: list[str]) -> list[tuple[bytes, ...]]:
     """`sequence_features` without the attributes the model has no weight for: the same labels and
     marginals (CRFsuite skips unknown attributes), a fraction of the strings to look up."""
     known = _known_attributes()
-    pad = [(p + "pad",) if p + "pad" in known else () for p in (_PREFIXES[2], _PREFIXES[1], _PREFIXES[-1], _PREFIXES[-2])]
-    bos = ["bos"] if "bos" in known else []
+    pad = [((p + "pad").encode(),) if p + "pad" in known else () for p in
+           (_PREFIXES[2], _PREFIXES[1], _PREFIXES[-1], _PREFIXES[-2])]
+    bos = (b"bos",) if "bos" in known else ()
     per = [_word_known(w) for w in words]
     n = len(words)
     out = []
     for i in range(n):
         # the word two before me sees me at +2, so it gives me its "-2:" features (slot 4), and so on
-        f = list(per[i][0])
-        if i == 0 or words[i - 1] in ".!?":
-            f += bos
-        f += per[i - 2][4] if i >= 2 else pad[3]
-        f += per[i - 1][3] if i >= 1 else pad[2]
-        f += per[i + 1][2] if i + 1 < n else pad[1]
-        f += per[i + 2][1] if i + 2 < n else pad[0]
-        out.append(f)
+        out.append(per[i][0] + (bos if i == 0 or words[i - 1] in ".!?" else ())
+                   + (per[i - 2][4] if i >= 2 else pad[3]) + (per[i - 1][3] if i >= 1 else pad[2])
+                   + (per[i + 1][2] if i + 1 < n else pad[1]) + (per[i + 2][1] if i + 2 < n else pad[0]))
     return out
 
 
