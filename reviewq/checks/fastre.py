@@ -2,12 +2,15 @@
 
 Python's regex engine tries every alternative of a pattern like `\\b(?:shop|buy|...)|[?&]ref=|...` at
 every position of the text, and a leading `\\b` or lookbehind stops it from skipping ahead by the first
-character. `gated` reads the pattern's own parse tree for the characters a match can start with, and
-puts a zero-width gate in front: "a word starts here with one of these letters" for the alternatives
-that begin with `\\b`, "the next character is one of these" for the others. Positions where no match
-can start then fail after one or two tests instead of one per alternative. The gate only ever refuses
-positions where the pattern cannot match, so matches, groups and spans are the pattern's own (the
-checks' tests and the byte-identical scan replay in docs/checks.md "Throughput" hold it to that).
+character. `gated` reads the pattern's own parse tree for the first two characters a match can start
+with, and puts a zero-width gate in front: "a word starts here with one of these letter pairs" for the
+alternatives that begin with `\\b` (or a lookbehind refusing word characters, like `(?<![\\w-])`), "the
+next two characters are one of these pairs" for the others, the anchor itself for alternatives anchored
+with `^`. A pair ends early where the second character cannot be told (the first alone then gates).
+Positions where no match can start then fail after a few tests instead of one per alternative. The
+gate only ever refuses positions where the pattern cannot match, so matches, groups and spans are the
+pattern's own (the checks' tests and the byte-identical scan replay in docs/checks.md "Throughput" and
+docs/performance.md "Text checks, third pass" hold it to that).
 
 A pattern whose first character cannot be told (it may start with any character, or match an empty
 string) is returned unchanged. Pure: no I/O; patterns are gated once, at import.
