@@ -515,3 +515,5 @@ def _in_force(c, channels, now: datetime) -> bool:
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 SUBJECT, PERMISSION, _ORG_PATIENT = map(gated, (SUBJECT, PERMISSION, _ORG_PATIENT))
 STORY, NARRATIVE, OPERATIONAL = map(gated, (STORY, NARRATIVE, OPERATIONAL))
+NON_PATIENT_FEATURE, STAFF_SELF, _STAFF_HONOUR, CARE_EVENT, FIRST_PERSON_QUOTE = \
+    map(gated, (NON_PATIENT_FEATURE, STAFF_SELF, _STAFF_HONOUR, CARE_EVENT, FIRST_PERSON_QUOTE))

@@ -283,3 +283,4 @@ def _only_own_links(post, m) -> bool:
 
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 ENDORSEMENT, CASED = map(gated, (ENDORSEMENT, CASED))
+_BRAND_PROMO = gated(_BRAND_PROMO)

@@ -158,3 +158,4 @@ def _number_category(d: str, default: str) -> str:
 
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 CARD = gated(CARD)
+UK_DL, INTL_PHONE, MBI = map(gated, (UK_DL, INTL_PHONE, MBI))

@@ -18,6 +18,7 @@ import math
 import re
 from contextlib import contextmanager
 from functools import lru_cache
+from itertools import chain
 from importlib import resources
 
 from reviewq.checks.names import ENGLISH, FIRST, LAST as SURNAMES
@@ -173,33 +174,31 @@ def _shipped_attributes() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-def _word_known(tok: str) -> tuple[tuple[str, ...], ...]:
-    """For one word: its own known attributes, then the known ones it gives its neighbours at -2, -1, +1, +2."""
+def _word_known(tok: str) -> tuple[tuple[bytes, ...], ...]:
+    """For one word: its own known attributes, then the known ones it gives its neighbours at -2, -1, +1, +2,
+    as UTF-8 bytes (CRFsuite's own form: handed bytes, pycrfsuite copies them instead of encoding each one
+    on every post)."""
     known = _known_attributes()
     base = _word_feats(tok)
-    return (tuple(f for f in _own_feats(tok) if f in known),) + tuple(
-        tuple(_PREFIXES[d] + x for x in base if _PREFIXES[d] + x in known) for d in (2, 1, -1, -2))
+    return (tuple(f.encode() for f in _own_feats(tok) if f in known),) + tuple(
+        tuple((_PREFIXES[d] + x).encode() for x in base if _PREFIXES[d] + x in known) for d in (2, 1, -1, -2))
 
 
-def _tagging_features(words: list[str]) -> list[list[str]]:
+def _tagging_features(words: list[str]) -> list[tuple[bytes, ...]]:
     """`sequence_features` without the attributes the model has no weight for: the same labels and
     marginals (CRFsuite skips unknown attributes), a fraction of the strings to look up."""
     known = _known_attributes()
-    pad = [(p + "pad",) if p + "pad" in known else () for p in (_PREFIXES[2], _PREFIXES[1], _PREFIXES[-1], _PREFIXES[-2])]
-    bos = ["bos"] if "bos" in known else []
+    pad = [((p + "pad").encode(),) if p + "pad" in known else () for p in
+           (_PREFIXES[2], _PREFIXES[1], _PREFIXES[-1], _PREFIXES[-2])]
+    bos = (b"bos",) if "bos" in known else ()
     per = [_word_known(w) for w in words]
     n = len(words)
     out = []
     for i in range(n):
         # the word two before me sees me at +2, so it gives me its "-2:" features (slot 4), and so on
-        f = list(per[i][0])
-        if i == 0 or words[i - 1] in ".!?":
-            f += bos
-        f += per[i - 2][4] if i >= 2 else pad[3]
-        f += per[i - 1][3] if i >= 1 else pad[2]
-        f += per[i + 1][2] if i + 1 < n else pad[1]
-        f += per[i + 2][1] if i + 2 < n else pad[0]
-        out.append(f)
+        out.append(per[i][0] + (bos if i == 0 or words[i - 1] in ".!?" else ())
+                   + (per[i - 2][4] if i >= 2 else pad[3]) + (per[i - 1][3] if i >= 1 else pad[2])
+                   + (per[i + 1][2] if i + 1 < n else pad[1]) + (per[i + 2][1] if i + 2 < n else pad[0]))
     return out
 
 
@@ -281,12 +280,28 @@ def _shipped_story_weights():
     return data["bias"], data["weights"]
 
 
+_story_index: dict = {}  # id(weights) -> (weights, {feature: index from 1}, [0.0, weight by index ...])
+
+
+def _story_ids(w: dict) -> tuple[dict, list]:
+    """Each weighted feature's index and the weights as a list: the sum reads a list by small ints instead of
+    hashing and comparing feature strings in a 40,000-entry dict (most of the classifier's time)."""
+    got = _story_index.get(id(w))
+    if got is None or got[0] is not w:
+        if len(_story_index) >= 4:
+            _story_index.clear()  # models swapped in by use_models() (cross-validation): keep a few
+        ids = {f: i for i, f in enumerate(w, 1)}  # from 1: filter(None, ...) drops the unknown pairs
+        got = _story_index[id(w)] = (w, ids, [0.0, *w.values()])
+    return got[1], got[2]
+
+
 @lru_cache(maxsize=65536)
-def _story_word_known(word: str) -> tuple[str, ...]:
-    """The features one distinct word gives `story_features` ("w:" and its "p:" pieces) that have a weight."""
-    w = _story_weights()[1]
+def _story_word_known(word: str) -> tuple[int, ...]:
+    """The indices of the features one distinct word gives `story_features` ("w:" and its "p:" pieces) that
+    have a weight."""
+    ids = _story_ids(_story_weights()[1])[0]
     feats = (f"w:{word}",) + (tuple(f"p:{piece}" for piece in _pieces(word)) if len(word) > 3 else ())
-    return tuple(f for f in feats if f in w)
+    return tuple(ids[f] for f in feats if f in ids)
 
 
 def story_probability(lower: str) -> float:
@@ -295,14 +310,13 @@ def story_probability(lower: str) -> float:
     The same sum as over `set(story_features(lower))`, without building the features no weight exists
     for (they add 0): a word's own features are looked up once per distinct word and process."""
     bias, w = _story_weights()
+    ids, weights = _story_ids(w)
     words = ["0" if x.isdigit() else x for x in _WORD.findall(lower)]
-    feats = set()
-    for word in set(words):
-        feats.update(_story_word_known(word))
-    feats.update(f for f in map("b:{}_{}".format, words, words[1:]) if f in w)
-    if "!" in lower and "cue:!" in w:
-        feats.add("cue:!")
-    if "@" in lower and "cue:@" in w:
-        feats.add("cue:@")
-    z = bias + sum(map(w.__getitem__, feats))
+    # map/filter/chain keep the per-word and per-pair loops in C: the post's features are built every call
+    feats = set(chain.from_iterable(map(_story_word_known, set(words))))
+    feats.update(filter(None, map(ids.get, map("b:{}_{}".format, words, words[1:]))))
+    for cue in ("!", "@"):
+        if cue in lower and f"cue:{cue}" in ids:
+            feats.add(ids[f"cue:{cue}"])
+    z = bias + sum(map(weights.__getitem__, feats))
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

@@ -186,20 +186,18 @@ def find_people(post) -> list[Person]:
     text, lower = post.folded.text, post.folded.lower
     toks = _tokens(text)
     spans: list[tuple[int, int, bool]] = []
-    i, n = 0, len(toks)
-    while i < n:
-        w = toks[i][2]
-        if len(w) > 1 and w.lower() not in FIRST:
-            i += 1
+    after = 0  # the next token a name may start at (a name found ends before it)
+    # a name starts at a known first name or an initial: the other tokens are passed over in one C-level pass
+    for i in [i for i, w in enumerate(lower[s:e] for s, e, _ in toks) if len(w) <= 1 or w in FIRST]:
+        if i < after:
             continue
         got = _match_at(text, lower, toks, i)
         if got is None:
-            i += 1
             continue
         end_index, s, e, strong = got
         if not _not_a_name(text, lower, s, e):
             spans.append((s, e, strong))
-        i = end_index + 1
+        after = end_index + 1
     for m in FAMILY.finditer(text) if "amily" in text else ():
         w = m.group(1).lower()
         if (w in LAST or w not in ENGLISH) and w not in _NOT_FAMILY_NAME \
@@ -702,34 +700,36 @@ def _last_score(lw: str) -> int:
 
 
 @lru_cache(maxsize=65536)
-def _word_info(w: str) -> tuple[str, str]:
-    """(plain, shape) of a word: computed once per distinct word, words repeat across posts."""
-    return _plain(w), _word_shape(w)
+def _word_info(w: str) -> tuple[int, str, str, str]:
+    """(length, word, plain, shape) of a word without its possessive "'s": computed once per distinct word,
+    words repeat across posts."""
+    if w[-2:] in ("'s", "’s") and len(w) > 3:
+        w = w[:-2]
+    return len(w), w, _plain(w), _word_shape(w)
 
 
 def _phrases(text: str):
     """Runs of adjacent same-case words (particles allowed inside), as lists of (start, end, word, plain)."""
     toks = []
     for m in UWORD.finditer(text):
-        s, e = m.span()
-        w = m.group()
-        if w[-2:] in ("'s", "’s") and len(w) > 3:
-            w, e = w[:-2], e - 2
-        toks.append((s, e, w) + _word_info(w))
+        n, w, plain, shape = _word_info(m.group())
+        s = m.start()
+        toks.append((s, s + n, w, plain, shape))
     runs, cur = [], []
     for t in toks:
         if cur:
             prev = cur[-1]
-            gap = text[prev[1]:t[0]]
-            same = t[4] == cur[0][4] or (cur[0][4] == "cap" and t[3] in _PARTICLES)
-            if gap == " " and same and len(cur) < 4 and prev[3] not in STOP or \
-                    (gap == " " and prev[3] in _PARTICLES and t[4] == "cap" and len(cur) < 4):
-                cur.append(t)
-                continue
-            runs.append(cur)
-            if gap == " " and same and len(cur) >= 4 and t[4] == "lower" and prev[3] not in STOP:
-                cur = [prev, t]  # lower-case runs overlap by a word, so a name is never cut in two
-                continue
+            if t[0] - prev[1] == 1 and text[prev[1]] == " ":  # one space between the words
+                same = t[4] == cur[0][4] or (cur[0][4] == "cap" and t[3] in _PARTICLES)
+                if len(cur) < 4 and (same and prev[3] not in STOP or prev[3] in _PARTICLES and t[4] == "cap"):
+                    cur.append(t)
+                    continue
+                runs.append(cur)
+                if same and len(cur) >= 4 and t[4] == "lower" and prev[3] not in STOP:
+                    cur = [prev, t]  # lower-case runs overlap by a word, so a name is never cut in two
+                    continue
+            else:
+                runs.append(cur)
         cur = [t]
     if cur:
         runs.append(cur)
@@ -1069,3 +1069,4 @@ def _merge(text: str, spans):
     map(gated, (_SENT_END, COMMERCIAL, NAME_LEFT_CUE, _CREW_AFTER, STAFF_POST, _AWARD_AFTER, TITLE_BEFORE))
 (ROLE_NOUN_BEFORE, STAFF_SENTENCE, PATIENT_SENTENCE, _PLACE_PREP_BEFORE, _CJK_RIGHT_CUE) = \
     map(gated, (ROLE_NOUN_BEFORE, STAFF_SENTENCE, PATIENT_SENTENCE, _PLACE_PREP_BEFORE, _CJK_RIGHT_CUE))
+STRONG_CUE_BEFORE, _ANIMAL_BEFORE = map(gated, (STRONG_CUE_BEFORE, _ANIMAL_BEFORE))

@@ -286,10 +286,18 @@ _BARE_RECORD = re.compile(r"(?<![\w.,/#$:+-])\d{6,10}(?![\w/-]|[.,]\d)"
                           r"followers|calls|visits|meals|hours|miles|doses|shots|vaccines|tests|records|times)\b)")
 
 
+def _digits(text: str) -> int:
+    """How many characters of `text` are digits (str.isdigit), counted in C for ASCII text."""
+    if text.isascii():
+        return sum(map(text.count, "0123456789"))
+    return sum(map(str.isdigit, text))
+
+
 def _identifiers(post, text, cands) -> None:
     cp = post.policy.compiled
     lower = post.folded.lower
-    if not _DIGITS3.search(text) and ":" not in text and sum(map(str.isdigit, text)) < 3:
+    ndig = _digits(text)
+    if not _DIGITS3.search(text) and ":" not in text and ndig < 3:
         return _emails(post, text, cands)  # every identifier below has a run of digits (or is IPv6/MAC)
     for m in P.KEYWORD.finditer(lower):
         v = P.VALUE.match(text, m.end())
@@ -309,7 +317,6 @@ def _identifiers(post, text, cands) -> None:
         for m in _BARE_RECORD.finditer(text):
             if not any(c[0] < m.end() and m.start() < c[1] for c in cands):
                 cands.append((m.start(), m.end(), "mrn", "strong", "rule:record number in a post about MRNs"))
-    ndig = sum(map(str.isdigit, text))
     colons = lower.count(":")
     for rx, cat, on, possible in (
             (P.SSN, "ssn", text, ndig >= 9), (P.CARD, "account", text, ndig >= 15),
@@ -507,3 +514,4 @@ def _contextual(post, text, subject, cands) -> None:
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 EVENT_BEFORE = gated(EVENT_BEFORE)
 _PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE = map(gated, (_PATIENT_NEAR_AFTER, _DEVICE_ID, _THEIR_SENTENCE))
+_ORG_PLACE_BEFORE, _STAFF_WORD, PATIENT_BEFORE = map(gated, (_ORG_PLACE_BEFORE, _STAFF_WORD, PATIENT_BEFORE))

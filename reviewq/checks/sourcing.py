@@ -250,3 +250,4 @@ def check(post) -> list[Finding]:
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 CLAIM_EXTRA, CLAIM_MEANING = map(gated, (CLAIM_EXTRA, CLAIM_MEANING))
 _NOT_A_CURE = gated(_NOT_A_CURE)
+CLAIM = gated(CLAIM)

@@ -171,7 +171,9 @@ class WordTagger(StubTagger):
         self.labels = []
 
     def tag(self, features):
-        self.labels = ["NAME" if any(f"w={w}" in tok for w in self.words) else "O" for tok in features]
+        names = {f"w={w}" for w in self.words}
+        names |= {n.encode() for n in names}  # the tagging features may reach CRFsuite as UTF-8 bytes
+        self.labels = ["NAME" if names & set(tok) else "O" for tok in features]
         return self.labels
 
     def marginal(self, label, i):
