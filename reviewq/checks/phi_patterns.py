@@ -73,6 +73,9 @@ STREET = re.compile(
     r"Cir|Circle|Ter|Terrace|Hwy|Highway|Trl|Trail|Loop|Sq|Square|Row|Pike|Run)\b\.?"
     r"(?:,?\s+(?:Apt|Apartment|Unit|Suite|Ste|#)\.?\s*#?[\w-]+)?"
     r"(?:,\s+[A-Z][a-z]+(?:['’-][a-z]+)?(?:\s[A-Z][a-z]+)?(?:,\s+[A-Z]{2})?(?:\s+\d{5}(?:-\d{4})?)?)?")
+# After a number read as a room: not a duration, a time of day or an amount ("my mom in 20 minutes", "in 3 hrs").
+_NOT_AN_AMOUNT = (r"(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|years?|yrs?|am|pm|a\.m|p\.m|%|mg|lbs?|"
+                  r"kg|times|percent|degrees|feet|miles|x)\b)")
 ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!community )(?<!board )(?<!waiting )"
                   r"(?<!ambulance )(?<!loading )(?<!sick )(?<!large )(?<!small )(?<!private )"
                   r"(?:room|rm\.?|bed|bay|icu|nicu|picu|cicu|ccu|pacu|suite|habitaci[óo]n|cuarto|cama|chambre|lit|"
@@ -81,8 +84,7 @@ ROOM = re.compile(r"(?<![\w-])(?<!class)(?<!conference )(?<!meeting )(?<!communi
                   r"(?P<v>(?:[a-z]{1,5}-)?[a-z]?\d{1,4}[a-z]?(?:-\d{1,3}|-[a-z](?![a-z]))?)(?![\w-])"
                   r"|(?<![\w-])bed (?P<v3>[a-f])(?![\w'’-])"
                   r"|\b(?:pt|patient|paciente|resident|guy|lady|gentleman|woman|man|kid|baby|mom|dad) (?:in|en) "
-                  r"(?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|"
-                  r"years?|yrs?|am|pm|%|mg|lbs?|kg|times|percent|degrees|feet|miles)\b)"
+                  r"(?:room |rm )?(?P<v4>\d{2,4}[a-z]?)(?![\w-])" + _NOT_AN_AMOUNT +
                   r"|(?:→|->)\s*(?P<v2>[a-z]?\d{1,4}[a-z]?)(?![\w-])")
 VEHICLE_PAREN = re.compile(r"\b(?:car|vehicle|truck|van|suv|sedan|minivan|pickup|motorcycle|toyota|honda|ford|"
                            r"chevy|chevrolet|nissan|subaru|kia|hyundai|jeep|tesla|bmw|mercedes|audi|volkswagen|"
@@ -106,8 +108,7 @@ PERSON_IN_ROOM = re.compile(
     r"grandma|grandpa|abuel[oa]|señora|señor|\d{2,3}\s?(?:yo|y/o|y\.o\.)(?:\s?[fm])?)\s+(?:in|en)\s+(?:the\s+|el\s+|la\s+)?"
     r"(?:(?:trauma|hallway|hall|isolation|corner|er|ed)\s+)?"
     r"(?:(?:room|rm\.?|bed|bay|pod|chair|hall|cuarto|cama|stretcher)\s*#?\s*(?P<a>\d{1,4}[a-z]?)|(?P<b>\d{1,4}[a-z]|\d{1,4}))"
-    r"(?![\w-])(?!\s*(?:min|mins|minutes|hours?|hrs?|days?|weeks?|months?|years?|yrs?|am|pm|a\.m|p\.m|%|mg|lbs?|kg|"
-    r"times|percent|degrees|feet|miles|x)\b)(?![.,]\d)"
+    r"(?![\w-])" + _NOT_AN_AMOUNT + r"(?![.,]\d)"
     r"|\b(?:bay|bed|rm|room)\s+(?P<c>\d{1,4}[a-z]?)\s+(?:just\s+|now\s+|also\s+|literally\s+|still\s+)?(?:asked|asks|wants|"
     r"wanted|says|said|told|tells|yelled|pulled|refused|called|is asking|is yelling|keeps asking|keeps calling)\b")
 # An age in bedside shorthand right after the number ("103yo", "91 y/o", "99F"): one patient's age, never a statistic.
@@ -164,6 +165,7 @@ PERSONAL_PHONE_BEFORE = re.compile(
 # Searched once or more per post: gated to skip positions no match starts at (fastre.py, same matches).
 (IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN) = \
     map(gated, (IPV4, CARD, PHONE, PHOTO_FILE, IPV6, VIN, ROOM, KEYWORD, SSN))
+PERSON_IN_ROOM = gated(PERSON_IN_ROOM)
 (VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC) = \
     map(gated, (VEHICLE_PAREN, PERSONAL_PHONE_BEFORE, ORG_PHONE_BEFORE, PHONE_BARE_BEFORE, MAC))
 HANDLE, HASH_NUMBER, TOWN_AFTER_HOME, ZIP_PAREN = map(gated, (HANDLE, HASH_NUMBER, TOWN_AFTER_HOME, ZIP_PAREN))
